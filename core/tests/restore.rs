@@ -41,7 +41,11 @@ fn an_engine_restored_from_a_json_snapshot_resumes_with_identical_events() {
         }
         let saved = serde_json::to_string(live.state()).expect("state serialises");
         let state: State = serde_json::from_str(&saved).expect("state deserialises");
-        assert_eq!(&state, live.state(), "JSON round trip changed the state (cut {cut})");
+        assert_eq!(
+            &state,
+            live.state(),
+            "JSON round trip changed the state (cut {cut})"
+        );
         let mut restored = restore_like(&live, state);
         for step in &steps[cut..] {
             let a = live.handle(step.input.clone(), step.at).unwrap();
