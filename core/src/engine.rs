@@ -7,8 +7,9 @@ use crate::explain::{member_reason, MemberReason};
 use crate::ids::{AgentId, ItemId};
 use crate::presence::{Presence, PresenceReason};
 use crate::protocol::{CloseCause, DeclineCause, Event, Input, Stamped};
-use crate::route::{ReferenceRouter, Router};
-use crate::state::{ItemStatus, State};
+use crate::route::{IndexedRouter, Router};
+use crate::state::{Item, ItemStatus, State};
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 /// R11: a closed item can be reopened while `now - closed_at` is at most this (24 h), and R21
@@ -16,12 +17,111 @@ use std::fmt;
 pub const REOPEN_WINDOW_MS: u64 = 86_400_000;
 
 /// The routing engine: state, a router, the time of the last input and the last sequence number.
+/// The default router is the [`IndexedRouter`]; [`crate::route::ReferenceRouter`] is the plain
+/// model it is checked against (`Engine::with_router(config, ReferenceRouter)`).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Engine<R: Router = ReferenceRouter> {
+pub struct Engine<R: Router = IndexedRouter> {
     state: State,
     router: R,
     now: u64,
     seq: u64,
+    index: EngineIndex,
+}
+
+/// Indices the engine derives from state so that an input costs O(log n), not a scan of all
+/// items: pending timers in R0a's firing order, and the offers ringing per agent (R5's
+/// withdrawal at sign-out). Kept in step in [`Engine::apply`] from the item each event names.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct EngineIndex {
+    /// (due, item) of every pending timer: iteration order is R0a's (due time, item id).
+    timers: BTreeSet<(u64, ItemId)>,
+    timer_of: BTreeMap<ItemId, u64>,
+    /// (agent, item) of every Offered item.
+    offers: BTreeSet<(AgentId, ItemId)>,
+    offer_of: BTreeMap<ItemId, AgentId>,
+}
+
+impl EngineIndex {
+    fn build(state: &State) -> EngineIndex {
+        let mut index = EngineIndex::default();
+        for id in state.items.keys() {
+            index.sync(state, id);
+        }
+        index
+    }
+
+    /// Brings the item's timer and offer entries in step with the state: O(log n).
+    fn sync(&mut self, state: &State, id: &ItemId) {
+        let item = state.items.get(id);
+        let due = item.and_then(|it| timer_of(state, it)).map(|(due, _)| due);
+        if self.timer_of.get(id).copied() != due {
+            if let Some(old) = self.timer_of.remove(id) {
+                self.timers.remove(&(old, id.clone()));
+            }
+            if let Some(due) = due {
+                self.timers.insert((due, id.clone()));
+                self.timer_of.insert(id.clone(), due);
+            }
+        }
+        let offered_to = item.and_then(|it| match &it.status {
+            ItemStatus::Offered { agent, .. } => Some(agent),
+            _ => None,
+        });
+        if self.offer_of.get(id) != offered_to {
+            if let Some(old) = self.offer_of.remove(id) {
+                self.offers.remove(&(old, id.clone()));
+            }
+            if let Some(agent) = offered_to {
+                self.offers.insert((agent.clone(), id.clone()));
+                self.offer_of.insert(id.clone(), agent.clone());
+            }
+        }
+    }
+}
+
+/// The pending timer of an item, if any, as (due, what).
+fn timer_of(state: &State, item: &Item) -> Option<(u64, Timer)> {
+    let channel = state.config.channels.get(&item.channel)?;
+    match &item.status {
+        ItemStatus::Offered { expires_at, .. } => Some((*expires_at, Timer::OfferExpiry)),
+        ItemStatus::WrapUp {
+            ended_at,
+            blocking: true,
+            ..
+        } => channel
+            .wrap_up_block_ms
+            .map(|ms| (ended_at.saturating_add(ms), Timer::WrapUpRelease)),
+        ItemStatus::Waiting { since, .. } => channel
+            .auto_close_waiting_ms
+            .map(|ms| (since.saturating_add(ms), Timer::AutoClose)),
+        _ => None,
+    }
+}
+
+/// The item an event changes, if any.
+fn event_item(event: &Event) -> Option<&ItemId> {
+    match event {
+        Event::SignedIn { .. }
+        | Event::SignedOut { .. }
+        | Event::PresenceChanged { .. }
+        | Event::Rejected { .. } => None,
+        Event::Arrived { item, .. }
+        | Event::Offered { item, .. }
+        | Event::Accepted { item, .. }
+        | Event::Declined { item, .. }
+        | Event::OfferWithdrawn { item, .. }
+        | Event::Picked { item, .. }
+        | Event::Ended { item, .. }
+        | Event::SetWaiting { item, .. }
+        | Event::Opened { item, .. }
+        | Event::CustomerMessage { item, .. }
+        | Event::AgentMessage { item, .. }
+        | Event::Requeued { item, .. }
+        | Event::Transferred { item, .. }
+        | Event::WrapUpReleased { item, .. }
+        | Event::Closed { item, .. }
+        | Event::Reopened { item, .. } => Some(item),
+    }
 }
 
 /// An input the engine cannot even consider. Inputs the rules refuse are not errors: they
@@ -55,21 +155,24 @@ pub enum Timer {
     AutoClose,
 }
 
-impl Engine<ReferenceRouter> {
-    /// A centre with `config`, every agent signed out, no items, time 0, with the reference router.
+impl Engine<IndexedRouter> {
+    /// A centre with `config`, every agent signed out, no items, time 0, with the indexed router.
     pub fn new(config: Config) -> Self {
-        Engine::with_router(config, ReferenceRouter)
+        Engine::with_router(config, IndexedRouter::new())
     }
 }
 
 impl<R: Router> Engine<R> {
     /// Like [`Engine::new`] with another router.
-    pub fn with_router(config: Config, router: R) -> Self {
+    pub fn with_router(config: Config, mut router: R) -> Self {
+        let state = State::new(config);
+        router.rebuild(&state);
         Engine {
-            state: State::new(config),
+            state,
             router,
             now: 0,
             seq: 0,
+            index: EngineIndex::default(),
         }
     }
 
@@ -78,11 +181,13 @@ impl<R: Router> Engine<R> {
     /// Handling the same inputs afterwards gives the same events as the engine that was saved.
     pub fn restore(state: State, now: u64, seq: u64, mut router: R) -> Self {
         router.rebuild(&state);
+        let index = EngineIndex::build(&state);
         Engine {
             state,
             router,
             now,
             seq,
+            index,
         }
     }
 
@@ -138,35 +243,23 @@ impl<R: Router> Engine<R> {
         self.seq = stamped.seq;
         self.now = self.now.max(stamped.at);
         self.state.apply(&stamped.event, stamped.at);
+        if let Some(item) = event_item(&stamped.event) {
+            self.index.sync(&self.state, item);
+        }
         self.router.observe(&self.state, stamped);
     }
 
     /// The earliest pending timer, if any: the next `now` at which a `tick` would do something
     /// by itself (quinn-proto's `poll_timeout`).
     pub fn next_timer(&self) -> Option<u64> {
-        self.timers().map(|(due, _, _)| due).min()
+        self.index.timers.first().map(|(due, _)| *due)
     }
 
-    /// All pending timers as (due, item, what).
+    /// All pending timers as (due, item, what), in R0a's firing order (due time, item id).
     pub fn timers(&self) -> impl Iterator<Item = (u64, &ItemId, Timer)> + '_ {
-        self.state.items.values().filter_map(|item| {
-            let channel = self.state.config.channels.get(&item.channel)?;
-            match &item.status {
-                ItemStatus::Offered { expires_at, .. } => {
-                    Some((*expires_at, &item.id, Timer::OfferExpiry))
-                }
-                ItemStatus::WrapUp {
-                    ended_at,
-                    blocking: true,
-                    ..
-                } => channel
-                    .wrap_up_block_ms
-                    .map(|ms| (ended_at.saturating_add(ms), &item.id, Timer::WrapUpRelease)),
-                ItemStatus::Waiting { since, .. } => channel
-                    .auto_close_waiting_ms
-                    .map(|ms| (since.saturating_add(ms), &item.id, Timer::AutoClose)),
-                _ => None,
-            }
+        self.index.timers.iter().filter_map(|(_, id)| {
+            let item = self.state.items.get(id)?;
+            timer_of(&self.state, item).map(|(due, timer)| (due, &item.id, timer))
         })
     }
 
@@ -199,12 +292,12 @@ impl<R: Router> Engine<R> {
     /// R0a step 1: every timer due at or before now, in (due, item id) order.
     fn fire_timers(&mut self, out: &mut Vec<Stamped>) {
         let now = self.now;
-        let mut due: Vec<(u64, ItemId, Timer)> = self
+        // The index iterates in (due, item id) order: only the due timers are visited.
+        let due: Vec<(u64, ItemId, Timer)> = self
             .timers()
-            .filter(|(due, _, _)| *due <= now)
+            .take_while(|(due, _, _)| *due <= now)
             .map(|(due, item, timer)| (due, item.clone(), timer))
             .collect();
-        due.sort();
         for (_, item, timer) in due {
             let Some(it) = self.state.items.get(&item) else {
                 continue;
@@ -761,12 +854,13 @@ impl<R: Router> Engine<R> {
             },
             out,
         );
+        // The agent's ringing offers, by item id (the order of a scan of all items).
         let offered: Vec<ItemId> = self
-            .state
-            .items
-            .values()
-            .filter(|it| matches!(&it.status, ItemStatus::Offered { agent: a, .. } if a == agent))
-            .map(|it| it.id.clone())
+            .index
+            .offers
+            .range((agent.clone(), ItemId::default())..)
+            .take_while(|(a, _)| a == agent)
+            .map(|(_, item)| item.clone())
             .collect();
         for item in offered {
             self.emit_for(

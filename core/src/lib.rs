@@ -17,7 +17,9 @@
 //! * [`engine`]: [`Engine::handle`] runs R0a's order of work (timers, route, input, route),
 //!   checks R5–R13 and decides events; [`Engine::apply`] folds a logged event.
 //! * [`route`]: push routing behind the [`route::Router`] seam; [`route::reference`] is the
-//!   plain reference model (R14–R17) other routers must match event for event.
+//!   plain reference model (R14–R17) other routers must match event for event, and
+//!   [`route::indexed`] the engine's default router, O(log n) per decision, checked against
+//!   the reference by `tests/equivalence.rs`.
 //! * [`explain`]: R18's per-member reasons.
 //! * [`queries`]: the dashboard streams (R19–R21).
 //! * [`snapshot`]: the replay snapshot with scenarios.md's fixed key order.
@@ -43,6 +45,8 @@ pub mod route;
 pub mod scenario;
 pub mod snapshot;
 pub mod state;
+#[doc(hidden)]
+pub mod workload;
 
 pub use config::Config;
 pub use engine::{Engine, HandleError};

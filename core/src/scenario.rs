@@ -533,6 +533,25 @@ fn parse_steps(top: &Fields, config: &Config) -> Res<Vec<Step>> {
     Ok(steps)
 }
 
+/// Parses one input object (a scenario step without `at`) against `config`, naming the field
+/// of any error as a step would (`step` is `None`). The server reads its clients' inputs with it.
+pub fn parse_input_value(value: &Value, config: &Config) -> Result<Input, ScenarioError> {
+    let Value::Object(map) = value else {
+        return Err(ScenarioError {
+            step: None,
+            field: "(input)".to_owned(),
+            message: format!("expected an object, found {}", kind(value)),
+            not_json: false,
+        });
+    };
+    let fields = Fields {
+        map,
+        step: None,
+        path: String::new(),
+    };
+    parse_input(&fields, config)
+}
+
 fn parse_input(s: &Fields, config: &Config) -> Res<Input> {
     let agent = || -> Res<AgentId> {
         let id = s.req_str("agent")?;

@@ -1,8 +1,10 @@
 //! Push routing (R14–R17) behind a small seam. The engine asks a [`Router`] for the next offer
 //! with a `&State` and applies it; any implementation must make exactly the decisions of
 //! [`reference::ReferenceRouter`], so event logs stay byte-identical when one is swapped for
-//! another.
+//! another. The engine's default is [`indexed::IndexedRouter`] (O(log n) per decision);
+//! `tests/equivalence.rs` checks it against the reference on random input sequences.
 
+pub mod indexed;
 pub mod reference;
 
 use crate::ids::{AgentId, ItemId};
@@ -10,6 +12,7 @@ use crate::protocol::{Explanation, Stamped};
 use crate::state::{Item, State};
 use std::cmp::Reverse;
 
+pub use indexed::IndexedRouter;
 pub use reference::ReferenceRouter;
 
 /// R12: after this many declines in all, an item is no longer pushed.

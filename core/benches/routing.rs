@@ -1,0 +1,158 @@
+//! Routing benchmarks at Dynamics 365's published floor (routing.md "Scale"): 10 000 agents,
+//! 100 queues, 5 000 agents in one queue, 50 000 waiting items. Run with `cargo bench -p
+//! omnidesk-core --bench routing` (or `scripts/bench`).
+//!
+//! Harness: divan rather than criterion — a far smaller dependency tree (it builds quickly on
+//! the project's 2-core machine), no plotting stack, and `#[divan::bench]` with counters
+//! reports per-iteration time and throughput directly.
+//!
+//! One run prints, before divan's table, a summary block (`key=value` lines between
+//! `== summary ==` and `== end ==`, parsed by `scripts/bench`) measured with `Instant` through
+//! `omnidesk_core::workload::measure` — the same code the wasm benchmark runs, so the two are
+//! comparable — and the memory of the whole centre, counted by a counting global allocator
+//! (bytes live on the heap, not RSS): the engine's bytes are the growth of live bytes across
+//! `engine.clone()` (a compact copy of everything the engine owns: state, router indices,
+//! timer index), and the process's live bytes after the set-up (engine + workload generator);
+//! the growth of VmRSS during that set-up is printed too (it includes allocator overhead the
+//! counter doesn't see, and may reuse memory freed by earlier measurements).
+//! Benchmarks never assert on time.
+
+#[cfg(not(target_arch = "wasm32"))]
+mod native {
+    use omnidesk_core::route::Router;
+    use omnidesk_core::workload::{self, Scale, Workload};
+    use omnidesk_core::Engine;
+    use std::alloc::{GlobalAlloc, Layout, System};
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::{Mutex, OnceLock};
+    use std::time::Instant;
+
+    /// Counts live heap bytes.
+    pub struct Counting;
+
+    pub static LIVE: AtomicUsize = AtomicUsize::new(0);
+
+    unsafe impl GlobalAlloc for Counting {
+        unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+            LIVE.fetch_add(layout.size(), Ordering::Relaxed);
+            unsafe { System.alloc(layout) }
+        }
+        unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+            LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+            unsafe { System.dealloc(ptr, layout) }
+        }
+        unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+            LIVE.fetch_add(new_size, Ordering::Relaxed);
+            LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+            unsafe { System.realloc(ptr, layout, new_size) }
+        }
+    }
+
+    #[global_allocator]
+    static ALLOC: Counting = Counting;
+
+    /// VmRSS from /proc/self/status, in KiB (Linux only).
+    fn vm_rss_kib() -> Option<usize> {
+        let status = std::fs::read_to_string("/proc/self/status").ok()?;
+        let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+        line.split_whitespace().nth(1)?.parse().ok()
+    }
+
+    fn mib(bytes: usize) -> f64 {
+        bytes as f64 / (1024.0 * 1024.0)
+    }
+
+    /// The summary block: the shared measurement plus memory.
+    pub fn summary() {
+        let start = Instant::now();
+        let mut clock = || start.elapsed().as_secs_f64() * 1e3;
+        let mixed: u64 = std::env::var("OMNIDESK_BENCH_MIXED")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(200_000);
+        let slice: u64 = std::env::var("OMNIDESK_BENCH_SLICE")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(4);
+        // Memory first, on a fresh process heap: a centre measured on its own.
+        let before = LIVE.load(Ordering::Relaxed);
+        let rss_before = vm_rss_kib();
+        let (engine, wl) = workload::centre(Scale::D365, 42);
+        let process = LIVE.load(Ordering::Relaxed) - before;
+        let rss_growth = vm_rss_kib()
+            .zip(rss_before)
+            .map(|(a, b)| a.saturating_sub(b));
+        let before_clone = LIVE.load(Ordering::Relaxed);
+        let copy = engine.clone();
+        let engine_bytes = LIVE.load(Ordering::Relaxed) - before_clone;
+        drop(copy);
+        let figures = workload::measure(Scale::D365, mixed, slice, &mut clock);
+        println!("== summary ==");
+        print!("{}", figures.lines());
+        println!("engine_bytes={engine_bytes}");
+        println!("engine_mib={:.1}", mib(engine_bytes));
+        println!("centre_process_mib={:.1}", mib(process));
+        if let Some(kib) = rss_growth {
+            println!("centre_rss_growth_mib={:.1}", kib as f64 / 1024.0);
+        }
+        println!("== end ==");
+        drop((engine, wl));
+    }
+
+    struct Shared {
+        engine: Engine,
+        workload: Workload,
+    }
+
+    fn shared() -> &'static Mutex<Shared> {
+        static CENTRE: OnceLock<Mutex<Shared>> = OnceLock::new();
+        CENTRE.get_or_init(|| {
+            let (engine, workload) = workload::centre(Scale::D365, 1);
+            Mutex::new(Shared { engine, workload })
+        })
+    }
+
+    /// `Router::next_offer` alone: one routing decision (the first servable item in R15 order,
+    /// its best eligible agent, the R18 explanation) on the full centre.
+    #[divan::bench]
+    fn decision(bencher: divan::Bencher) {
+        let guard = shared().lock().unwrap();
+        let (state, mut router) =
+            workload::decision_state(&guard.engine, &guard.workload).expect("an idle agent");
+        bencher
+            .counter(divan::counter::ItemsCount::new(1usize))
+            .bench_local(|| router.next_offer(divan::black_box(&state), None));
+    }
+
+    /// One input of the mixed workload through the indexed engine (state carries over).
+    #[divan::bench]
+    fn mixed_indexed(bencher: divan::Bencher) {
+        let mut guard = shared().lock().unwrap();
+        let Shared { engine, workload } = &mut *guard;
+        bencher
+            .counter(divan::counter::ItemsCount::new(1usize))
+            .bench_local(|| workload.run(engine, 1));
+    }
+
+    /// One input of the same mixed workload through the reference model, from a copy of the
+    /// same centre (few samples: each input scans 50 000 Open items).
+    #[divan::bench(sample_count = 3, sample_size = 1)]
+    fn mixed_reference(bencher: divan::Bencher) {
+        let guard = shared().lock().unwrap();
+        let mut reference = workload::as_reference(&guard.engine);
+        let mut workload = guard.workload.clone();
+        drop(guard);
+        bencher
+            .counter(divan::counter::ItemsCount::new(1usize))
+            .bench_local(|| workload.run(&mut reference, 1));
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn main() {
+    native::summary();
+    divan::main();
+}
+
+#[cfg(target_arch = "wasm32")]
+fn main() {}

@@ -1,0 +1,279 @@
+//! Access: password hashes (argon2id), session tokens, and the check every input passes before
+//! it reaches the core.
+//!
+//! A token is 32 random bytes from the OS (`getrandom`), shown to the client once as hex. The
+//! server keeps only its SHA-256 (in memory and in the SQLite `sessions` table, so sessions
+//! survive a restart); a leaked database holds no usable token.
+//!
+//! The check ([`authorize`]) runs in the hub against the state the input will meet, so what it
+//! allows the core sees unchanged. It answers "may this principal do this at all?" (403); whether
+//! the rules allow it right now is the core's answer (409, the `rejected` event).
+
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use omnidesk_core::{AgentId, Input, ItemId, State};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::sync::RwLock;
+
+/// Who is acting: an agent signed in with a password, or the customer of one live chat.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Principal {
+    Agent { agent: AgentId },
+    Customer { item: ItemId },
+}
+
+impl Principal {
+    /// A stable key for the dedup table: `agent:bert`, `customer:chat-…`.
+    pub fn key(&self) -> String {
+        match self {
+            Principal::Agent { agent } => format!("agent:{agent}"),
+            Principal::Customer { item } => format!("customer:{item}"),
+        }
+    }
+}
+
+/// Hashes a password with argon2id and a random salt; returns the PHC string.
+pub fn hash_password(password: &str) -> String {
+    let mut salt = [0u8; 16];
+    getrandom::fill(&mut salt).expect("the OS random source");
+    let salt = SaltString::encode_b64(&salt).expect("16 bytes fit a salt");
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .expect("argon2 with default parameters")
+        .to_string()
+}
+
+/// Whether `password` matches the PHC `hash`.
+pub fn verify_password(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash)
+        .map(|h| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &h)
+                .is_ok()
+        })
+        .unwrap_or(false)
+}
+
+/// A PHC hash to verify against when the agent is unknown, so that a wrong agent id costs the
+/// same time as a wrong password.
+pub fn dummy_hash() -> &'static str {
+    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DUMMY.get_or_init(|| hash_password("no such agent"))
+}
+
+/// A new random token (64 hex digits) and its SHA-256, which is what the server stores.
+pub fn new_token() -> (String, TokenHash) {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).expect("the OS random source");
+    let token: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    let hash = token_hash(&token);
+    (token, hash)
+}
+
+/// SHA-256 of a token.
+pub type TokenHash = [u8; 32];
+
+/// The stored form of a token.
+pub fn token_hash(token: &str) -> TokenHash {
+    Sha256::digest(token.as_bytes()).into()
+}
+
+/// The live sessions: token hash → principal. Written by the hub (after the session row is
+/// durable), read by every request.
+#[derive(Default)]
+pub struct Sessions {
+    map: RwLock<HashMap<TokenHash, Principal>>,
+}
+
+impl Sessions {
+    /// The principal of a bearer token, if it is a live session.
+    pub fn lookup(&self, token: &str) -> Option<Principal> {
+        let hash = token_hash(token);
+        self.map.read().ok()?.get(&hash).cloned()
+    }
+
+    pub(crate) fn insert(&self, hash: TokenHash, principal: Principal) {
+        if let Ok(mut m) = self.map.write() {
+            m.insert(hash, principal);
+        }
+    }
+
+    pub(crate) fn remove(&self, hash: &TokenHash) {
+        if let Ok(mut m) = self.map.write() {
+            m.remove(hash);
+        }
+    }
+}
+
+/// Fills in what the principal implies: an agent's own id for `agent`, a customer's item for
+/// `item`, when the client left them out. Anything given is kept (and checked by [`authorize`]).
+pub fn complete_input(principal: &Principal, input: &mut serde_json::Value) {
+    let Some(obj) = input.as_object_mut() else {
+        return;
+    };
+    let kind = obj.get("input").and_then(|v| v.as_str()).unwrap_or("");
+    match principal {
+        Principal::Agent { agent } => {
+            let takes_agent = !matches!(
+                kind,
+                "arrive" | "customer_message" | "abandon" | "tick" | ""
+            );
+            if takes_agent && obj.get("agent").is_none_or(|v| v.is_null()) {
+                obj.insert("agent".into(), agent.as_str().into());
+            }
+        }
+        Principal::Customer { item } => {
+            if obj.get("item").is_none_or(|v| v.is_null()) {
+                obj.insert("item".into(), item.as_str().into());
+            }
+        }
+    }
+}
+
+/// May `principal` send `input` at all, given the state it will meet? `Err` is the 403 reason.
+///
+/// Agents act only as themselves, and on items that are theirs: held by them, or not held by
+/// anyone and in one of their queues (or last held by them, for `reopen`). Picks come only from
+/// their own queues (an item someone else got first is the core's 409); accept, reject, wait,
+/// open, end, close, transfer and messages never touch an item held by somebody else. Customers send only
+/// `customer_message`, `end` (without an agent) and `abandon`, on their own conversation.
+/// `arrive` comes from the customer endpoint, `tick` from the server's clock. An unknown item
+/// passes: the core refuses it with its own reason (409).
+pub fn authorize(principal: &Principal, input: &Input, state: &State) -> Result<(), String> {
+    match principal {
+        Principal::Customer { item } => match input {
+            Input::CustomerMessage { item: i, .. }
+            | Input::Abandon { item: i }
+            | Input::End {
+                item: i,
+                agent: None,
+            } => {
+                if i == item {
+                    Ok(())
+                } else {
+                    Err(format!(
+                        "a customer acts only on their own conversation (\"{item}\")"
+                    ))
+                }
+            }
+            _ => Err(format!(
+                "a customer may send only customer_message, end and abandon, not {}",
+                input_name(input)
+            )),
+        },
+        Principal::Agent { agent: me } => {
+            let acting = match input {
+                Input::Arrive { .. } => {
+                    return Err(
+                        "items arrive through the customer endpoint, not from agents".into(),
+                    )
+                }
+                Input::CustomerMessage { .. } | Input::Abandon { .. } => {
+                    return Err(format!("{} is the customer's input", input_name(input)))
+                }
+                Input::End { agent: None, .. } => {
+                    return Err("an end without an agent is the customer's input".into())
+                }
+                Input::Tick => return Err("tick comes from the server's clock".into()),
+                Input::SignIn { agent }
+                | Input::SignOut { agent }
+                | Input::ResetPresence { agent }
+                | Input::SetPresence { agent, .. }
+                | Input::Accept { agent, .. }
+                | Input::Reject { agent, .. }
+                | Input::Pick { agent, .. }
+                | Input::Wait { agent, .. }
+                | Input::Open { agent, .. }
+                | Input::Close { agent, .. }
+                | Input::Reopen { agent, .. }
+                | Input::Transfer { agent, .. }
+                | Input::AgentMessage { agent, .. }
+                | Input::End {
+                    agent: Some(agent), ..
+                } => agent,
+            };
+            if acting != me {
+                return Err(format!(
+                    "you are signed in as \"{me}\" and act only as yourself, not as \"{acting}\""
+                ));
+            }
+            let Some(item_id) = input_item(input) else {
+                return Ok(());
+            };
+            let Some(item) = state.items.get(item_id) else {
+                return Ok(());
+            };
+            let in_my_queue = state
+                .config
+                .queues
+                .get(&item.queue)
+                .is_some_and(|q| q.members.contains(me));
+            if let Input::Pick { .. } = input {
+                // Whether it is still Open when the pick arrives is the core's question (409).
+                return if in_my_queue {
+                    Ok(())
+                } else {
+                    Err(format!(
+                        "item \"{item_id}\" is in queue \"{}\", which you are not a member of: you pick only from your own queues",
+                        item.queue
+                    ))
+                };
+            }
+            if let Some(holder) = item.status.holder() {
+                if holder != me {
+                    return Err(format!("item \"{item_id}\" is held by another agent"));
+                }
+                return Ok(());
+            }
+            match input {
+                Input::Reopen { .. } => {
+                    if item.last_holder.as_ref() == Some(me) || item.last_holder.is_none() {
+                        Ok(())
+                    } else {
+                        Err(format!("item \"{item_id}\" was last held by another agent"))
+                    }
+                }
+                _ if in_my_queue || item.last_holder.as_ref() == Some(me) => Ok(()),
+                _ => Err(format!(
+                    "item \"{item_id}\" is in queue \"{}\", which you are not a member of",
+                    item.queue
+                )),
+            }
+        }
+    }
+}
+
+/// The item an input is about, if any.
+pub fn input_item(input: &Input) -> Option<&ItemId> {
+    match input {
+        Input::Arrive { item, .. }
+        | Input::Accept { item, .. }
+        | Input::Reject { item, .. }
+        | Input::Pick { item, .. }
+        | Input::Wait { item, .. }
+        | Input::Open { item, .. }
+        | Input::Close { item, .. }
+        | Input::Reopen { item, .. }
+        | Input::End { item, .. }
+        | Input::Transfer { item, .. }
+        | Input::CustomerMessage { item, .. }
+        | Input::AgentMessage { item, .. }
+        | Input::Abandon { item } => Some(item),
+        Input::SignIn { .. }
+        | Input::SignOut { .. }
+        | Input::ResetPresence { .. }
+        | Input::SetPresence { .. }
+        | Input::Tick => None,
+    }
+}
+
+/// The input's wire name (`pick`, `sign_in`, …).
+pub fn input_name(input: &Input) -> String {
+    serde_json::to_value(input)
+        .ok()
+        .and_then(|v| v.get("input").and_then(|n| n.as_str()).map(str::to_owned))
+        .unwrap_or_else(|| "input".to_owned())
+}

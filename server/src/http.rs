@@ -1,0 +1,383 @@
+//! The HTTP API (JSON) and the static app. Every route is listed in `openapi.rs`, and a test
+//! checks each documented operation answers.
+//!
+//! Statuses: 401 no or bad token (or wrong password), 403 a forbidden act with the reason, 409
+//! a rule the core refuses (its `rejected` reason), 422 a malformed body naming the field, 413 a
+//! body over 64 KiB, 503 the hub is saturated. State is unchanged by all of them.
+
+// Handlers return `Result<_, Response>`: the error *is* the response axum sends, built once.
+#![allow(clippy::result_large_err)]
+
+use crate::auth::{complete_input, dummy_hash, new_token, token_hash, verify_password, Principal};
+use crate::hub::{may_see, Action, Busy, Hub, Outcome};
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, Query, State};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{any, get, post};
+use axum::{Json, Router};
+use omnidesk_core::protocol::Customer;
+use omnidesk_core::scenario::parse_input_value;
+use omnidesk_core::AgentId;
+use serde::Deserialize;
+use serde_json::{json, Value};
+use std::path::Path;
+use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::services::{ServeDir, ServeFile};
+
+/// The largest request body or WebSocket message the server reads.
+pub const MAX_MESSAGE: usize = 64 * 1024;
+
+/// The whole router: `/api/…`, `/api/ws`, and the app from `dist` (index.html for deep links).
+pub fn router(hub: Hub, dist: &Path) -> Router {
+    let origins = hub.config.allowed_origins.clone();
+    let api = Router::new()
+        .route("/api/health", get(health))
+        .route("/api/openapi.json", get(openapi))
+        .route("/api/sessions", post(sign_in).delete(sign_out))
+        .route("/api/session", get(whoami))
+        .route("/api/actions", post(act))
+        .route("/api/events", get(events))
+        .route("/api/snapshot", get(snapshot))
+        .route("/api/work", get(work))
+        .route("/api/conversations", post(start_conversation))
+        .route("/api/ws", get(crate::ws::upgrade))
+        .route("/api/{*rest}", any(api_not_found))
+        .layer(DefaultBodyLimit::max(MAX_MESSAGE));
+    let api = if origins.is_empty() {
+        api
+    } else {
+        let list: Vec<HeaderValue> = origins
+            .iter()
+            .filter_map(|o| HeaderValue::from_str(o).ok())
+            .collect();
+        api.layer(
+            CorsLayer::new()
+                .allow_origin(AllowOrigin::list(list))
+                .allow_methods([Method::GET, Method::POST, Method::DELETE])
+                .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE]),
+        )
+    };
+    let app = ServeDir::new(dist).fallback(ServeFile::new(dist.join("index.html")));
+    api.fallback_service(app).with_state(hub)
+}
+
+/// A JSON error response.
+pub fn error(status: StatusCode, error: &str, reason: impl Into<String>) -> Response {
+    (
+        status,
+        Json(json!({"error": error, "reason": reason.into()})),
+    )
+        .into_response()
+}
+
+fn unauthorized(reason: &str) -> Response {
+    let mut r = error(StatusCode::UNAUTHORIZED, "unauthorized", reason);
+    r.headers_mut()
+        .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+    r
+}
+
+fn busy(_: Busy) -> Response {
+    error(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "unavailable",
+        "the server is saturated; retry the same action id",
+    )
+}
+
+impl IntoResponse for Outcome {
+    fn into_response(self) -> Response {
+        let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let mut r = (status, Json(self.body)).into_response();
+        if self.replayed {
+            r.headers_mut()
+                .insert("x-omnidesk-replayed", HeaderValue::from_static("true"));
+        }
+        r
+    }
+}
+
+/// The principal of the request's bearer token, or the 401 to send.
+pub fn authenticate(hub: &Hub, headers: &HeaderMap) -> Result<Principal, Response> {
+    let Some(value) = headers.get(header::AUTHORIZATION) else {
+        return Err(unauthorized("missing Authorization: Bearer <token>"));
+    };
+    let token = value
+        .to_str()
+        .ok()
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+        .ok_or_else(|| unauthorized("expected Authorization: Bearer <token>"))?;
+    hub.sessions
+        .lookup(token)
+        .ok_or_else(|| unauthorized("unknown or expired token"))
+}
+
+fn agent_only(principal: Principal) -> Result<AgentId, Response> {
+    match principal {
+        Principal::Agent { agent } => Ok(agent),
+        Principal::Customer { .. } => Err(error(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            "this is for agents only",
+        )),
+    }
+}
+
+/// Parses a JSON body, or the 422 naming what is wrong.
+fn json_body(body: &[u8]) -> Result<serde_json::Map<String, Value>, Outcome> {
+    match serde_json::from_slice::<Value>(body) {
+        Ok(Value::Object(map)) => Ok(map),
+        Ok(_) => Err(Outcome::invalid("(body)", "expected a JSON object")),
+        Err(e) => Err(Outcome::invalid("(body)", format!("not JSON: {e}"))),
+    }
+}
+
+fn string_field(
+    map: &serde_json::Map<String, Value>,
+    name: &str,
+    required: bool,
+) -> Result<Option<String>, Outcome> {
+    match map.get(name) {
+        None | Some(Value::Null) if !required => Ok(None),
+        None | Some(Value::Null) => Err(Outcome::invalid(name, "missing")),
+        Some(Value::String(s)) if s.len() > 200 => {
+            Err(Outcome::invalid(name, "longer than 200 bytes"))
+        }
+        Some(Value::String(s)) if s.is_empty() && required => Err(Outcome::invalid(name, "empty")),
+        Some(Value::String(s)) => Ok(Some(s.clone())),
+        Some(_) => Err(Outcome::invalid(name, "expected a string")),
+    }
+}
+
+/// Reads an action `{client_id?, action_id, input}` for `principal`: fills in what the principal
+/// implies and parses the input with the core's parser (unknown agents, queues, channels and
+/// presences are 422 naming the field).
+pub fn parse_action(
+    hub: &Hub,
+    principal: &Principal,
+    map: &serde_json::Map<String, Value>,
+) -> Result<Action, Outcome> {
+    let action_id = string_field(map, "action_id", true)?.unwrap_or_default();
+    let client_id = string_field(map, "client_id", false)?.unwrap_or_default();
+    let mut input = match map.get("input") {
+        None | Some(Value::Null) => return Err(Outcome::invalid("input", "missing")),
+        Some(v @ Value::Object(_)) => v.clone(),
+        Some(_) => return Err(Outcome::invalid("input", "expected an object")),
+    };
+    complete_input(principal, &mut input);
+    let input = parse_input_value(&input, &hub.config.core)
+        .map_err(|e| Outcome::invalid(&format!("input.{}", e.field), e.message))?;
+    Ok(Action {
+        client_id,
+        action_id,
+        input,
+    })
+}
+
+async fn health(State(hub): State<Hub>) -> Json<Value> {
+    Json(json!({"ok": true, "last_seq": hub.last_seq()}))
+}
+
+async fn openapi() -> Json<Value> {
+    Json(crate::openapi::document())
+}
+
+async fn sign_in(State(hub): State<Hub>, body: Bytes) -> Response {
+    let map = match json_body(&body) {
+        Ok(m) => m,
+        Err(o) => return o.into_response(),
+    };
+    let (agent, password) = match (
+        string_field(&map, "agent", true),
+        string_field(&map, "password", true),
+    ) {
+        (Ok(a), Ok(p)) => (a.unwrap_or_default(), p.unwrap_or_default()),
+        (Err(o), _) | (_, Err(o)) => return o.into_response(),
+    };
+    let agent = AgentId::from(agent);
+    let hash = hub.config.credentials.get(&agent).cloned();
+    let ok = tokio::task::spawn_blocking(move || match hash {
+        Some(h) => verify_password(&password, &h),
+        None => {
+            // Same cost as a wrong password, so agent ids can't be probed by timing.
+            let _ = verify_password(&password, dummy_hash());
+            false
+        }
+    })
+    .await
+    .unwrap_or(false);
+    if !ok {
+        return unauthorized("wrong agent or password");
+    }
+    let (token, hash) = new_token();
+    let principal = Principal::Agent {
+        agent: agent.clone(),
+    };
+    if let Err(b) = hub.put_session(hash, principal).await {
+        return busy(b);
+    }
+    Json(json!({"token": token, "agent": agent})).into_response()
+}
+
+async fn sign_out(State(hub): State<Hub>, headers: HeaderMap) -> Response {
+    if let Err(r) = authenticate(&hub, &headers) {
+        return r;
+    }
+    let token = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or_default()
+        .trim();
+    match hub.drop_session(token_hash(token)).await {
+        Ok(()) => StatusCode::NO_CONTENT.into_response(),
+        Err(b) => busy(b),
+    }
+}
+
+async fn whoami(State(hub): State<Hub>, headers: HeaderMap) -> Response {
+    match authenticate(&hub, &headers) {
+        Ok(p) => Json(json!({"principal": p, "last_seq": hub.last_seq()})).into_response(),
+        Err(r) => r,
+    }
+}
+
+async fn act(State(hub): State<Hub>, headers: HeaderMap, body: Bytes) -> Response {
+    let principal = match authenticate(&hub, &headers) {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let action = match json_body(&body).and_then(|m| parse_action(&hub, &principal, &m)) {
+        Ok(a) => a,
+        Err(o) => return o.into_response(),
+    };
+    match hub.act(principal, action).await {
+        Ok(outcome) => outcome.into_response(),
+        Err(b) => busy(b),
+    }
+}
+
+#[derive(Deserialize)]
+struct EventsQuery {
+    after: Option<u64>,
+    limit: Option<usize>,
+}
+
+async fn events(
+    State(hub): State<Hub>,
+    headers: HeaderMap,
+    query: Result<Query<EventsQuery>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let principal = match authenticate(&hub, &headers) {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let Ok(Query(q)) = query else {
+        return Outcome::invalid("after", "expected after and limit as non-negative integers")
+            .into_response();
+    };
+    let after = q.after.unwrap_or(0);
+    let limit = q.limit.unwrap_or(1000).clamp(1, 10_000);
+    let item = match &principal {
+        Principal::Customer { item } => Some(item.clone()),
+        Principal::Agent { .. } => None,
+    };
+    let reader = hub.reader.clone();
+    let page =
+        tokio::task::spawn_blocking(move || reader.events_after(after, limit, item.as_ref())).await;
+    let page = match page {
+        Ok(Ok(p)) => p,
+        _ => {
+            return error(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "unavailable",
+                "the event log could not be read",
+            )
+        }
+    };
+    let next_after = page.last().map_or(after, |e| e.seq);
+    let events: Vec<Value> = page
+        .iter()
+        .filter(|e| may_see(&principal, e))
+        .filter_map(|e| serde_json::from_str(&e.json).ok())
+        .collect();
+    Json(json!({"events": events, "next_after": next_after, "last_seq": hub.last_seq()}))
+        .into_response()
+}
+
+async fn snapshot(State(hub): State<Hub>, headers: HeaderMap) -> Response {
+    if let Err(r) = authenticate(&hub, &headers).and_then(agent_only) {
+        return r;
+    }
+    match hub
+        .read(|engine| json!({"last_seq": engine.last_seq(), "snapshot": engine.snapshot()}))
+        .await
+    {
+        Ok(v) => Json(v).into_response(),
+        Err(b) => busy(b),
+    }
+}
+
+async fn work(State(hub): State<Hub>, headers: HeaderMap) -> Response {
+    let agent = match authenticate(&hub, &headers).and_then(agent_only) {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    match hub
+        .read(move |engine| {
+            json!({
+                "last_seq": engine.last_seq(),
+                "my": engine.my_work_items(&agent),
+                "open": engine.open_work_items(&agent),
+                "closed": engine.closed_work_items(&agent),
+            })
+        })
+        .await
+    {
+        Ok(v) => Json(v).into_response(),
+        Err(b) => busy(b),
+    }
+}
+
+async fn start_conversation(State(hub): State<Hub>, body: Bytes) -> Response {
+    let parsed = json_body(&body).and_then(|map| {
+        let name = string_field(&map, "name", true)?.unwrap_or_default();
+        let question = match map.get("question") {
+            Some(Value::String(q)) if !q.trim().is_empty() => q.clone(),
+            Some(Value::String(_)) => return Err(Outcome::invalid("question", "empty")),
+            None | Some(Value::Null) => return Err(Outcome::invalid("question", "missing")),
+            Some(_) => return Err(Outcome::invalid("question", "expected a string")),
+        };
+        let email = string_field(&map, "email", false)?;
+        let language = string_field(&map, "language", false)?;
+        Ok((
+            Customer {
+                name,
+                email,
+                language,
+                ..Customer::default()
+            },
+            question,
+        ))
+    });
+    let (customer, question) = match parsed {
+        Ok(p) => p,
+        Err(o) => return o.into_response(),
+    };
+    match hub.start_conversation(customer, question).await {
+        Ok(Ok(c)) => {
+            let mut body = c.outcome.body;
+            body["item"] = json!(c.item);
+            body["token"] = json!(c.token);
+            (StatusCode::CREATED, Json(body)).into_response()
+        }
+        Ok(Err(o)) => o.into_response(),
+        Err(b) => busy(b),
+    }
+}
+
+async fn api_not_found() -> Response {
+    error(StatusCode::NOT_FOUND, "not_found", "no such API route")
+}

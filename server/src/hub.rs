@@ -1,0 +1,636 @@
+//! The hub: one OS thread owns the [`Engine`] and the [`EventLog`]; everything that changes
+//! state is a [`Command`] sent to it over a bounded channel, so inputs are handled one at a time
+//! in one order (two agents picking the same item: the first wins, the second meets the core's
+//! refusal).
+//!
+//! Each turn the thread takes every command that is waiting (up to [`MAX_BATCH`]), handles them
+//! against the engine, writes the batch's events, action records and session changes in one
+//! transaction (group commit), and only then answers, publishes the events to live subscribers
+//! and runs queued reads. A failed write stops the process: the engine has moved on in memory,
+//! the log has not, and nothing of that batch was acknowledged, so restarting from the log is
+//! the one consistent way on.
+//!
+//! Time: `now = max(system clock, the engine's now)`, so the server's clock never goes backwards
+//! against the log (the engine's now after a restart is the latest logged `at`). Timers (R0a):
+//! the thread waits for commands no longer than until [`Engine::next_timer`] (and at most a
+//! second), and sends `tick` when one is due; before each client input it also fires due timers
+//! with a `tick` at the same `now`, so the access check sees the state the input will meet.
+
+use crate::auth::{authorize, new_token, Principal, Sessions, TokenHash};
+use crate::config::ServerConfig;
+use crate::log::{ActionKey, ActionRecord, Batch, EventLog, EventReader, LoggedEvent, SessionOp};
+use omnidesk_core::protocol::Customer;
+use omnidesk_core::{ChannelId, Engine, Event, Input, ItemId, Stamped, State};
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::{self, RecvTimeoutError, SyncSender, TrySendError};
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use tokio::sync::{broadcast, oneshot};
+
+/// Commands handled in one group commit at most.
+pub const MAX_BATCH: usize = 512;
+
+/// Options of the hub.
+#[derive(Clone, Debug)]
+pub struct HubOptions {
+    /// Commands that may wait for the hub; more get 503.
+    pub queue: usize,
+    /// Events a live subscriber may fall behind before it gets `resync`.
+    pub live_buffer: usize,
+    /// A snapshot of the engine state is saved every this many events.
+    pub snapshot_every: u64,
+}
+
+impl Default for HubOptions {
+    fn default() -> Self {
+        HubOptions {
+            queue: 4096,
+            live_buffer: 4096,
+            snapshot_every: 10_000,
+        }
+    }
+}
+
+/// The answer to an action: an HTTP status and a JSON body (the WebSocket sends the same).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Outcome {
+    pub status: u16,
+    pub body: Value,
+    /// True when this is the stored answer to an action already handled.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub replayed: bool,
+}
+
+impl Outcome {
+    pub fn error(status: u16, error: &str, reason: impl Into<String>) -> Outcome {
+        Outcome {
+            status,
+            body: json!({"error": error, "reason": reason.into()}),
+            replayed: false,
+        }
+    }
+
+    pub fn invalid(field: &str, reason: impl Into<String>) -> Outcome {
+        Outcome {
+            status: 422,
+            body: json!({"error": "invalid", "field": field, "reason": reason.into()}),
+            replayed: false,
+        }
+    }
+}
+
+/// A client action: a client-chosen id and a parsed input.
+#[derive(Clone, Debug)]
+pub struct Action {
+    pub client_id: String,
+    pub action_id: String,
+    pub input: Input,
+}
+
+/// A started live chat.
+#[derive(Clone, Debug)]
+pub struct Conversation {
+    pub item: ItemId,
+    pub token: String,
+    pub outcome: Outcome,
+}
+
+type Read = Box<dyn FnOnce(&Engine) + Send>;
+
+/// What the hub thread is asked to do.
+pub enum Command {
+    Act {
+        principal: Principal,
+        action: Action,
+        reply: oneshot::Sender<Outcome>,
+    },
+    StartConversation {
+        customer: Customer,
+        text: String,
+        reply: oneshot::Sender<Result<Conversation, Outcome>>,
+    },
+    PutSession {
+        hash: TokenHash,
+        principal: Principal,
+        reply: oneshot::Sender<()>,
+    },
+    DropSession {
+        hash: TokenHash,
+        reply: oneshot::Sender<()>,
+    },
+    /// A read of the engine, run after the current batch is durable.
+    Read(Read),
+}
+
+/// The hub is full or gone.
+#[derive(Debug)]
+pub struct Busy;
+
+/// The handle every connection holds.
+#[derive(Clone)]
+pub struct Hub {
+    tx: SyncSender<Command>,
+    pub sessions: Arc<Sessions>,
+    pub config: Arc<ServerConfig>,
+    pub reader: Arc<dyn EventReader>,
+    live: broadcast::Sender<Arc<LoggedEvent>>,
+    last_seq: Arc<AtomicU64>,
+}
+
+/// Why the hub could not start.
+#[derive(Debug)]
+pub struct StartError(pub String);
+
+impl std::fmt::Display for StartError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for StartError {}
+
+impl Hub {
+    /// Rebuilds the engine from the log (latest snapshot, then every later event) and starts
+    /// the hub thread.
+    pub fn start(
+        config: ServerConfig,
+        mut log: Box<dyn EventLog>,
+        options: HubOptions,
+    ) -> Result<Hub, StartError> {
+        let err = |e: crate::log::LogError| StartError(e.to_string());
+        let config_json = serde_json::to_string(&config.core).expect("config serializes");
+        log.check_config(&config_json).map_err(err)?;
+        let mut engine = match log.latest_snapshot().map_err(err)? {
+            Some(s) => {
+                let state: State = serde_json::from_str(&s.state)
+                    .map_err(|e| StartError(format!("snapshot {} does not parse: {e}", s.seq)))?;
+                Engine::restore(state, s.now, s.seq, Default::default())
+            }
+            None => Engine::new(config.core.clone()),
+        };
+        let mut gap = None;
+        log.replay(engine.last_seq(), &mut |stamped: Stamped| {
+            if gap.is_none() && stamped.seq != engine.last_seq() + 1 {
+                gap = Some((engine.last_seq(), stamped.seq));
+            }
+            if gap.is_none() {
+                engine.apply(&stamped);
+            }
+        })
+        .map_err(err)?;
+        if let Some((last, next)) = gap {
+            return Err(StartError(format!(
+                "the log has a gap: event {next} follows {last}"
+            )));
+        }
+        let sessions = Arc::new(Sessions::default());
+        for (hash, principal) in log.sessions().map_err(err)? {
+            sessions.insert(hash, principal);
+        }
+        let reader: Arc<dyn EventReader> = Arc::from(log.reader().map_err(err)?);
+        let (tx, rx) = mpsc::sync_channel(options.queue.max(1));
+        let (live, _) = broadcast::channel(options.live_buffer.max(1));
+        let last_seq = Arc::new(AtomicU64::new(engine.last_seq()));
+        let config = Arc::new(config);
+        let worker = Worker {
+            last_snapshot: engine.last_seq(),
+            engine,
+            log,
+            config: config.clone(),
+            sessions: sessions.clone(),
+            live: live.clone(),
+            last_seq: last_seq.clone(),
+            snapshot_every: options.snapshot_every.max(1),
+        };
+        std::thread::Builder::new()
+            .name("omnidesk-hub".into())
+            .spawn(move || worker.run(rx))
+            .map_err(|e| StartError(format!("could not start the hub thread: {e}")))?;
+        Ok(Hub {
+            tx,
+            sessions,
+            config,
+            reader,
+            live,
+            last_seq,
+        })
+    }
+
+    fn send(&self, command: Command) -> Result<(), Busy> {
+        match self.tx.try_send(command) {
+            Ok(()) => Ok(()),
+            Err(TrySendError::Full(_)) | Err(TrySendError::Disconnected(_)) => Err(Busy),
+        }
+    }
+
+    /// Handles a client action: dedup, access check, the core, durable, then the answer.
+    pub async fn act(&self, principal: Principal, action: Action) -> Result<Outcome, Busy> {
+        let (reply, rx) = oneshot::channel();
+        self.send(Command::Act {
+            principal,
+            action,
+            reply,
+        })?;
+        rx.await.map_err(|_| Busy)
+    }
+
+    /// Starts a live chat: an `arrive` on chat in the live-chat queue, and a customer session.
+    pub async fn start_conversation(
+        &self,
+        customer: Customer,
+        text: String,
+    ) -> Result<Result<Conversation, Outcome>, Busy> {
+        let (reply, rx) = oneshot::channel();
+        self.send(Command::StartConversation {
+            customer,
+            text,
+            reply,
+        })?;
+        rx.await.map_err(|_| Busy)
+    }
+
+    /// Stores a session durably, then makes it live.
+    pub async fn put_session(&self, hash: TokenHash, principal: Principal) -> Result<(), Busy> {
+        let (reply, rx) = oneshot::channel();
+        self.send(Command::PutSession {
+            hash,
+            principal,
+            reply,
+        })?;
+        rx.await.map_err(|_| Busy)
+    }
+
+    /// Ends a session.
+    pub async fn drop_session(&self, hash: TokenHash) -> Result<(), Busy> {
+        let (reply, rx) = oneshot::channel();
+        self.send(Command::DropSession { hash, reply })?;
+        rx.await.map_err(|_| Busy)
+    }
+
+    /// Reads the engine (after every earlier command is durable).
+    pub async fn read<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Engine) -> T + Send + 'static,
+    ) -> Result<T, Busy> {
+        let (reply, rx) = oneshot::channel();
+        self.send(Command::Read(Box::new(move |engine| {
+            let _ = reply.send(f(engine));
+        })))?;
+        rx.await.map_err(|_| Busy)
+    }
+
+    /// Live events, published after they are durable.
+    pub fn subscribe(&self) -> broadcast::Receiver<Arc<LoggedEvent>> {
+        self.live.subscribe()
+    }
+
+    /// The seq of the last durable event.
+    pub fn last_seq(&self) -> u64 {
+        self.last_seq.load(Ordering::Acquire)
+    }
+}
+
+/// Events a customer sees of their own conversation (no routing internals).
+pub fn customer_visible(kind: &str) -> bool {
+    matches!(
+        kind,
+        "arrived"
+            | "accepted"
+            | "picked"
+            | "customer_message"
+            | "agent_message"
+            | "ended"
+            | "closed"
+            | "reopened"
+    )
+}
+
+/// Whether `principal` may see `event`: agents see the whole log (their app folds it into the
+/// core's state); a customer only the visible events of their conversation.
+pub fn may_see(principal: &Principal, event: &LoggedEvent) -> bool {
+    match principal {
+        Principal::Agent { .. } => true,
+        Principal::Customer { item } => {
+            event.item.as_ref() == Some(item) && customer_visible(&event.kind)
+        }
+    }
+}
+
+fn system_now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as u64)
+        .unwrap_or(0)
+}
+
+type Reply = Box<dyn FnOnce(&Engine) + Send>;
+
+struct Worker {
+    engine: Engine,
+    log: Box<dyn EventLog>,
+    config: Arc<ServerConfig>,
+    sessions: Arc<Sessions>,
+    live: broadcast::Sender<Arc<LoggedEvent>>,
+    last_seq: Arc<AtomicU64>,
+    snapshot_every: u64,
+    last_snapshot: u64,
+}
+
+/// One turn's work in progress.
+#[derive(Default)]
+struct Turn {
+    batch: Batch,
+    /// Actions handled in this turn, for dedup before they are in the log.
+    pending: HashMap<ActionKey, (String, Outcome)>,
+    replies: Vec<Reply>,
+    live_sessions: Vec<SessionOp>,
+}
+
+impl Worker {
+    fn run(mut self, rx: mpsc::Receiver<Command>) {
+        loop {
+            let now = self.now();
+            let wait = match self.engine.next_timer() {
+                Some(due) => Duration::from_millis(due.saturating_sub(now).clamp(1, 1000)),
+                None => Duration::from_millis(1000),
+            };
+            let mut commands = Vec::new();
+            match rx.recv_timeout(wait) {
+                Ok(c) => {
+                    commands.push(c);
+                    while commands.len() < MAX_BATCH {
+                        match rx.try_recv() {
+                            Ok(c) => commands.push(c),
+                            Err(_) => break,
+                        }
+                    }
+                }
+                Err(RecvTimeoutError::Timeout) => {}
+                Err(RecvTimeoutError::Disconnected) => return,
+            }
+            self.turn(commands);
+        }
+    }
+
+    fn now(&self) -> u64 {
+        system_now().max(self.engine.now())
+    }
+
+    fn turn(&mut self, commands: Vec<Command>) {
+        let mut turn = Turn::default();
+        let now = self.now();
+        self.fire_timers(&mut turn, now);
+        for command in commands {
+            self.command(command, &mut turn);
+        }
+        if !turn.batch.is_empty() {
+            if let Err(e) = self.log.append(&turn.batch) {
+                // Nothing of this batch was acknowledged; the log is the truth. See the module doc.
+                eprintln!("omnidesk-server: writing the event log failed, stopping: {e}");
+                std::process::exit(70);
+            }
+        }
+        self.last_seq
+            .store(self.engine.last_seq(), Ordering::Release);
+        for op in turn.live_sessions {
+            match op {
+                SessionOp::Put {
+                    hash, principal, ..
+                } => self.sessions.insert(hash, principal),
+                SessionOp::Delete { hash } => self.sessions.remove(&hash),
+            }
+        }
+        for event in turn.batch.events {
+            // No subscriber is not an error.
+            let _ = self.live.send(Arc::new(event));
+        }
+        for reply in turn.replies {
+            reply(&self.engine);
+        }
+        if self.engine.last_seq() >= self.last_snapshot + self.snapshot_every {
+            self.snapshot();
+        }
+    }
+
+    fn snapshot(&mut self) {
+        let snapshot = crate::log::Snapshot {
+            seq: self.engine.last_seq(),
+            now: self.engine.now(),
+            state: serde_json::to_string(self.engine.state()).expect("state serializes"),
+        };
+        match self.log.save_snapshot(&snapshot) {
+            Ok(()) => self.last_snapshot = snapshot.seq,
+            // A missing snapshot only makes the next start slower.
+            Err(e) => eprintln!("omnidesk-server: saving a snapshot failed: {e}"),
+        }
+    }
+
+    /// R0a: a `tick` at `now` when a timer is due.
+    fn fire_timers(&mut self, turn: &mut Turn, now: u64) {
+        if self.engine.next_timer().is_some_and(|due| due <= now) {
+            let events = self.handle(Input::Tick, now);
+            turn.batch
+                .events
+                .extend(events.iter().map(LoggedEvent::new));
+        }
+    }
+
+    fn handle(&mut self, input: Input, now: u64) -> Vec<Stamped> {
+        self.engine
+            .handle(input, now)
+            .expect("now is never before the engine's now")
+    }
+
+    fn command(&mut self, command: Command, turn: &mut Turn) {
+        match command {
+            Command::Act {
+                principal,
+                action,
+                reply,
+            } => {
+                let outcome = self.act(&principal, action, turn);
+                turn.replies.push(Box::new(move |_| {
+                    let _ = reply.send(outcome);
+                }));
+            }
+            Command::StartConversation {
+                customer,
+                text,
+                reply,
+            } => {
+                let result = self.start_conversation(customer, text, turn);
+                turn.replies.push(Box::new(move |_| {
+                    let _ = reply.send(result);
+                }));
+            }
+            Command::PutSession {
+                hash,
+                principal,
+                reply,
+            } => {
+                let op = SessionOp::Put {
+                    hash,
+                    principal,
+                    at: self.now(),
+                };
+                turn.batch.sessions.push(op.clone());
+                turn.live_sessions.push(op);
+                turn.replies.push(Box::new(move |_| {
+                    let _ = reply.send(());
+                }));
+            }
+            Command::DropSession { hash, reply } => {
+                let op = SessionOp::Delete { hash };
+                turn.batch.sessions.push(op.clone());
+                turn.live_sessions.push(op);
+                turn.replies.push(Box::new(move |_| {
+                    let _ = reply.send(());
+                }));
+            }
+            Command::Read(f) => turn.replies.push(f),
+        }
+    }
+
+    fn act(&mut self, principal: &Principal, action: Action, turn: &mut Turn) -> Outcome {
+        let key = ActionKey {
+            principal: principal.key(),
+            client_id: action.client_id.clone(),
+            action_id: action.action_id.clone(),
+        };
+        let input_json = serde_json::to_string(&action.input).expect("inputs serialize");
+        let earlier = match turn.pending.get(&key) {
+            Some((input, outcome)) => Some((input.clone(), outcome.clone())),
+            None => match self.log.find_action(&key) {
+                Ok(found) => found.and_then(|(input, outcome)| {
+                    serde_json::from_str::<Outcome>(&outcome)
+                        .ok()
+                        .map(|o| (input, o))
+                }),
+                Err(e) => {
+                    eprintln!("omnidesk-server: reading the action table failed: {e}");
+                    return Outcome::error(503, "unavailable", "the action log could not be read");
+                }
+            },
+        };
+        if let Some((input, mut outcome)) = earlier {
+            if input != input_json {
+                return Outcome::invalid(
+                    "action_id",
+                    format!(
+                        "action id \"{}\" was already used for a different input",
+                        action.action_id
+                    ),
+                );
+            }
+            outcome.replayed = true;
+            return outcome;
+        }
+        let now = self.now();
+        self.fire_timers(turn, now);
+        if let Err(reason) = authorize(principal, &action.input, self.engine.state()) {
+            return Outcome::error(403, "forbidden", reason);
+        }
+        let events = self.handle(action.input.clone(), now);
+        let logged: Vec<LoggedEvent> = events.iter().map(LoggedEvent::new).collect();
+        let outcome = self.outcome(principal, &action.input, &events, &logged);
+        turn.batch.events.extend(logged);
+        turn.batch.actions.push(ActionRecord {
+            key: key.clone(),
+            input: input_json.clone(),
+            outcome: serde_json::to_string(&outcome).expect("outcomes serialize"),
+            at: now,
+        });
+        turn.pending.insert(key, (input_json, outcome.clone()));
+        outcome
+    }
+
+    /// 200 with the events the input caused, or 409 with the core's reason.
+    fn outcome(
+        &self,
+        principal: &Principal,
+        input: &Input,
+        events: &[Stamped],
+        logged: &[LoggedEvent],
+    ) -> Outcome {
+        let visible: Vec<Value> = logged
+            .iter()
+            .filter(|e| may_see(principal, e))
+            .map(|e| serde_json::from_str(&e.json).expect("just serialized"))
+            .collect();
+        let last_seq = self.engine.last_seq();
+        let refusal = events.iter().find_map(|s| match &s.event {
+            Event::Rejected { input: i, reason } if i == input => Some(reason.clone()),
+            _ => None,
+        });
+        match refusal {
+            Some(reason) => Outcome {
+                status: 409,
+                body: json!({"error": "rejected", "reason": reason, "events": visible, "last_seq": last_seq}),
+                replayed: false,
+            },
+            None => Outcome {
+                status: 200,
+                body: json!({"events": visible, "last_seq": last_seq}),
+                replayed: false,
+            },
+        }
+    }
+
+    fn start_conversation(
+        &mut self,
+        customer: Customer,
+        text: String,
+        turn: &mut Turn,
+    ) -> Result<Conversation, Outcome> {
+        let Some(queue) = self.config.live_chat_queue.clone() else {
+            return Err(Outcome::error(
+                404,
+                "not_found",
+                "live chat is not configured on this server",
+            ));
+        };
+        let (_, hash) = new_token();
+        let item = ItemId::from(format!(
+            "chat-{}",
+            hash[..6]
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect::<String>()
+        ));
+        let now = self.now();
+        self.fire_timers(turn, now);
+        let input = Input::Arrive {
+            item: item.clone(),
+            channel: ChannelId::from("chat"),
+            queue,
+            customer,
+            skills: Default::default(),
+            priority: 0,
+            text: Some(text),
+        };
+        let events = self.handle(input.clone(), now);
+        let logged: Vec<LoggedEvent> = events.iter().map(LoggedEvent::new).collect();
+        let principal = Principal::Customer { item: item.clone() };
+        let outcome = self.outcome(&principal, &input, &events, &logged);
+        turn.batch.events.extend(logged);
+        if outcome.status != 200 {
+            return Err(outcome);
+        }
+        let (token, hash) = new_token();
+        let op = SessionOp::Put {
+            hash,
+            principal,
+            at: now,
+        };
+        turn.batch.sessions.push(op.clone());
+        turn.live_sessions.push(op);
+        Ok(Conversation {
+            item,
+            token,
+            outcome,
+        })
+    }
+}

@@ -1,0 +1,453 @@
+//! Storage: the event log, the dedup table of client actions, sessions and engine snapshots,
+//! behind the small [`EventLog`] trait (written by the hub alone) and [`EventReader`] (read by
+//! any connection catching up). [`SqliteLog`] is the one backend; another can be added without
+//! touching the core or the hub.
+//!
+//! # Durability
+//!
+//! SQLite in WAL mode with `synchronous = FULL`. The hub acknowledges nothing before
+//! [`EventLog::append`] has returned, and `append` is one transaction per batch (group commit:
+//! every command that queued up while the previous batch was being written shares one fsync).
+//! In WAL mode `NORMAL` already survives a killed process (`kill -9`: the WAL is in the OS page
+//! cache), but a power loss or OS crash can roll back the last transactions; `FULL` fsyncs the
+//! WAL on every commit, so an acknowledged event survives those too. Group commit pays for it.
+
+use crate::auth::{Principal, TokenHash};
+use omnidesk_core::{Event, ItemId, Stamped};
+use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// A storage failure. The hub stops the process on a failed append (see `hub`).
+#[derive(Debug)]
+pub struct LogError(pub String);
+
+impl fmt::Display for LogError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for LogError {}
+
+impl From<rusqlite::Error> for LogError {
+    fn from(e: rusqlite::Error) -> Self {
+        LogError(format!("sqlite: {e}"))
+    }
+}
+
+impl From<serde_json::Error> for LogError {
+    fn from(e: serde_json::Error) -> Self {
+        LogError(format!("json: {e}"))
+    }
+}
+
+/// One logged event with its serialized form (sent to clients as is).
+#[derive(Clone, Debug)]
+pub struct LoggedEvent {
+    pub seq: u64,
+    pub at: u64,
+    /// The item the event is about (for a `rejected` one, its input's item).
+    pub item: Option<ItemId>,
+    /// The event's name (`offered`, `picked`, …).
+    pub kind: String,
+    /// The stamped event as JSON: `{"seq":…,"at":…,"event":…,…}`.
+    pub json: String,
+}
+
+impl LoggedEvent {
+    /// Serializes a stamped event.
+    pub fn new(stamped: &Stamped) -> LoggedEvent {
+        let json = serde_json::to_string(stamped).expect("events serialize");
+        let value: serde_json::Value = serde_json::from_str(&json).expect("just serialized");
+        let kind = value
+            .get("event")
+            .and_then(|k| k.as_str())
+            .unwrap_or_default()
+            .to_owned();
+        LoggedEvent {
+            seq: stamped.seq,
+            at: stamped.at,
+            item: event_item(&stamped.event),
+            kind,
+            json,
+        }
+    }
+}
+
+fn event_item(event: &Event) -> Option<ItemId> {
+    use Event::*;
+    match event {
+        Arrived { item, .. }
+        | Offered { item, .. }
+        | Accepted { item, .. }
+        | Declined { item, .. }
+        | OfferWithdrawn { item, .. }
+        | Picked { item, .. }
+        | Ended { item, .. }
+        | SetWaiting { item, .. }
+        | Opened { item, .. }
+        | CustomerMessage { item, .. }
+        | AgentMessage { item, .. }
+        | Requeued { item, .. }
+        | Transferred { item, .. }
+        | WrapUpReleased { item, .. }
+        | Closed { item, .. }
+        | Reopened { item, .. } => Some(item.clone()),
+        Rejected { input, .. } => crate::auth::input_item(input).cloned(),
+        SignedIn { .. } | SignedOut { .. } | PresenceChanged { .. } => None,
+    }
+}
+
+/// The dedup key of a client action.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct ActionKey {
+    pub principal: String,
+    pub client_id: String,
+    pub action_id: String,
+}
+
+/// A handled client action: its input (canonical JSON) and its outcome (JSON), kept so that a
+/// resent action gets the original answer.
+#[derive(Clone, Debug)]
+pub struct ActionRecord {
+    pub key: ActionKey,
+    pub input: String,
+    pub outcome: String,
+    pub at: u64,
+}
+
+/// A change to the sessions table.
+#[derive(Clone, Debug)]
+pub enum SessionOp {
+    Put {
+        hash: TokenHash,
+        principal: Principal,
+        at: u64,
+    },
+    Delete {
+        hash: TokenHash,
+    },
+}
+
+/// What one group commit writes, atomically.
+#[derive(Debug, Default)]
+pub struct Batch {
+    pub events: Vec<LoggedEvent>,
+    pub actions: Vec<ActionRecord>,
+    pub sessions: Vec<SessionOp>,
+}
+
+impl Batch {
+    pub fn is_empty(&self) -> bool {
+        self.events.is_empty() && self.actions.is_empty() && self.sessions.is_empty()
+    }
+}
+
+/// A saved engine state: the state as JSON after event `seq`, at time `now`.
+pub struct Snapshot {
+    pub seq: u64,
+    pub now: u64,
+    pub state: String,
+}
+
+/// The write side of storage, owned by the hub's thread.
+pub trait EventLog: Send {
+    /// Records the core configuration the log is written with on first use; afterwards fails
+    /// if `config` differs (a log replayed under another configuration would mean something else).
+    fn check_config(&mut self, config: &str) -> Result<(), LogError>;
+    /// The latest snapshot, if any.
+    fn latest_snapshot(&mut self) -> Result<Option<Snapshot>, LogError>;
+    /// Calls `f` with every event after `after`, in seq order.
+    fn replay(&mut self, after: u64, f: &mut dyn FnMut(Stamped)) -> Result<(), LogError>;
+    /// Every live session.
+    fn sessions(&mut self) -> Result<Vec<(TokenHash, Principal)>, LogError>;
+    /// Writes a batch atomically and durably: when this returns `Ok`, it survives a crash.
+    fn append(&mut self, batch: &Batch) -> Result<(), LogError>;
+    /// A handled action: (input, outcome) as stored.
+    fn find_action(&mut self, key: &ActionKey) -> Result<Option<(String, String)>, LogError>;
+    /// Saves a snapshot (and may drop older ones).
+    fn save_snapshot(&mut self, snapshot: &Snapshot) -> Result<(), LogError>;
+    /// A reader for connections that catch up.
+    fn reader(&self) -> Result<Box<dyn EventReader>, LogError>;
+}
+
+/// The read side: pages of logged events, safe to call from any thread.
+pub trait EventReader: Send + Sync {
+    /// Up to `limit` events after `after`, in seq order; only those about `item` if given.
+    fn events_after(
+        &self,
+        after: u64,
+        limit: usize,
+        item: Option<&ItemId>,
+    ) -> Result<Vec<LoggedEvent>, LogError>;
+}
+
+/// The SQLite backend: one file, WAL, `synchronous = FULL` (see the module doc).
+pub struct SqliteLog {
+    conn: Connection,
+    path: PathBuf,
+}
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS events (
+    seq INTEGER PRIMARY KEY,
+    at INTEGER NOT NULL,
+    item TEXT,
+    kind TEXT NOT NULL,
+    event TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS events_by_item ON events (item, seq);
+CREATE TABLE IF NOT EXISTS actions (
+    principal TEXT NOT NULL,
+    client_id TEXT NOT NULL,
+    action_id TEXT NOT NULL,
+    input TEXT NOT NULL,
+    outcome TEXT NOT NULL,
+    at INTEGER NOT NULL,
+    PRIMARY KEY (principal, client_id, action_id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS sessions (
+    token_hash BLOB PRIMARY KEY,
+    principal TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS snapshots (seq INTEGER PRIMARY KEY, now INTEGER NOT NULL, state TEXT NOT NULL);
+";
+
+impl SqliteLog {
+    /// Opens (or creates) the database file.
+    pub fn open(path: &Path) -> Result<SqliteLog, LogError> {
+        let conn = Connection::open(path)?;
+        let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            return Err(LogError(format!(
+                "{}: could not switch to WAL (journal_mode is {mode})",
+                path.display()
+            )));
+        }
+        conn.execute_batch("PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000;")?;
+        conn.execute_batch(SCHEMA)?;
+        Ok(SqliteLog {
+            conn,
+            path: path.to_owned(),
+        })
+    }
+}
+
+fn row_to_event(r: &rusqlite::Row<'_>) -> rusqlite::Result<LoggedEvent> {
+    Ok(LoggedEvent {
+        seq: r.get::<_, i64>(0)? as u64,
+        at: r.get::<_, i64>(1)? as u64,
+        item: r.get::<_, Option<String>>(2)?.map(ItemId::from),
+        kind: r.get(3)?,
+        json: r.get(4)?,
+    })
+}
+
+impl EventLog for SqliteLog {
+    fn check_config(&mut self, config: &str) -> Result<(), LogError> {
+        let stored: Option<String> = self
+            .conn
+            .query_row("SELECT value FROM meta WHERE key = 'config'", [], |r| {
+                r.get(0)
+            })
+            .optional()?;
+        match stored {
+            Some(s) if s == config => Ok(()),
+            Some(_) => Err(LogError(format!(
+                "{}: this log was written with another configuration (channels, queues, agents \
+                 or presences differ); start with the same configuration or a new --db",
+                self.path.display()
+            ))),
+            None => {
+                self.conn.execute(
+                    "INSERT INTO meta (key, value) VALUES ('config', ?1)",
+                    params![config],
+                )?;
+                Ok(())
+            }
+        }
+    }
+
+    fn latest_snapshot(&mut self) -> Result<Option<Snapshot>, LogError> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT seq, now, state FROM snapshots ORDER BY seq DESC LIMIT 1",
+                [],
+                |r| {
+                    Ok(Snapshot {
+                        seq: r.get::<_, i64>(0)? as u64,
+                        now: r.get::<_, i64>(1)? as u64,
+                        state: r.get(2)?,
+                    })
+                },
+            )
+            .optional()?)
+    }
+
+    fn replay(&mut self, after: u64, f: &mut dyn FnMut(Stamped)) -> Result<(), LogError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT seq, event FROM events WHERE seq > ?1 ORDER BY seq")?;
+        let mut rows = stmt.query(params![after as i64])?;
+        while let Some(row) = rows.next()? {
+            let seq: i64 = row.get(0)?;
+            let json: String = row.get(1)?;
+            let stamped: Stamped = serde_json::from_str(&json)
+                .map_err(|e| LogError(format!("event {seq} in the log does not parse: {e}")))?;
+            f(stamped);
+        }
+        Ok(())
+    }
+
+    fn sessions(&mut self) -> Result<Vec<(TokenHash, Principal)>, LogError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT token_hash, principal FROM sessions")?;
+        let rows = stmt.query_map([], |r| {
+            Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, String>(1)?))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (hash, principal) = row?;
+            let hash: TokenHash = hash
+                .try_into()
+                .map_err(|_| LogError("a session token hash is not 32 bytes".into()))?;
+            out.push((hash, serde_json::from_str(&principal)?));
+        }
+        Ok(out)
+    }
+
+    fn append(&mut self, batch: &Batch) -> Result<(), LogError> {
+        let tx = self.conn.transaction()?;
+        {
+            let mut ev = tx.prepare_cached(
+                "INSERT INTO events (seq, at, item, kind, event) VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?;
+            for e in &batch.events {
+                ev.execute(params![
+                    e.seq as i64,
+                    e.at as i64,
+                    e.item.as_ref().map(|i| i.as_str()),
+                    e.kind,
+                    e.json
+                ])?;
+            }
+            let mut ac = tx.prepare_cached(
+                "INSERT INTO actions (principal, client_id, action_id, input, outcome, at) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?;
+            for a in &batch.actions {
+                ac.execute(params![
+                    a.key.principal,
+                    a.key.client_id,
+                    a.key.action_id,
+                    a.input,
+                    a.outcome,
+                    a.at as i64
+                ])?;
+            }
+            for s in &batch.sessions {
+                match s {
+                    SessionOp::Put {
+                        hash,
+                        principal,
+                        at,
+                    } => {
+                        tx.execute(
+                            "INSERT OR REPLACE INTO sessions (token_hash, principal, created_at) \
+                             VALUES (?1, ?2, ?3)",
+                            params![&hash[..], serde_json::to_string(principal)?, *at as i64],
+                        )?;
+                    }
+                    SessionOp::Delete { hash } => {
+                        tx.execute(
+                            "DELETE FROM sessions WHERE token_hash = ?1",
+                            params![&hash[..]],
+                        )?;
+                    }
+                }
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn find_action(&mut self, key: &ActionKey) -> Result<Option<(String, String)>, LogError> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT input, outcome FROM actions \
+                 WHERE principal = ?1 AND client_id = ?2 AND action_id = ?3",
+            )?
+            .query_row(params![key.principal, key.client_id, key.action_id], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .optional()?)
+    }
+
+    fn save_snapshot(&mut self, snapshot: &Snapshot) -> Result<(), LogError> {
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "INSERT OR REPLACE INTO snapshots (seq, now, state) VALUES (?1, ?2, ?3)",
+            params![snapshot.seq as i64, snapshot.now as i64, snapshot.state],
+        )?;
+        tx.execute(
+            "DELETE FROM snapshots WHERE seq < ?1",
+            params![snapshot.seq as i64],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn reader(&self) -> Result<Box<dyn EventReader>, LogError> {
+        let conn = Connection::open_with_flags(
+            &self.path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        conn.execute_batch("PRAGMA busy_timeout = 5000;")?;
+        Ok(Box::new(SqliteReader {
+            conn: Mutex::new(conn),
+        }))
+    }
+}
+
+/// A read-only connection to the same file (WAL lets it read while the hub writes).
+struct SqliteReader {
+    conn: Mutex<Connection>,
+}
+
+impl EventReader for SqliteReader {
+    fn events_after(
+        &self,
+        after: u64,
+        limit: usize,
+        item: Option<&ItemId>,
+    ) -> Result<Vec<LoggedEvent>, LogError> {
+        let conn = self
+            .conn
+            .lock()
+            .map_err(|_| LogError("reader lock poisoned".into()))?;
+        let limit = limit.min(10_000) as i64;
+        let out = match item {
+            None => conn
+                .prepare_cached(
+                    "SELECT seq, at, item, kind, event FROM events WHERE seq > ?1 ORDER BY seq LIMIT ?2",
+                )?
+                .query_map(params![after as i64, limit], row_to_event)?
+                .collect::<Result<Vec<_>, _>>()?,
+            Some(item) => conn
+                .prepare_cached(
+                    "SELECT seq, at, item, kind, event FROM events WHERE item = ?1 AND seq > ?2 \
+                     ORDER BY seq LIMIT ?3",
+                )?
+                .query_map(params![item.as_str(), after as i64, limit], row_to_event)?
+                .collect::<Result<Vec<_>, _>>()?,
+        };
+        Ok(out)
+    }
+}

@@ -1,0 +1,119 @@
+//! `omnidesk-server`: flags and environment, then [`omnidesk_server::serve`].
+
+use omnidesk_server::config::ServerConfig;
+use omnidesk_server::{serve, Options};
+use std::io::Write;
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+
+const USAGE: &str = "usage: omnidesk-server [--config FILE] [--db FILE] [--dist DIR] [--host IP] [--port N] [--allow-origin ORIGIN]...
+  --config FILE   centre configuration (a scenario set-up with agents' passwords); env OMNIDESK_CONFIG;
+                  default: the embedded demo (passwords demo-<agent>)
+  --db FILE       SQLite event log; env OMNIDESK_DB; default omnidesk.db
+  --dist DIR      the built app to serve; env OMNIDESK_DIST; default dist
+  --host IP       address to bind; env OMNIDESK_HOST; default 127.0.0.1
+  --port N        port (0 picks one); env OMNIDESK_PORT; default 8080
+  --allow-origin  an extra allowed browser origin (CORS and WebSocket); env OMNIDESK_ALLOWED_ORIGINS (comma-separated)
+  --snapshot-every N  save an engine snapshot every N events (default 10000)";
+
+fn main() {
+    let (config, options) = match parse_args() {
+        Ok(x) => x,
+        Err(e) => {
+            eprintln!("omnidesk-server: {e}\n{USAGE}");
+            std::process::exit(2);
+        }
+    };
+    let runtime = tokio::runtime::Runtime::new().expect("tokio runtime");
+    runtime.block_on(async move {
+        let running = match serve(config, options).await {
+            Ok(r) => r,
+            Err(e) => {
+                eprintln!("omnidesk-server: {e}");
+                std::process::exit(1);
+            }
+        };
+        println!("listening on http://{}", running.addr);
+        let _ = std::io::stdout().flush();
+        tokio::select! {
+            r = running.task => {
+                if let Ok(Err(e)) = r {
+                    eprintln!("omnidesk-server: {e}");
+                    std::process::exit(1);
+                }
+            }
+            _ = tokio::signal::ctrl_c() => {}
+        }
+    });
+}
+
+fn parse_args() -> Result<(ServerConfig, Options), String> {
+    let env = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
+    let mut config_path = env("OMNIDESK_CONFIG").map(PathBuf::from);
+    let mut options = Options::default();
+    let mut host: IpAddr = env("OMNIDESK_HOST")
+        .map(|h| {
+            h.parse()
+                .map_err(|_| format!("OMNIDESK_HOST: bad address {h}"))
+        })
+        .transpose()?
+        .unwrap_or(options.addr.ip());
+    let mut port: u16 = env("OMNIDESK_PORT")
+        .map(|p| {
+            p.parse()
+                .map_err(|_| format!("OMNIDESK_PORT: bad port {p}"))
+        })
+        .transpose()?
+        .unwrap_or(options.addr.port());
+    if let Some(db) = env("OMNIDESK_DB") {
+        options.db = db.into();
+    }
+    if let Some(dist) = env("OMNIDESK_DIST") {
+        options.dist = dist.into();
+    }
+    if let Some(o) = env("OMNIDESK_ALLOWED_ORIGINS") {
+        options.allowed_origins.extend(
+            o.split(',')
+                .map(|s| s.trim().to_owned())
+                .filter(|s| !s.is_empty()),
+        );
+    }
+    let mut args = std::env::args().skip(1);
+    while let Some(flag) = args.next() {
+        if flag == "--help" || flag == "-h" {
+            println!("{USAGE}");
+            std::process::exit(0);
+        }
+        let mut value = || args.next().ok_or_else(|| format!("{flag} needs a value"));
+        match flag.as_str() {
+            "--config" => config_path = Some(value()?.into()),
+            "--db" => options.db = value()?.into(),
+            "--dist" => options.dist = value()?.into(),
+            "--host" => {
+                let v = value()?;
+                host = v.parse().map_err(|_| format!("--host: bad address {v}"))?;
+            }
+            "--port" => {
+                let v = value()?;
+                port = v.parse().map_err(|_| format!("--port: bad port {v}"))?;
+            }
+            "--allow-origin" => options.allowed_origins.push(value()?),
+            "--snapshot-every" => {
+                let v = value()?;
+                options.hub.snapshot_every = v
+                    .parse()
+                    .map_err(|_| format!("--snapshot-every: bad number {v}"))?;
+            }
+            other => return Err(format!("unknown flag {other}")),
+        }
+    }
+    options.addr = SocketAddr::new(host, port);
+    let config = match config_path {
+        Some(p) => {
+            let text = std::fs::read_to_string(&p).map_err(|e| format!("{}: {e}", p.display()))?;
+            ServerConfig::parse(&text).map_err(|e| format!("{}: {e}", p.display()))?
+        }
+        None => ServerConfig::demo(),
+    };
+    Ok((config, options))
+}

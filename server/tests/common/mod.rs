@@ -1,0 +1,151 @@
+//! Shared test helpers: a server on 127.0.0.1:0 with a temp database, and a small HTTP client.
+#![allow(dead_code)]
+
+use omnidesk_server::config::ServerConfig;
+use omnidesk_server::{serve, Options, Running};
+use serde_json::{json, Value};
+use std::net::SocketAddr;
+use std::time::Duration;
+
+/// A small centre: `general` (ana, bert; chat, sms, email), `vip` (cara; chat, voice).
+/// Passwords are `pw-<id>`. Chat is made async here so that `wait` and `open` can be driven through live chats.
+pub const CONFIG: &str = r#"{
+  "channels": [{"id": "chat", "async": true}],
+  "queues": [
+    {"id": "general", "members": ["ana", "bert"], "channels": ["chat", "sms", "email"]},
+    {"id": "vip", "priority": 1, "members": ["cara"], "channels": ["chat", "voice"]}
+  ],
+  "agents": [
+    {"id": "ana", "name": "Ana", "password": "pw-ana"},
+    {"id": "bert", "name": "Bert", "password": "pw-bert"},
+    {"id": "cara", "name": "Cara", "password": "pw-cara"}
+  ],
+  "live_chat": {"queue": "general"},
+  "allowed_origins": ["http://allowed.example"]
+}"#;
+
+pub struct TestServer {
+    pub addr: SocketAddr,
+    pub base: String,
+    pub http: reqwest::Client,
+    pub running: Running,
+    pub dir: tempfile::TempDir,
+}
+
+pub async fn start() -> TestServer {
+    start_with(CONFIG).await
+}
+
+pub async fn start_with(config: &str) -> TestServer {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("dist")).unwrap();
+    std::fs::write(
+        dir.path().join("dist/index.html"),
+        "<!doctype html><title>omnidesk test app</title>",
+    )
+    .unwrap();
+    let config = ServerConfig::parse(config).unwrap();
+    let options = Options {
+        addr: "127.0.0.1:0".parse().unwrap(),
+        db: dir.path().join("events.db"),
+        dist: dir.path().join("dist"),
+        ..Options::default()
+    };
+    let running = serve(config, options).await.unwrap();
+    let addr = running.addr;
+    TestServer {
+        addr,
+        base: format!("http://{addr}"),
+        http: reqwest::Client::builder()
+            .timeout(Duration::from_secs(20))
+            .build()
+            .unwrap(),
+        running,
+        dir,
+    }
+}
+
+impl TestServer {
+    pub async fn login(&self, agent: &str) -> String {
+        let (status, body) = self
+            .post(
+                "/api/sessions",
+                None,
+                json!({"agent": agent, "password": format!("pw-{agent}")}),
+            )
+            .await;
+        assert_eq!(status, 200, "{body}");
+        body["token"].as_str().unwrap().to_owned()
+    }
+
+    pub async fn post(&self, path: &str, token: Option<&str>, body: Value) -> (u16, Value) {
+        self.post_raw(path, token, body.to_string()).await
+    }
+
+    pub async fn post_raw(&self, path: &str, token: Option<&str>, body: String) -> (u16, Value) {
+        let mut req = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .header("content-type", "application/json")
+            .body(body);
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        let resp = req.send().await.unwrap();
+        let status = resp.status().as_u16();
+        let text = resp.text().await.unwrap();
+        (
+            status,
+            serde_json::from_str(&text).unwrap_or(Value::String(text)),
+        )
+    }
+
+    pub async fn get(&self, path: &str, token: Option<&str>) -> (u16, Value) {
+        let mut req = self.http.get(format!("{}{path}", self.base));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        let resp = req.send().await.unwrap();
+        let status = resp.status().as_u16();
+        let text = resp.text().await.unwrap();
+        (
+            status,
+            serde_json::from_str(&text).unwrap_or(Value::String(text)),
+        )
+    }
+
+    /// Sends an action; returns (status, body).
+    pub async fn act(&self, token: &str, action_id: &str, input: Value) -> (u16, Value) {
+        self.post(
+            "/api/actions",
+            Some(token),
+            json!({"client_id": "test", "action_id": action_id, "input": input}),
+        )
+        .await
+    }
+
+    /// Agents and items of the snapshot (without `now`), and the last seq.
+    pub async fn state(&self, token: &str) -> (Value, u64) {
+        let (status, body) = self.get("/api/snapshot", Some(token)).await;
+        assert_eq!(status, 200, "{body}");
+        let mut snap = body["snapshot"].clone();
+        snap.as_object_mut().unwrap().remove("now");
+        (snap, body["last_seq"].as_u64().unwrap())
+    }
+
+    /// A customer starts a chat; returns (item, token).
+    pub async fn conversation(&self, name: &str) -> (String, String) {
+        let (status, body) = self
+            .post(
+                "/api/conversations",
+                None,
+                json!({"name": name, "question": "hello?"}),
+            )
+            .await;
+        assert_eq!(status, 201, "{body}");
+        (
+            body["item"].as_str().unwrap().to_owned(),
+            body["token"].as_str().unwrap().to_owned(),
+        )
+    }
+}
