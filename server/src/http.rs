@@ -1,5 +1,5 @@
-//! The HTTP API (JSON) and the static app. Every route is listed in `openapi.rs`, and a test
-//! checks each documented operation answers.
+//! The HTTP API (JSON) and the static app. Every API route is one entry of [`api_routes`],
+//! which carries its OpenAPI operation too; `openapi.rs` builds the document from that list.
 //!
 //! Statuses: 401 no or bad token (or wrong password), 403 a forbidden act with the reason, 409
 //! a rule the core refuses (its `rejected` reason), 422 a malformed body naming the field, 413 a
@@ -12,9 +12,10 @@ use crate::auth::{complete_input, dummy_hash, new_token, token_hash, verify_pass
 use crate::hub::{may_see, Action, Busy, Hub, Outcome};
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Query, State};
+use axum::handler::Handler;
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{any, get, post};
+use axum::routing::{any, on, MethodFilter, MethodRouter};
 use axum::{Json, Router};
 use omnidesk_core::protocol::Customer;
 use omnidesk_core::scenario::parse_input_value;
@@ -28,20 +29,148 @@ use tower_http::services::{ServeDir, ServeFile};
 /// The largest request body or WebSocket message the server reads.
 pub const MAX_MESSAGE: usize = 64 * 1024;
 
-/// The whole router: `/api/…`, `/api/ws`, and the app from `dist` (index.html for deep links).
+/// One operation of the JSON API: its method and path, its handler, and its OpenAPI operation
+/// object. [`api_routes`] is the one list of them: the router's API routes are built from it
+/// and nothing else, and [`crate::openapi::document`] generates its `paths` from it, so a route
+/// cannot exist undocumented nor a documented operation without a route (the tests
+/// `every_api_route_is_documented_and_routed` and `routes_are_added_only_through_the_table`
+/// hold the rest: a real operation object, and no route added around the table).
+pub struct ApiRoute {
+    pub method: Method,
+    /// The axum path, which is also the OpenAPI path (`{param}` in both).
+    pub path: &'static str,
+    /// The OpenAPI operation object (summary, security, requestBody, responses, …).
+    pub operation: Value,
+    route: MethodRouter<Hub>,
+}
+
+fn op<H, T>(method: Method, path: &'static str, handler: H, operation: Value) -> ApiRoute
+where
+    H: Handler<T, Hub>,
+    T: 'static,
+{
+    let filter = MethodFilter::try_from(method.clone()).expect("a method axum routes");
+    ApiRoute {
+        method,
+        path,
+        operation,
+        route: on(filter, handler),
+    }
+}
+
+/// Every API operation, in document order. See [`ApiRoute`].
+pub fn api_routes() -> Vec<ApiRoute> {
+    use crate::openapi::{bearer, body, errors, ok, ok_schema};
+    vec![
+        op(
+            Method::GET,
+            "/api/health",
+            health,
+            json!({
+            "summary": "Liveness and the last durable seq.",
+            "responses": ok("200", "{ok, last_seq}")}),
+        ),
+        op(
+            Method::GET,
+            "/api/openapi.json",
+            openapi,
+            json!({
+            "summary": "This document.",
+            "responses": ok("200", "OK")}),
+        ),
+        op(
+            Method::POST,
+            "/api/sessions",
+            sign_in,
+            json!({
+            "summary": "Agent sign-in with credentials; returns a session token.",
+            "requestBody": body(json!({"type": "object", "required": ["agent", "password"], "properties": {"agent": {"type": "string"}, "password": {"type": "string"}}})),
+            "responses": errors(ok("200", "{token, agent}"), &["401", "413", "422", "503"])}),
+        ),
+        op(
+            Method::DELETE,
+            "/api/sessions",
+            sign_out,
+            json!({
+            "summary": "Ends the session of the bearer token.", "security": bearer(),
+            "responses": errors(ok("204", "Signed out"), &["401", "503"])}),
+        ),
+        op(
+            Method::GET,
+            "/api/session",
+            whoami,
+            json!({
+            "summary": "The principal of the bearer token.", "security": bearer(),
+            "responses": errors(ok("200", "{principal, last_seq}"), &["401"])}),
+        ),
+        op(
+            Method::POST,
+            "/api/actions",
+            act,
+            json!({
+            "summary": "Sends one input (an action) to the routing core.", "security": bearer(),
+            "requestBody": body(json!({"$ref": "#/components/schemas/Action"})),
+            "responses": errors(ok_schema("200", "Applied; the events it caused (header x-omnidesk-replayed on a resend).", "Applied"),
+                &["401", "403", "409", "413", "422", "503"])}),
+        ),
+        op(
+            Method::GET,
+            "/api/events",
+            events,
+            json!({
+            "summary": "Logged events after a seq (customers: their conversation's visible events).", "security": bearer(),
+            "parameters": [
+                {"name": "after", "in": "query", "schema": {"type": "integer", "minimum": 0}},
+                {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 10000}}
+            ],
+            "responses": errors(ok("200", "{events, next_after, last_seq}"), &["401", "422", "503"])}),
+        ),
+        op(
+            Method::GET,
+            "/api/snapshot",
+            snapshot,
+            json!({
+            "summary": "The engine snapshot (scenarios.md's shape); agents only.", "security": bearer(),
+            "responses": errors(ok("200", "{last_seq, snapshot}"), &["401", "403", "503"])}),
+        ),
+        op(
+            Method::GET,
+            "/api/work",
+            work,
+            json!({
+            "summary": "The signed-in agent's streams: my (R19), open (R20), closed (R21).", "security": bearer(),
+            "responses": errors(ok("200", "{last_seq, my, open, closed}"), &["401", "403", "503"])}),
+        ),
+        op(
+            Method::POST,
+            "/api/conversations",
+            start_conversation,
+            json!({
+            "summary": "A customer starts a live chat: an `arrive` on chat in the live-chat queue; returns a token for this conversation alone.",
+            "requestBody": body(json!({"type": "object", "required": ["name", "question"], "properties": {"name": {"type": "string"}, "question": {"type": "string"}, "email": {"type": "string"}, "language": {"type": "string"}}})),
+            "responses": errors(ok("201", "{item, token, events, last_seq}"), &["404", "409", "413", "422", "503"])}),
+        ),
+        op(
+            Method::GET,
+            "/api/ws",
+            crate::ws::upgrade,
+            json!({
+            "summary": "WebSocket upgrade: auth in the first frame, actions, and the event stream (frames: server/src/ws.rs).",
+            "responses": errors(ok("101", "Switching protocols"), &["403"])}),
+        ),
+    ]
+}
+
+/// The whole router: the API from [`api_routes`], 404 for any other `/api/…`, and the app
+/// from `dist` (index.html for deep links).
 pub fn router(hub: Hub, dist: &Path) -> Router {
     let origins = hub.config.allowed_origins.clone();
-    let api = Router::new()
-        .route("/api/health", get(health))
-        .route("/api/openapi.json", get(openapi))
-        .route("/api/sessions", post(sign_in).delete(sign_out))
-        .route("/api/session", get(whoami))
-        .route("/api/actions", post(act))
-        .route("/api/events", get(events))
-        .route("/api/snapshot", get(snapshot))
-        .route("/api/work", get(work))
-        .route("/api/conversations", post(start_conversation))
-        .route("/api/ws", get(crate::ws::upgrade))
+    let mut api = Router::new();
+    for r in api_routes() {
+        // The same path twice with different methods merges into one route.
+        api = api.route(r.path, r.route);
+    }
+    let api = api
         .route("/api/{*rest}", any(api_not_found))
         .layer(DefaultBodyLimit::max(MAX_MESSAGE));
     let api = if origins.is_empty() {

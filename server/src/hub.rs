@@ -24,7 +24,7 @@ use omnidesk_core::{ChannelId, Engine, Event, Input, ItemId, Stamped, State};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::mpsc::{self, RecvTimeoutError, SyncSender, TrySendError};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -38,7 +38,8 @@ pub const MAX_BATCH: usize = 512;
 pub struct HubOptions {
     /// Commands that may wait for the hub; more get 503.
     pub queue: usize,
-    /// Events a live subscriber may fall behind before it gets `resync`.
+    /// Events a live subscriber may fall behind before it gets `resync`: the size of the
+    /// broadcast ring and of each WebSocket connection's outbound queue (see [`crate::ws`]).
     pub live_buffer: usize,
     /// A snapshot of the engine state is saved every this many events.
     pub snapshot_every: u64,
@@ -138,6 +139,18 @@ pub struct Hub {
     pub reader: Arc<dyn EventReader>,
     live: broadcast::Sender<Arc<LoggedEvent>>,
     last_seq: Arc<AtomicU64>,
+    live_buffer: usize,
+    live_streams: Arc<AtomicUsize>,
+}
+
+/// Held by a connection while its subscription is on the live stream (caught up); counted by
+/// [`Hub::live_streams`].
+pub struct LiveStream(Arc<AtomicUsize>);
+
+impl Drop for LiveStream {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::AcqRel);
+    }
 }
 
 /// Why the hub could not start.
@@ -216,6 +229,8 @@ impl Hub {
             reader,
             live,
             last_seq,
+            live_buffer: options.live_buffer.max(1),
+            live_streams: Arc::new(AtomicUsize::new(0)),
         })
     }
 
@@ -285,6 +300,22 @@ impl Hub {
     /// Live events, published after they are durable.
     pub fn subscribe(&self) -> broadcast::Receiver<Arc<LoggedEvent>> {
         self.live.subscribe()
+    }
+
+    /// Events a live subscriber may fall behind ([`HubOptions::live_buffer`]).
+    pub fn live_buffer(&self) -> usize {
+        self.live_buffer
+    }
+
+    /// Marks a subscription as caught up and on the live stream until the guard is dropped.
+    pub fn enter_live(&self) -> LiveStream {
+        self.live_streams.fetch_add(1, Ordering::AcqRel);
+        LiveStream(self.live_streams.clone())
+    }
+
+    /// Subscriptions currently on the live stream (caught up, not told to resync).
+    pub fn live_streams(&self) -> usize {
+        self.live_streams.load(Ordering::Acquire)
     }
 
     /// The seq of the last durable event.

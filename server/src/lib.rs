@@ -16,9 +16,12 @@
 //!   client actions, sessions and engine snapshots.
 //! * [`hub`]: the thread that owns the engine and the log: dedup, access check, the core, group
 //!   commit, then answers and the live fan-out (a bounded broadcast ring); timers (R0a `tick`).
-//! * [`http`]: the JSON API routes and the static app (`dist/`, index.html for deep links).
-//! * [`ws`]: the WebSocket: auth in the first frame, actions, subscribe-from-seq and resume.
-//! * [`openapi`]: the OpenAPI document served at `/api/openapi.json`.
+//! * [`http`]: the JSON API routes, one table ([`http::api_routes`]) of method, path, handler
+//!   and OpenAPI operation, and the static app (`dist/`, index.html for deep links).
+//! * [`ws`]: the WebSocket: auth in the first frame, actions, subscribe-from-seq and resume;
+//!   a bounded outbound queue per connection, whose overflow sends `resync`.
+//! * [`openapi`]: the OpenAPI document served at `/api/openapi.json`, its paths generated
+//!   from [`http::api_routes`].
 //! * `main.rs`: flags and environment, then [`serve`].
 //!
 //! **Architecture invariant:** only the hub thread calls `Engine::handle` or writes the log,

@@ -1,6 +1,9 @@
-//! The OpenAPI 3.1 document of the HTTP API, served at `/api/openapi.json`. Written by hand next
-//! to the router; the test `openapi_matches_router` calls every documented operation on a live
-//! server and checks it is routed (no 404/405), and that an undocumented `/api` path is 404.
+//! The OpenAPI 3.1 document of the HTTP API, served at `/api/openapi.json`. Its `paths` are
+//! generated from [`crate::http::api_routes`], the one list the router's API routes are built
+//! from (each entry carries its operation object), so routes and document cannot drift apart.
+//! The tests in `tests/api.rs` check every operation is really documented (summary, a success
+//! response), that each one answers on a live server (no 404/405, other methods 405), and that
+//! no route is added around the list.
 
 use serde_json::{json, Value};
 
@@ -20,6 +23,31 @@ pub fn operations() -> Vec<(String, String)> {
     out
 }
 
+/// `security` of an operation that takes the bearer token.
+pub fn bearer() -> Value {
+    json!([{"bearer": []}])
+}
+
+/// A `requestBody` of JSON with this schema.
+pub fn body(schema: Value) -> Value {
+    json!({"required": true, "content": {"application/json": {"schema": schema}}})
+}
+
+/// `responses` with one success.
+pub fn ok(code: &str, description: &str) -> Value {
+    json!({ code: {"description": description} })
+}
+
+/// `responses` with one success whose body is a named schema.
+pub fn ok_schema(code: &str, description: &str, schema: &str) -> Value {
+    json!({ code: {"description": description, "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{schema}")}}}}})
+}
+
+/// `responses` plus the error responses with these codes.
+pub fn errors(responses: Value, codes: &[&str]) -> Value {
+    merge(responses, error_responses(codes))
+}
+
 fn error_responses(codes: &[&str]) -> Value {
     let mut m = serde_json::Map::new();
     for code in codes {
@@ -27,6 +55,7 @@ fn error_responses(codes: &[&str]) -> Value {
             "401" => "No, unknown or expired bearer token (or wrong credentials).",
             "403" => "A forbidden act; `reason` says why. State unchanged.",
             "409" => "The routing core refused the input; `reason` is the core's. State unchanged; the `rejected` event is logged.",
+            "404" => "Not found; `reason` says what.",
             "413" => "Body over 64 KiB.",
             "422" => "Malformed body; `field` names the field. State unchanged.",
             "503" => "The server is saturated; retry with the same action id.",
@@ -49,7 +78,6 @@ fn merge(mut a: Value, b: Value) -> Value {
 
 /// The document.
 pub fn document() -> Value {
-    let bearer = json!([{"bearer": []}]);
     json!({
         "openapi": "3.1.0",
         "info": {
@@ -78,37 +106,16 @@ pub fn document() -> Value {
                 }}
             }
         },
-        "paths": {
-            "/api/health": {"get": {"summary": "Liveness and the last durable seq.", "responses": {"200": {"description": "OK"}}}},
-            "/api/openapi.json": {"get": {"summary": "This document.", "responses": {"200": {"description": "OK"}}}},
-            "/api/sessions": {
-                "post": {"summary": "Agent sign-in with credentials; returns a session token.",
-                    "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["agent", "password"], "properties": {"agent": {"type": "string"}, "password": {"type": "string"}}}}}},
-                    "responses": merge(json!({"200": {"description": "{token, agent}"}}), error_responses(&["401", "413", "422", "503"]))},
-                "delete": {"summary": "Ends the session of the bearer token.", "security": bearer,
-                    "responses": merge(json!({"204": {"description": "Signed out"}}), error_responses(&["401", "503"]))}
-            },
-            "/api/session": {"get": {"summary": "The principal of the bearer token.", "security": bearer,
-                "responses": merge(json!({"200": {"description": "{principal, last_seq}"}}), error_responses(&["401"]))}},
-            "/api/actions": {"post": {"summary": "Sends one input (an action) to the routing core.", "security": bearer,
-                "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Action"}}}},
-                "responses": merge(json!({"200": {"description": "Applied; the events it caused (header x-omnidesk-replayed on a resend).", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Applied"}}}}}),
-                    error_responses(&["401", "403", "409", "413", "422", "503"]))}},
-            "/api/events": {"get": {"summary": "Logged events after a seq (customers: their conversation's visible events).", "security": bearer,
-                "parameters": [
-                    {"name": "after", "in": "query", "schema": {"type": "integer", "minimum": 0}},
-                    {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 10000}}
-                ],
-                "responses": merge(json!({"200": {"description": "{events, next_after, last_seq}"}}), error_responses(&["401", "422"]))}},
-            "/api/snapshot": {"get": {"summary": "The engine snapshot (scenarios.md's shape); agents only.", "security": bearer,
-                "responses": merge(json!({"200": {"description": "{last_seq, snapshot}"}}), error_responses(&["401", "403"]))}},
-            "/api/work": {"get": {"summary": "The signed-in agent's streams: my (R19), open (R20), closed (R21).", "security": bearer,
-                "responses": merge(json!({"200": {"description": "{last_seq, my, open, closed}"}}), error_responses(&["401", "403"]))}},
-            "/api/conversations": {"post": {"summary": "A customer starts a live chat: an `arrive` on chat in the live-chat queue; returns a token for this conversation alone.",
-                "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["name", "question"], "properties": {"name": {"type": "string"}, "question": {"type": "string"}, "email": {"type": "string"}, "language": {"type": "string"}}}}}},
-                "responses": merge(json!({"201": {"description": "{item, token, events, last_seq}"}}), error_responses(&["404", "409", "413", "422", "503"]))}},
-            "/api/ws": {"get": {"summary": "WebSocket upgrade: auth in the first frame, actions, and the event stream.",
-                "responses": merge(json!({"101": {"description": "Switching protocols"}}), error_responses(&["403"]))}}
-        }
+        "paths": paths()
     })
+}
+
+/// `paths`, generated from [`crate::http::api_routes`], the list the router is built from.
+fn paths() -> Value {
+    let mut paths = serde_json::Map::new();
+    for r in crate::http::api_routes() {
+        let item = paths.entry(r.path).or_insert_with(|| json!({}));
+        item[r.method.as_str().to_lowercase()] = r.operation;
+    }
+    Value::Object(paths)
 }

@@ -13,24 +13,42 @@
 //! Streaming: on `subscribe` the connection first subscribes to the live feed, then reads the
 //! log after `after` in pages, then switches to live, skipping what it already sent (by seq); a
 //! fresh live subscription is taken just before the last, empty, page so catch-up never lags.
-//! Each live subscriber has a bounded place in the hub's broadcast ring: one that falls behind
-//! by more than the ring gets `resync` and leaves the live stream (it subscribes again from its
-//! last seq), so a slow client never stalls the hub or the others.
+//!
+//! Slow clients: each connection has a bounded outbound queue ([`HubOptions::live_buffer`]
+//! frames) drained by its own writer task, the only one that writes to the socket, so a client
+//! that stops reading blocks only that task. Live events are queued without waiting: when the
+//! queue is full (the socket's TCP buffers are full too), the connection leaves the live stream
+//! and, after the frames already queued, sends `resync` with `after` = the last event queued;
+//! the client subscribes again from there (catch-up from the log) with no gap and no duplicate.
+//! A connection that falls more than the hub's broadcast ring behind (its loop was busy) is
+//! told the same. Catch-up pages and answers to the client's own frames wait for room in the
+//! queue instead (they are pulled at the client's pace); a write that makes no progress for
+//! [`SEND_TIMEOUT`] closes the connection. So per connection the server holds at most the
+//! queue, one page and the kernel's socket buffers, and never stalls the hub or the others.
+//!
+//! [`HubOptions::live_buffer`]: crate::hub::HubOptions::live_buffer
 
 use crate::auth::Principal;
 use crate::http::{parse_action, MAX_MESSAGE};
-use crate::hub::{may_see, Hub, Outcome};
+use crate::hub::{may_see, Hub, LiveStream, Outcome};
 use crate::log::LoggedEvent;
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
+use futures_util::stream::SplitSink;
+use futures_util::{SinkExt, StreamExt};
 use serde_json::{json, Value};
 use std::sync::Arc;
+use std::time::Duration;
 use tokio::sync::broadcast;
+use tokio::sync::mpsc::{self, error::TrySendError};
 
 /// Events read from the log per catch-up page.
 const PAGE: usize = 500;
+
+/// A socket write that makes no progress for this long closes the connection.
+const SEND_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// `GET /api/ws`: checks the Origin (same origin or a configured one), then upgrades.
 pub async fn upgrade(State(hub): State<Hub>, headers: HeaderMap, ws: WebSocketUpgrade) -> Response {
@@ -55,19 +73,29 @@ pub async fn upgrade(State(hub): State<Hub>, headers: HeaderMap, ws: WebSocketUp
 }
 
 struct Subscription {
+    /// The last seq queued for the client (or skipped as not visible to it).
     last: u64,
     rx: broadcast::Receiver<Arc<LoggedEvent>>,
     catching_up: bool,
     fresh: bool,
+    /// Held while on the live stream.
+    live: Option<LiveStream>,
 }
 
 enum Next {
-    Events(Vec<Arc<LoggedEvent>>),
+    /// A page read from the log (catch-up): queued with backpressure, never dropped.
+    Page(Vec<Arc<LoggedEvent>>),
+    /// A live event: queued only if the connection's outbound queue has room.
+    Live(Arc<LoggedEvent>),
     Resync(String),
 }
 
 fn frame(v: Value) -> Message {
     Message::Text(v.to_string().into())
+}
+
+fn event_frame(e: &LoggedEvent) -> Message {
+    Message::Text(format!("{{\"type\":\"event\",\"event\":{}}}", e.json).into())
 }
 
 fn error_frame(error: &str, reason: impl Into<String>, field: Option<&str>) -> Message {
@@ -84,12 +112,36 @@ fn outcome_error_frame(o: Outcome) -> Message {
     frame(v)
 }
 
-async fn connection(mut socket: WebSocket, hub: Hub) {
+/// Writes queued frames to the socket. A write (or flush) that takes longer than
+/// [`SEND_TIMEOUT`] closes the connection: the client has stopped reading altogether.
+async fn write_loop(mut sink: SplitSink<WebSocket, Message>, mut queue: mpsc::Receiver<Message>) {
+    while let Some(first) = queue.recv().await {
+        let write = async {
+            sink.feed(first).await?;
+            while let Ok(m) = queue.try_recv() {
+                sink.feed(m).await?;
+            }
+            sink.flush().await
+        };
+        match tokio::time::timeout(SEND_TIMEOUT, write).await {
+            Ok(Ok(())) => {}
+            _ => return,
+        }
+    }
+    let _ = tokio::time::timeout(SEND_TIMEOUT, sink.close()).await;
+}
+
+async fn connection(socket: WebSocket, hub: Hub) {
+    let (sink, mut stream) = socket.split();
+    // The bounded outbound queue; its writer task is the only one that touches the sink, so a
+    // client that stops reading blocks only that task, never this loop's live stream.
+    let (out, queue) = mpsc::channel::<Message>(hub.live_buffer());
+    tokio::spawn(write_loop(sink, queue));
     let mut principal: Option<Principal> = None;
     let mut sub: Option<Subscription> = None;
     loop {
         tokio::select! {
-            msg = socket.recv() => {
+            msg = stream.next() => {
                 let Some(Ok(msg)) = msg else { return };
                 let replies = match msg {
                     Message::Text(text) => on_frame(text.as_str(), &hub, &mut principal, &mut sub).await,
@@ -98,7 +150,8 @@ async fn connection(mut socket: WebSocket, hub: Hub) {
                     Message::Ping(_) | Message::Pong(_) => Vec::new(),
                 };
                 for r in replies {
-                    if socket.send(r).await.is_err() {
+                    // Answers wait for room: a client that doesn't read its answers stops being read.
+                    if out.send(r).await.is_err() {
                         return;
                     }
                 }
@@ -109,29 +162,49 @@ async fn connection(mut socket: WebSocket, hub: Hub) {
                     None => std::future::pending().await,
                 }
             } => {
-                match next {
-                    Next::Events(events) => {
+                let resync = match next {
+                    Next::Page(events) => {
                         for e in events {
                             let Some(s) = sub.as_mut() else { break };
                             s.last = s.last.max(e.seq);
-                            if principal.as_ref().is_some_and(|p| may_see(p, &e)) {
-                                let text = format!("{{\"type\":\"event\",\"event\":{}}}", e.json);
-                                if socket.send(Message::Text(text.into())).await.is_err() {
-                                    return;
-                                }
+                            if principal.as_ref().is_some_and(|p| may_see(p, &e))
+                                && out.send(event_frame(&e)).await.is_err()
+                            {
+                                return;
                             }
                         }
+                        None
                     }
-                    Next::Resync(reason) => {
-                        let after = sub.as_ref().map_or(0, |s| s.last);
-                        sub = None;
-                        let f = frame(json!({"type": "resync", "after": after, "reason": reason}));
-                        if socket.send(f).await.is_err() {
-                            return;
+                    Next::Live(e) => {
+                        let visible = principal.as_ref().is_some_and(|p| may_see(p, &e));
+                        match visible.then(|| out.try_send(event_frame(&e))) {
+                            None | Some(Ok(())) => {
+                                if let Some(s) = sub.as_mut() {
+                                    s.last = s.last.max(e.seq);
+                                }
+                                None
+                            }
+                            Some(Err(TrySendError::Full(_))) => Some(format!(
+                                "this connection fell more than {} events behind the live stream; subscribe again from `after`",
+                                hub.live_buffer()
+                            )),
+                            Some(Err(TrySendError::Closed(_))) => return,
                         }
+                    }
+                    Next::Resync(reason) => Some(reason),
+                };
+                if let Some(reason) = resync {
+                    // `after` is the last event queued before this frame: resuming from it leaves
+                    // no gap and no duplicate.
+                    let after = sub.as_ref().map_or(0, |s| s.last);
+                    sub = None;
+                    let f = frame(json!({"type": "resync", "after": after, "reason": reason}));
+                    if out.send(f).await.is_err() {
+                        return;
                     }
                 }
             }
+            _ = out.closed() => return,
         }
     }
 }
@@ -151,9 +224,12 @@ async fn next_events(s: &mut Subscription, hub: &Hub, principal: Option<&Princip
         match page {
             Ok(Ok(page)) if !page.is_empty() => {
                 s.fresh = false;
-                return Next::Events(page.into_iter().map(Arc::new).collect());
+                return Next::Page(page.into_iter().map(Arc::new).collect());
             }
-            Ok(Ok(_)) if s.fresh => s.catching_up = false,
+            Ok(Ok(_)) if s.fresh => {
+                s.catching_up = false;
+                s.live = Some(hub.enter_live());
+            }
             Ok(Ok(_)) => {
                 // Subscribe anew before one more read: nothing can fall between them.
                 s.rx = hub.subscribe();
@@ -170,9 +246,10 @@ async fn next_events(s: &mut Subscription, hub: &Hub, principal: Option<&Princip
                     // Not expected; read the missing part from the log rather than skip it.
                     s.catching_up = true;
                     s.fresh = false;
-                    return Next::Events(Vec::new());
+                    s.live = None;
+                    return Next::Page(Vec::new());
                 }
-                return Next::Events(vec![e]);
+                return Next::Live(e);
             }
             Err(broadcast::error::RecvError::Lagged(n)) => {
                 return Next::Resync(format!(
@@ -263,6 +340,7 @@ async fn on_frame(
                 rx: hub.subscribe(),
                 catching_up: true,
                 fresh: false,
+                live: None,
             });
             Vec::new()
         }

@@ -460,27 +460,73 @@ async fn two_agents_pick_the_same_item_at_once_exactly_one_wins() {
     }
 }
 
+/// The router's API routes and the document's operations are one list
+/// (`http::api_routes`); this checks that every entry is really documented, that the served
+/// document is exactly that list, and that each operation answers on a live server.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn openapi_matches_router_and_app_serves_deep_links() {
+async fn every_api_route_is_documented_and_routed() {
+    use omnidesk_server::http::api_routes;
+    use std::collections::BTreeSet;
     let s = start().await;
     let (status, doc) = s.get("/api/openapi.json", None).await;
     assert_eq!(status, 200);
     assert_eq!(doc, omnidesk_server::openapi::document());
-    let ops = omnidesk_server::openapi::operations();
-    assert!(ops.len() >= 11, "{ops:?}");
-    for (method, path) in ops {
-        let m = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
-        let resp = s
-            .http
-            .request(m, format!("{}{path}", s.base))
-            .send()
-            .await
-            .unwrap();
-        let st = resp.status().as_u16();
+    // Routed ⇔ documented: the document's operations are exactly the router's table.
+    let routes = api_routes();
+    let routed: Vec<(String, String)> = routes
+        .iter()
+        .map(|r| (r.method.as_str().to_owned(), r.path.to_owned()))
+        .collect();
+    let routed_set: BTreeSet<_> = routed.iter().cloned().collect();
+    assert_eq!(routed_set.len(), routed.len(), "a route twice: {routed:?}");
+    let documented: BTreeSet<_> = omnidesk_server::openapi::operations().into_iter().collect();
+    let unrouted: Vec<_> = documented.difference(&routed_set).collect();
+    assert!(
+        unrouted.is_empty(),
+        "documented but not routes: {unrouted:?}"
+    );
+    let undocumented: Vec<_> = routed_set.difference(&documented).collect();
+    assert!(
+        undocumented.is_empty(),
+        "routes but not documented: {undocumented:?}"
+    );
+    assert!(routed.len() >= 11, "{routed:?}");
+    // Each one is really documented: a summary and a success response.
+    for r in &routes {
+        let op = &r.operation;
+        let what = format!("{} {}", r.method, r.path);
         assert!(
-            st != 404 && st != 405,
-            "{method} {path} is documented but not routed ({st})"
+            op["summary"].as_str().is_some_and(|t| !t.trim().is_empty()),
+            "{what} is routed without documentation (no summary): {op}"
         );
+        let responses = op["responses"].as_object();
+        assert!(
+            responses.is_some_and(|m| m.keys().any(|c| c.starts_with('1') || c.starts_with('2'))),
+            "{what} is routed without documentation (no success response): {op}"
+        );
+        assert!(r.path.starts_with("/api/"), "{what}");
+    }
+    // And each answers on the live server (no 404/405); other methods on its path are 405.
+    let methods = ["GET", "POST", "PUT", "PATCH", "DELETE"];
+    for path in routed.iter().map(|(_, p)| p).collect::<BTreeSet<_>>() {
+        for method in methods {
+            let m = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+            let resp = s
+                .http
+                .request(m, format!("{}{path}", s.base))
+                .send()
+                .await
+                .unwrap();
+            let st = resp.status().as_u16();
+            if documented.contains(&(method.to_owned(), path.clone())) {
+                assert!(
+                    st != 404 && st != 405,
+                    "{method} {path} is documented but not routed ({st})"
+                );
+            } else {
+                assert_eq!(st, 405, "{method} {path} answers but is not documented");
+            }
+        }
     }
     let (status, _) = s.get("/api/undocumented", None).await;
     assert_eq!(status, 404);
@@ -493,6 +539,55 @@ async fn openapi_matches_router_and_app_serves_deep_links() {
         .unwrap();
     assert_eq!(resp.status().as_u16(), 200);
     assert!(resp.text().await.unwrap().contains("omnidesk test app"));
+}
+
+/// axum cannot list a router's routes, so this guards the one way around the table: the
+/// server's sources add routes only in `http::router`, from `api_routes()` plus the `/api`
+/// catch-all (404), and never nest or merge routers.
+#[test]
+fn routes_are_added_only_through_the_table() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/src");
+    let mut found = Vec::new();
+    let mut files = 0;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "rs") {
+            continue;
+        }
+        files += 1;
+        let text = std::fs::read_to_string(&path).unwrap();
+        for (n, line) in text.lines().enumerate() {
+            for call in [
+                ".route(",
+                ".route_service(",
+                ".nest(",
+                ".nest_service(",
+                ".merge(",
+            ] {
+                if line.contains(call) {
+                    found.push(format!(
+                        "{}:{}: {}",
+                        path.file_name().unwrap().to_string_lossy(),
+                        n + 1,
+                        line.trim()
+                    ));
+                }
+            }
+        }
+    }
+    assert!(files >= 5);
+    let expected = [
+        "api = api.route(r.path, r.route);",
+        ".route(\"/api/{*rest}\", any(api_not_found))",
+    ];
+    let unexpected: Vec<&String> = found
+        .iter()
+        .filter(|f| !(f.starts_with("http.rs:") && expected.iter().any(|e| f.ends_with(e))))
+        .collect();
+    assert!(
+        unexpected.is_empty() && found.len() == expected.len(),
+        "routes must be added through http::api_routes (which documents them); found {found:#?}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

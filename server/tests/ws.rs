@@ -6,6 +6,7 @@ mod common;
 
 use common::start;
 use futures_util::{SinkExt, StreamExt};
+use omnidesk_server::hub::HubOptions;
 use serde_json::{json, Value};
 use std::time::Duration;
 use tokio::net::TcpStream;
@@ -271,4 +272,146 @@ async fn a_customer_streams_only_their_conversation() {
     }
     got.sort();
     assert_eq!(got, ["event", "result"]);
+}
+
+/// Waits (at most 10 s) until `n` subscriptions are on the live stream.
+async fn wait_live_streams(s: &common::TestServer, n: usize) {
+    for _ in 0..1000 {
+        if s.running.hub.live_streams() == n {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    panic!(
+        "expected {n} live subscriptions, have {}",
+        s.running.hub.live_streams()
+    );
+}
+
+/// Reads frames until the event with `seq == until`, asserting they are events in order from
+/// `from + 1`.
+async fn expect_events(ws: &mut Ws, from: u64, until: u64) {
+    for expected in from + 1..=until {
+        let f = recv(ws).await;
+        assert_eq!(f["type"], "event", "{f}");
+        assert_eq!(f["event"]["seq"], expected, "gap or duplicate");
+    }
+}
+
+/// The issue: "A slow client never stalls others (bounded buffers; one too far behind is told
+/// to resync)". With a live buffer of 16, a subscriber that does not read its socket at all
+/// while large events are produced is sent `resync` once its bounded outbound queue (behind
+/// the full TCP buffers) overflows, and resumes from `after` with no gap and no duplicate;
+/// meanwhile a reading subscriber gets every event as soon as it is acknowledged.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_slow_subscriber_is_told_to_resync_and_never_stalls_the_others() {
+    const LIVE_BUFFER: usize = 16;
+    // Enough for the kernel's loopback buffers (a few MiB at most), many times over.
+    const MAX_EVENTS: usize = 2000;
+    let s = common::start_with_hub(
+        common::CONFIG,
+        HubOptions {
+            live_buffer: LIVE_BUFFER,
+            ..HubOptions::default()
+        },
+    )
+    .await;
+    let ana = s.login("ana").await;
+    assert_eq!(s.act(&ana, "in", json!({"input": "sign_in"})).await.0, 200);
+    let (item, _) = s.conversation("Ada").await;
+    assert_eq!(
+        s.act(&ana, "acc", json!({"input": "accept", "item": item}))
+            .await
+            .0,
+        200
+    );
+    let (_, head) = s.state(&ana).await;
+
+    let mut slow = connect(s.addr, None).await.unwrap();
+    let mut fast = connect(s.addr, None).await.unwrap();
+    for ws in [&mut slow, &mut fast] {
+        auth(ws, &ana).await;
+        send(ws, json!({"type": "subscribe", "after": head})).await;
+    }
+    // Both caught up and live before the flood; from here on `slow` is not read at all.
+    wait_live_streams(&s, 2).await;
+
+    // Each event carries ~32 KiB, so the TCP buffers fill after a bounded number of events.
+    let text = "x".repeat(32 * 1024);
+    let mut last = head;
+    let mut after_overflow = 0;
+    let started = std::time::Instant::now();
+    for i in 0..MAX_EVENTS {
+        let (status, body) = s
+            .act(
+                &ana,
+                &format!("m{i}"),
+                json!({"input": "agent_message", "item": item, "text": text}),
+            )
+            .await;
+        assert_eq!(status, 200, "{body}");
+        let seq = body["last_seq"].as_u64().unwrap();
+        // (b) The reading subscriber has every event promptly (`recv` allows 10 s, but it is
+        // read here in lockstep with the producer), however stuck the other one is.
+        expect_events(&mut fast, last, seq).await;
+        last = seq;
+        if s.running.hub.live_streams() == 1 {
+            // `slow` was dropped from the live stream; `fast` keeps going.
+            after_overflow += 1;
+            if after_overflow == 3 * LIVE_BUFFER {
+                break;
+            }
+        }
+    }
+    assert_eq!(
+        after_overflow,
+        3 * LIVE_BUFFER,
+        "the non-reading subscriber was never dropped from the live stream"
+    );
+    assert!(started.elapsed() < Duration::from_secs(30));
+
+    // (a) Now `slow` reads: the events queued before it overflowed, in order, then `resync`.
+    let mut seqs = Vec::new();
+    let resync = loop {
+        let f = recv(&mut slow).await;
+        match f["type"].as_str() {
+            Some("event") => seqs.push(f["event"]["seq"].as_u64().unwrap()),
+            Some("resync") => break f,
+            _ => panic!("unexpected {f}"),
+        }
+        assert!(seqs.len() <= MAX_EVENTS, "no resync");
+    };
+    let after = resync["after"].as_u64().expect("resync names `after`");
+    eprintln!(
+        "slow: resync after {} of {} events",
+        after - head,
+        last - head
+    );
+    assert_eq!(seqs, (head + 1..=after).collect::<Vec<_>>(), "{resync}");
+    assert!(after < last, "{resync} with the head at {last}");
+    // The server buffered a bounded amount for it, not the whole flood.
+    assert!(
+        (after - head) as usize <= MAX_EVENTS / 2,
+        "{} events were buffered for the slow client",
+        after - head
+    );
+    // It resumes from `after`: the rest of the log, no gap, no duplicate, then live again.
+    send(&mut slow, json!({"type": "subscribe", "after": after})).await;
+    expect_events(&mut slow, after, last).await;
+    wait_live_streams(&s, 2).await;
+    let (status, body) = s
+        .act(
+            &ana,
+            "end",
+            json!({"input": "agent_message", "item": item, "text": "bye"}),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let end = body["last_seq"].as_u64().unwrap();
+    expect_events(&mut slow, last, end).await;
+    expect_events(&mut fast, last, end).await;
+    for ws in [&mut slow, &mut fast] {
+        send(ws, json!({"type": "ping"})).await;
+        assert_eq!(recv(ws).await["type"], "pong", "nothing after the head");
+    }
 }

@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 use omnidesk_server::config::ServerConfig;
+use omnidesk_server::hub::HubOptions;
 use omnidesk_server::{serve, Options, Running};
 use serde_json::{json, Value};
 use std::net::SocketAddr;
@@ -37,6 +38,10 @@ pub async fn start() -> TestServer {
 }
 
 pub async fn start_with(config: &str) -> TestServer {
+    start_with_hub(config, HubOptions::default()).await
+}
+
+pub async fn start_with_hub(config: &str, hub: HubOptions) -> TestServer {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir(dir.path().join("dist")).unwrap();
     std::fs::write(
@@ -49,6 +54,7 @@ pub async fn start_with(config: &str) -> TestServer {
         addr: "127.0.0.1:0".parse().unwrap(),
         db: dir.path().join("events.db"),
         dist: dir.path().join("dist"),
+        hub,
         ..Options::default()
     };
     let running = serve(config, options).await.unwrap();
