@@ -28,7 +28,7 @@ impl<R: Router> Engine<R> {
         let mut items: Vec<&Item> = state
             .open
             .iter()
-            .filter_map(|id| state.items.get(id))
+            .filter_map(|id| state.items.get(id).map(|it| &**it))
             .filter(|it| {
                 state
                     .config

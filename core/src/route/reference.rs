@@ -22,7 +22,7 @@ impl Router for ReferenceRouter {
         let mut open: Vec<&Item> = state
             .open
             .iter()
-            .filter_map(|id| state.items.get(id))
+            .filter_map(|id| state.items.get(id).map(|it| &**it))
             .filter(|item| pushable(state, item))
             .collect();
         open.sort_by(|a, b| item_order_key(state, a).cmp(&item_order_key(state, b)));
