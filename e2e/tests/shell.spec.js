@@ -28,13 +28,14 @@ test('Home has no close control', async ({ page }) => {
 
 test('deep links load the app', async ({ page }) => {
   const app = new WorkspacePage(page);
-  await app.goto('/session/3');
+  await app.goto('/session/3?sim=off');
   await expect(app.homeTab).toBeVisible();
 });
 
-test('keyboard: Tab reaches the Home tab, then the Dashboard tab', async ({ page }) => {
+test('keyboard: Tab reaches Presence, the Home tab, then the Dashboard tab', async ({ page }) => {
   const app = new WorkspacePage(page);
   await app.goto();
+  await page.keyboard.press('Tab'); // the Presence button in the top bar comes first
   await page.keyboard.press('Tab');
   await expect(app.homeTab).toBeFocused();
   await page.keyboard.press('ArrowDown'); // one session: focus stays on Home

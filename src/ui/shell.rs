@@ -1,25 +1,30 @@
 //! The shell of the agent workspace (ui-contract.md, "Shell"): a vertical **Sessions** tablist
-//! whose first tab, **Home**, is always there and never closable, and inside the selected
-//! session an **Applications** tablist with its app tabs (Home: **Dashboard**).
+//! whose first tab, **Home**, is always there and never closable, conversation sessions after
+//! it (their close buttons outside the tablist), and inside the selected session an
+//! **Applications** tablist. [`App`] boots the runtime first.
 
 use leptos::ev::KeyboardEvent;
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 
+use super::dashboard::Dashboard;
+use super::dialogs::{ConfirmDialog, OfferNotice, WhyDialog};
+use super::session::ConversationSession;
+use super::topbar::{CapacityMeter, PresenceMenu};
+use super::workspace::Workspace;
+use crate::runtime::browser::{self, Leadership, Store};
+use crate::runtime::centre::Centre;
+use crate::runtime::params::Params;
+use crate::runtime::save;
+use crate::sessions::{tab_names, Sessions};
 use crate::tabs::{target_index, Orientation};
 
-/// One tab of a tablist: a stable DOM id stem and the visible (and accessible) name.
+/// One tab of a static tablist: a stable DOM id stem and the visible (and accessible) name.
 #[derive(Clone, Debug, PartialEq, Eq)]
-struct TabSpec {
-    id: &'static str,
-    label: &'static str,
+pub struct TabSpec {
+    pub id: &'static str,
+    pub label: &'static str,
 }
-
-/// The sessions the shell shows. Conversation sessions join this list when work items can
-/// be accepted; Home is always first and has no close control.
-const SESSIONS: &[TabSpec] = &[TabSpec {
-    id: "home",
-    label: "Home",
-}];
 
 /// The application tabs of the Home session.
 const HOME_APPS: &[TabSpec] = &[TabSpec {
@@ -27,26 +32,178 @@ const HOME_APPS: &[TabSpec] = &[TabSpec {
     label: "Dashboard",
 }];
 
+#[derive(Clone, Copy)]
+enum Phase {
+    Loading,
+    Follower,
+    Ready(Workspace),
+}
+
+/// The app: takes the lead (Web Locks), loads the save, then shows the [`Desk`].
 #[component]
 pub fn App() -> impl IntoView {
-    let selected_session = RwSignal::new(0usize);
+    let phase = RwSignal::new(Phase::Loading);
+    leptos::task::spawn_local(boot(phase));
+    move || {
+        match phase.get() {
+        Phase::Loading => view! {
+            <div class="shell"><TopBar ws=None /><p class="boot" role="status">"Loading your workspace…"</p></div>
+        }
+        .into_any(),
+        Phase::Follower => view! {
+            <div class="shell">
+                <TopBar ws=None />
+                <div class="boot" role="status">
+                    <h1 class="panel-title">"omnidesk is open in another tab"</h1>
+                    <p>
+                        "Only one tab runs your workspace at a time, so nothing is done twice or lost. "
+                        "Keep working in the other tab; this one takes over as soon as that tab closes."
+                    </p>
+                </div>
+            </div>
+        }
+        .into_any(),
+        Phase::Ready(ws) => view! { <Desk ws=ws /> }.into_any(),
+    }
+    }
+}
+
+async fn boot(phase: RwSignal<Phase>) {
+    let params = Params::parse(&browser::query());
+    if browser::lead(false).await == Leadership::Follower {
+        phase.set(Phase::Follower);
+        browser::lead(true).await;
+        if let Some(w) = web_sys::window() {
+            let _ = w.location().reload();
+        }
+        return;
+    }
+    let mut problem: Option<String> = None;
+    let store = match Store::open().await {
+        Ok(s) => Some(s),
+        Err(e) => {
+            problem = Some(format!(
+                "Your work won't be saved in this browser: {}.",
+                browser::describe(&e)
+            ));
+            None
+        }
+    };
+    let mut loaded = browser::Loaded::default();
+    if let Some(store) = &store {
+        if params.reset {
+            let _ = store.clear().await;
+        }
+        match store.load().await {
+            Ok(l) => loaded = l,
+            Err(e) => {
+                problem = Some(format!(
+                    "Your saved workspace couldn't be read: {}.",
+                    browser::describe(&e)
+                ))
+            }
+        }
+    }
+    let now = browser::now_ms();
+    let seed = params.seed.unwrap_or(now);
+    let mut centre: Option<Centre> = None;
+    if loaded.snapshot.is_some() || !loaded.log.is_empty() {
+        let restored = loaded
+            .snapshot
+            .as_deref()
+            .ok_or_else(|| save::LoadError::Corrupt("the snapshot is missing".into()))
+            .and_then(save::parse_snapshot)
+            .and_then(|s| Centre::restore(s, &loaded.log, params.sim_on));
+        match restored {
+            Ok(c) => centre = Some(c),
+            Err(e) => {
+                problem = Some(format!(
+                    "Your saved workspace couldn't be used: {e}. It was set aside, and a fresh workspace started."
+                ));
+                if let Some(store) = &store {
+                    let raw = format!(
+                        "{}\n{}",
+                        loaded.snapshot.as_deref().unwrap_or(""),
+                        loaded.log.join("\n")
+                    );
+                    let _ = store.set_aside(&raw).await;
+                }
+                loaded.ui = None;
+            }
+        }
+    }
+    let fresh = centre.is_none();
+    let mut centre = centre.unwrap_or_else(|| Centre::fresh(seed, params.sim_on, now).0);
+    if let Some(rate) = params.rate {
+        centre.sim.arrival_every_ms = 60_000 / rate;
+    }
+    if fresh && params.demo > 0 {
+        centre.fill(params.demo, now);
+        browser::mark("demo-filled");
+    }
+    let mut sessions: Sessions = loaded
+        .ui
+        .as_deref()
+        .and_then(|j| serde_json::from_str(j).ok())
+        .unwrap_or_default();
+    sessions.retain(|i| centre.engine.state().items.contains_key(i));
+    let ws = Workspace::new(centre, sessions, store);
+    ws.alert.set(problem);
+    if fresh {
+        ws.snapshot_now().await;
+    }
+    browser::mark("centre-ready");
+    phase.set(Phase::Ready(ws));
+    ws.start();
+}
+
+/// The top bar: the product, and (once the workspace runs) the capacity meter and presence.
+#[component]
+fn TopBar(ws: Option<Workspace>) -> impl IntoView {
+    view! {
+        <header class="topbar">
+            <span class="brand" aria-hidden="true">"◆"</span>
+            <span class="product">"omnidesk"</span>
+            <span class="divider" aria-hidden="true"></span>
+            <span class="workspace">"Customer Service workspace"</span>
+            <span class="spacer"></span>
+            {ws.map(|ws| view! { <CapacityMeter ws=ws /><PresenceMenu ws=ws /> })}
+        </header>
+    }
+}
+
+/// The workspace around a running centre: top bar, sessions, the selected session's panels,
+/// offers and dialogs. Mounted by [`App`]; browser tests mount it with an in-memory centre.
+#[component]
+pub fn Desk(ws: Workspace) -> impl IntoView {
+    provide_context(ws);
+    // Ctrl+Alt+1 … Ctrl+Alt+9 switch sessions (ui-contract.md, "Shell").
+    let listener = window_event_listener(leptos::ev::keydown, move |ev: KeyboardEvent| {
+        if !(ev.ctrl_key() && ev.alt_key()) {
+            return;
+        }
+        let Some(n) = ev
+            .code()
+            .strip_prefix("Digit")
+            .and_then(|d| d.parse::<usize>().ok())
+        else {
+            return;
+        };
+        if (1..=9).contains(&n) && n <= ws.sessions.with_untracked(|s| s.len()) {
+            ev.prevent_default();
+            ws.select_session(n - 1);
+            focus_in("session-tablist", n - 1);
+        }
+    });
+    on_cleanup(move || listener.remove());
+    let items = Memo::new(move |_| ws.sessions.with(|s| s.items.clone()));
     view! {
         <div class="shell">
-            <header class="topbar">
-                <span class="brand" aria-hidden="true">"◆"</span>
-                <span class="product">"omnidesk"</span>
-                <span class="divider" aria-hidden="true"></span>
-                <span class="workspace">"Customer Service workspace"</span>
-            </header>
+            <TopBar ws=Some(ws) />
+            <StatusBar ws=ws />
             <div class="frame">
                 <nav class="sessions" aria-label="Sessions panel">
-                    <TabList
-                        label="Sessions"
-                        prefix="session"
-                        tabs=SESSIONS
-                        selected=selected_session
-                        orientation=Orientation::Vertical
-                    />
+                    <SessionTabs ws=ws />
                 </nav>
                 <main class="stage">
                     <div
@@ -54,11 +211,155 @@ pub fn App() -> impl IntoView {
                         id="session-panel-home"
                         aria-labelledby="session-tab-home"
                         class="session"
-                        hidden=move || selected_session.get() != 0
+                        hidden=move || ws.sessions.with(|s| s.selected != 0)
                     >
                         <HomeSession />
                     </div>
+                    <For each=move || items.get() key=|id| id.clone() let:item>
+                        <ConversationSession ws=ws item=item />
+                    </For>
                 </main>
+            </div>
+            <OfferNotice ws=ws />
+            <ConfirmDialog ws=ws />
+            <WhyDialog ws=ws />
+        </div>
+    }
+}
+
+/// Storage problems (visible until dismissed) and short notices such as "Maximum sessions
+/// reached", both in live regions.
+#[component]
+fn StatusBar(ws: Workspace) -> impl IntoView {
+    view! {
+        <div class="statusbar">
+            <div role="status" class="message-bar message-warning" hidden=move || ws.alert.with(|a| a.is_none())>
+                <span class="message-icon" aria-hidden="true">"⚠"</span>
+                <span class="message-text">{move || ws.alert.get().unwrap_or_default()}</span>
+                <button type="button" class="btn btn-subtle" on:click=move |_| ws.alert.set(None)>"Dismiss"</button>
+            </div>
+            <div role="status" class="toast" class:toast-shown=move || ws.notice.with(|n| !n.is_empty())>
+                {move || ws.notice.get()}
+            </div>
+        </div>
+    }
+}
+
+/// The Sessions tablist (Home, then one tab per conversation) with each session's close button
+/// beside its tab, outside the tablist element.
+#[component]
+fn SessionTabs(ws: Workspace) -> impl IntoView {
+    let names = Memo::new(move |_| {
+        let items = ws.sessions.with(|s| s.items.clone());
+        let names = ws.read(|c| {
+            tab_names(&items, |id| {
+                c.engine.state().items.get(id).map_or_else(
+                    || (id.to_string(), String::new()),
+                    |it| {
+                        (
+                            it.customer.name.clone(),
+                            crate::runtime::demo::channel_label(&it.channel),
+                        )
+                    },
+                )
+            })
+        });
+        items.into_iter().zip(names).collect::<Vec<_>>()
+    });
+    let selected = move || ws.sessions.with(|s| s.selected);
+    let len = move || ws.sessions.with_untracked(|s| s.len());
+    let on_keydown = move |ev: KeyboardEvent| {
+        let current = selected();
+        if ev.key() == "Delete" {
+            if current > 0 {
+                ev.prevent_default();
+                ws.close_session(current);
+                focus_in(
+                    "session-tablist",
+                    ws.sessions.with_untracked(|s| s.selected),
+                );
+            }
+            return;
+        }
+        let Some(next) = target_index(&ev.key(), current, len(), Orientation::Vertical) else {
+            return;
+        };
+        ev.prevent_default();
+        ws.select_session(next);
+        // The tabs exist already: focus at once, so a quick next key goes to the right place.
+        if let Some(list) = document().get_element_by_id("session-tablist") {
+            focus_tab(&list, next);
+        }
+    };
+    let index_of = move |id: &omnidesk_core::ItemId| {
+        ws.sessions
+            .with_untracked(|s| s.items.iter().position(|i| i == id).map_or(0, |p| p + 1))
+    };
+    view! {
+        <div class="session-rows">
+            <div
+                role="tablist"
+                id="session-tablist"
+                aria-label="Sessions"
+                aria-orientation="vertical"
+                class="tablist tablist-vertical"
+                on:keydown=on_keydown
+            >
+                <button
+                    role="tab"
+                    type="button"
+                    class="tab session-tab"
+                    id="session-tab-home"
+                    aria-controls="session-panel-home"
+                    aria-selected=move || (selected() == 0).to_string()
+                    tabindex=move || if selected() == 0 { "0" } else { "-1" }
+                    on:click=move |_| ws.select_session(0)
+                >
+                    <span class="tab-icon" aria-hidden="true">"⌂"</span>
+                    "Home"
+                </button>
+                <For each=move || names.get() key=|pair| pair.clone() let:pair>
+                    {
+                        let (id, name) = pair;
+                        let key = id.clone();
+                        let is_selected = Memo::new(move |_| selected() == index_of(&key));
+                        let click_id = id.clone();
+                        view! {
+                            <button
+                                role="tab"
+                                type="button"
+                                class="tab session-tab"
+                                id=format!("session-tab-{id}")
+                                aria-controls=format!("session-panel-{id}")
+                                aria-selected=move || is_selected.get().to_string()
+                                tabindex=move || if is_selected.get() { "0" } else { "-1" }
+                                on:click=move |_| ws.select_session(index_of(&click_id))
+                            >
+                                <span class="tab-icon" aria-hidden="true">"◉"</span>
+                                <span class="tab-label">{name}</span>
+                            </button>
+                        }
+                    }
+                </For>
+            </div>
+            <div class="session-closers">
+                <span class="closer-spacer" aria-hidden="true"></span>
+                <For each=move || names.get() key=|pair| pair.clone() let:pair>
+                    {
+                        let (id, name) = pair;
+                        view! {
+                            <button
+                                type="button"
+                                class="closer"
+                                aria-label=format!("Close {name}")
+                                title=format!("Close {name}")
+                                on:click=move |_| ws.close_session(index_of(&id))
+                            >
+                                <span aria-hidden="true">"✕"</span>
+                            </button>
+                        }
+                    }
+                </For>
             </div>
         </div>
     }
@@ -71,7 +372,7 @@ fn HomeSession() -> impl IntoView {
     view! {
         <TabList
             label="Applications"
-            prefix="app"
+            prefix="app".to_owned()
             tabs=HOME_APPS
             selected=selected_app
             orientation=Orientation::Horizontal
@@ -80,14 +381,10 @@ fn HomeSession() -> impl IntoView {
             role="tabpanel"
             id="app-panel-dashboard"
             aria-labelledby="app-tab-dashboard"
-            class="app-panel"
-            tabindex="0"
+            class="app-panel dashboard"
             hidden=move || selected_app.get() != 0
         >
-            <h1 class="panel-title">"Agent dashboard"</h1>
-            <p class="panel-lead">
-                "Your work items, the open items of your queues and what you closed in the last 24 hours."
-            </p>
+            <Dashboard />
         </section>
     }
 }
@@ -95,9 +392,9 @@ fn HomeSession() -> impl IntoView {
 /// A WAI-ARIA tablist with automatic activation: one tab in the tab order (roving tabindex),
 /// arrow keys along its orientation plus Home and End move focus and selection together.
 #[component]
-fn TabList(
+pub fn TabList(
     label: &'static str,
-    prefix: &'static str,
+    prefix: String,
     tabs: &'static [TabSpec],
     selected: RwSignal<usize>,
     orientation: Orientation,
@@ -110,7 +407,9 @@ fn TabList(
         };
         ev.prevent_default();
         selected.set(next);
-        focus_tab(list_ref, next);
+        if let Some(list) = list_ref.get_untracked() {
+            focus_tab(&list, next);
+        }
     };
     let aria_orientation = match orientation {
         Orientation::Horizontal => "horizontal",
@@ -150,12 +449,8 @@ fn TabList(
     }
 }
 
-/// Moves keyboard focus to the tab at `index` inside the tablist.
-fn focus_tab(list_ref: NodeRef<leptos::html::Div>, index: usize) {
-    use wasm_bindgen::JsCast;
-    let Some(list) = list_ref.get_untracked() else {
-        return;
-    };
+/// Moves keyboard focus to the tab at `index` inside a tablist element.
+fn focus_tab(list: &web_sys::Element, index: usize) {
     let Ok(tabs) = list.query_selector_all("[role=tab]") else {
         return;
     };
@@ -165,4 +460,13 @@ fn focus_tab(list_ref: NodeRef<leptos::html::Div>, index: usize) {
     {
         let _ = tab.focus();
     }
+}
+
+/// Focuses the tab at `index` of the tablist with DOM id `list_id`, after the DOM updated.
+pub fn focus_in(list_id: &'static str, index: usize) {
+    request_animation_frame(move || {
+        if let Some(list) = document().get_element_by_id(list_id) {
+            focus_tab(&list, index);
+        }
+    });
 }

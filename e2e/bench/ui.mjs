@@ -1,0 +1,71 @@
+// UI benchmark (not a test): headless Chromium against the release build with 10 000 open work
+// items in the agent's queues. Prints navigation → streams painted, a Pick click → updated DOM,
+// and the tab's JS heap. Run through scripts/bench-ui (after a release build).
+import { chromium } from '@playwright/test';
+import { spawn } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+const N = Number(process.env.BENCH_ITEMS ?? 10000);
+const port = Number(process.env.BENCH_PORT ?? 4180);
+const base = `http://127.0.0.1:${port}`;
+const server = spawn('node', ['serve.mjs', '../dist', String(port)], { stdio: 'ignore' });
+await sleep(500);
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--enable-precise-memory-info'],
+});
+try {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const t = Date.now();
+  await page.goto(`${base}/?sim=off&reset&demo=${N}`);
+  await page.getByRole('button', { name: /^Pick / }).first().waitFor({ timeout: 120000 });
+  console.log(`fill ${N} items through core inputs: ${Date.now() - t} ms (one-off set-up)`);
+  await sleep(1500); // the snapshot is written
+  const runs = [];
+  for (let i = 0; i < 5; i++) {
+    await page.goto(`${base}/?sim=off`);
+    await page.getByRole('button', { name: /^Pick / }).first().waitFor();
+    const painted = await page.evaluate(async () => {
+      for (let k = 0; k < 100 && !performance.getEntriesByName('streams-painted').length; k++) {
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      const m = performance.getEntriesByName('streams-painted')[0];
+      const ready = performance.getEntriesByName('centre-ready')[0];
+      return { painted: m?.startTime, ready: ready?.startTime };
+    });
+    runs.push(painted);
+  }
+  const med = (xs) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  console.log(`navigation start → centre restored: median ${med(runs.map((r) => r.ready)).toFixed(0)} ms`);
+  console.log(`navigation start → streams painted with rows: median ${med(runs.map((r) => r.painted)).toFixed(0)} ms (runs: ${runs.map((r) => r.painted.toFixed(0)).join(', ')})`);
+  const picks = [];
+  for (let i = 0; i < 10; i++) {
+    picks.push(await page.evaluate(() => new Promise((resolve) => {
+      const btn = document.querySelector('[aria-label^="Pick "]');
+      const name = btn.getAttribute('aria-label').slice(5);
+      const done = () => !document.querySelector(`[aria-label="Pick ${name}"]`)
+        && document.querySelector(`[aria-label="Open ${name}"]`);
+      const t0 = performance.now();
+      const obs = new MutationObserver(() => {
+        if (done()) { obs.disconnect(); resolve(performance.now() - t0); }
+      });
+      obs.observe(document.body, { subtree: true, childList: true, attributes: true });
+      btn.click();
+    })));
+    await sleep(100);
+  }
+  console.log(`Pick click → DOM updated: median ${med([...picks]).toFixed(1)} ms, max ${Math.max(...picks).toFixed(1)} ms`);
+  const client = await page.context().newCDPSession(page);
+  await client.send('HeapProfiler.collectGarbage');
+  await client.send('Performance.enable');
+  const { metrics } = await client.send('Performance.getMetrics');
+  const get = (n) => metrics.find((m) => m.name === n)?.value ?? 0;
+  const wasm = await page.evaluate(() => {
+    const mem = globalThis.wasmBindings?.__wbindgen_memory?.() ?? null;
+    return mem?.buffer?.byteLength ?? null;
+  });
+  console.log(`JS heap used: ${(get('JSHeapUsedSize') / 1048576).toFixed(1)} MB; wasm linear memory: ${wasm === null ? 'n/a' : (wasm / 1048576).toFixed(1) + ' MB'}; DOM nodes: ${get('Nodes')}`);
+} finally {
+  await browser.close();
+  server.kill();
+}

@@ -1,0 +1,226 @@
+// The agent dashboard end to end, as a person works it: pick, presence by hand and by
+// capacity, overbooking, reopen, reload; with keyboard-only variants and axe on every screen.
+import { test, expect } from '@playwright/test';
+import { mkdir } from 'node:fs/promises';
+import { WorkspacePage } from '../pages/workspace.js';
+import { axeViolations } from '../pages/axe.js';
+
+async function shot(page, name) {
+  await mkdir('screenshots', { recursive: true });
+  await page.screenshot({ path: `screenshots/${name}.png` });
+}
+
+test('pick an item and see it move to My work items', async ({ page }) => {
+  const app = new WorkspacePage(page);
+  await app.goto();
+  await app.setPresence('Away'); // no offers: simulated items wait in Open work items
+  const ada = await app.simulate('chat');
+  await app.simulate('sms');
+  await expect(app.capacity).toHaveAttribute('aria-valuetext', '100 of 100 available');
+  await app.pick(ada).click();
+  await expect(app.pick(ada)).toHaveCount(0);
+  await expect(app.action(app.my, 'Open', ada)).toBeVisible();
+  await expect(app.capacity).toHaveAttribute('aria-valuenow', '80');
+  await expect(app.capacity).toHaveAttribute('aria-valuetext', '80 of 100 available');
+  await expect(app.homeTab).toHaveAttribute('aria-selected', 'true'); // the agent stays put
+  await expect(app.my).toContainText('Chat');
+  await expect(app.my).toContainText('General support');
+  await shot(page, 'dashboard-light');
+  expect(await axeViolations(page)).toEqual([]);
+});
+
+test('keyboard: pick with Tab and Enter', async ({ page }) => {
+  const app = new WorkspacePage(page);
+  await app.goto();
+  await app.setPresence('Away');
+  const name = await app.simulate('chat');
+  await page.locator('body').click({ position: { x: 5, y: 300 } });
+  for (let i = 0; i < 40; i++) {
+    await page.keyboard.press('Tab');
+    const label = await page.evaluate(() => document.activeElement?.getAttribute('aria-label'));
+    if (label === `Pick ${name}`) break;
+  }
+  await expect(app.pick(name)).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(app.action(app.my, 'Open', name)).toBeVisible();
+});
+
+test('presence set by hand is respected by routing', async ({ page }) => {
+  const app = new WorkspacePage(page);
+  await app.goto();
+  await app.setPresence('Do not disturb');
+  const name = await app.simulate('chat');
+  await page.waitForTimeout(1500); // a tick or two: still not offered
+  await expect(app.offer).toHaveCount(0);
+  await expect(app.pick(name)).toBeVisible();
+  await app.presenceButton.click();
+  await app.presenceMenu.getByRole('menuitemradio', { name: 'Available', exact: true }).click();
+  // Routing offers it now: an alertdialog with the channel and the customer.
+  const offer = page.getByRole('alertdialog', { name: `Chat request: ${name}` });
+  await expect(offer).toBeVisible();
+  await expect(offer.getByRole('timer')).toHaveText(/^[12]:\d\d$/);
+  await expect(app.presenceButton).toHaveAccessibleName('Presence: Busy'); // R6 at the offer
+  await shot(page, 'offer');
+  expect(await axeViolations(page)).toEqual([]);
+  await offer.getByRole('button', { name: 'Accept' }).click();
+  await expect(app.sessionTab(name)).toHaveAttribute('aria-selected', 'true');
+  await expect(app.conversation.getByRole('log')).toContainText('joined the conversation');
+});
+
+test('keyboard: presence menu with arrows, Enter and Escape', async ({ page }) => {
+  const app = new WorkspacePage(page);
+  await app.goto();
+  await page.keyboard.press('Tab');
+  await expect(app.presenceButton).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(app.presenceMenu).toBeVisible();
+  await expect(app.presenceButton).toHaveAttribute('aria-expanded', 'true');
+  await expect(app.presenceMenu.getByRole('menuitemradio', { name: 'Available', exact: true })).toBeFocused();
+  await expect(app.presenceMenu.getByRole('menuitem', { name: 'Reset presence' })).toBeVisible();
+  await expect(app.presenceMenu.getByRole('menuitemradio', { name: 'Lunch' })).toBeVisible();
+  await shot(page, 'presence-menu');
+  expect(await axeViolations(page)).toEqual([]);
+  await page.keyboard.press('Escape');
+  await expect(app.presenceMenu).toBeHidden();
+  await expect(app.presenceButton).toBeFocused();
+  await page.keyboard.press('ArrowDown');
+  await expect(app.presenceMenu.getByRole('menuitemradio', { name: 'Available', exact: true })).toBeFocused();
+  await page.keyboard.press('ArrowDown'); // Busy
+  await page.keyboard.press('ArrowDown'); // Do not disturb
+  await page.keyboard.press('Enter');
+  await expect(app.presenceButton).toHaveAccessibleName('Presence: Do not disturb');
+  await expect(app.presenceMenu).toBeHidden();
+});
+
+test('automatic presence follows capacity, and overbooking asks first', async ({ page }) => {
+  const app = new WorkspacePage(page);
+  await app.goto();
+  await app.setPresence('Away');
+  const names = [];
+  for (let i = 0; i < 6; i++) names.push(await app.simulate('chat'));
+  for (const n of names.slice(0, 5)) await app.pick(n).click();
+  await expect(app.capacity).toHaveAttribute('aria-valuetext', '0 of 100 available');
+  await expect(app.presenceButton).toHaveAccessibleName('Presence: Away'); // R7: guarded
+  await app.presenceButton.click();
+  await app.presenceMenu.getByRole('menuitem', { name: 'Reset presence' }).click();
+  await expect(app.presenceButton).toHaveAccessibleName('Presence: Do not disturb'); // R6
+  await app.pick(names[5]).click();
+  await expect(app.confirm).toBeVisible();
+  await expect(app.confirm.getByRole('button', { name: 'Cancel' })).toBeFocused();
+  await shot(page, 'confirm');
+  expect(await axeViolations(page)).toEqual([]);
+  await page.keyboard.press('Escape');
+  await expect(app.confirm).toHaveCount(0);
+  await expect(app.pick(names[5])).toBeVisible();
+  await app.pick(names[5]).click();
+  await app.confirm.getByRole('button', { name: 'Pick anyway' }).click();
+  await expect(app.capacity).toHaveAttribute('aria-valuetext', '-20 of 100 available');
+  await expect(app.capacity).toHaveAttribute('aria-valuenow', '0');
+  // Ending and closing frees capacity: R6 brings Busy back.
+});
+
+test('Why? explains routing, with reasons per member', async ({ page }) => {
+  const app = new WorkspacePage(page);
+  await app.goto();
+  await app.setPresence('Away');
+  const name = await app.simulate('chat');
+  await app.action(app.open, 'Why?', name).click();
+  const why = page.getByRole('dialog', { name: `Why? ${name}` });
+  await expect(why).toBeVisible();
+  await expect(why).toContainText('Open in General support');
+  await expect(why.getByRole('row', { name: /Alex Morgan Presence/ })).toBeVisible();
+  await expect(why.getByRole('row', { name: /Ana Silva Not signed in/ })).toBeVisible();
+  await shot(page, 'why');
+  expect(await axeViolations(page)).toEqual([]);
+  await page.keyboard.press('Escape');
+  await expect(why).toHaveCount(0);
+});
+
+test('reopen a closed item', async ({ page }) => {
+  const app = new WorkspacePage(page);
+  await app.goto();
+  await app.setPresence('Away');
+  const name = await app.simulate('sms');
+  await app.pick(name).click();
+  await app.action(app.my, 'Open', name).click();
+  await expect(app.sessionTab(name)).toHaveAttribute('aria-selected', 'true');
+  await shot(page, 'conversation');
+  expect(await axeViolations(page)).toEqual([]);
+  await app.conversation.getByRole('button', { name: 'End conversation' }).click();
+  await app.conversation.getByRole('button', { name: 'Close conversation' }).click();
+  await expect(app.sessionTab(name)).toHaveCount(0);
+  await expect(app.homeTab).toHaveAttribute('aria-selected', 'true');
+  await expect(app.action(app.closed, 'Reopen', name)).toBeVisible();
+  await app.action(app.closed, 'Reopen', name).click();
+  await expect(app.action(app.my, 'Open', name)).toBeVisible();
+  await expect(app.action(app.closed, 'Reopen', name)).toHaveCount(0);
+});
+
+test('reload: items, presence and open sessions are still there', async ({ page }) => {
+  const app = new WorkspacePage(page);
+  await app.goto();
+  await app.setPresence('Lunch');
+  const a = await app.simulate('chat');
+  const b = await app.simulate('sms');
+  await app.pick(a).click();
+  await app.action(app.my, 'Open', a).click();
+  await expect(app.sessionTab(a)).toHaveAttribute('aria-selected', 'true');
+  await page.waitForTimeout(300);
+  await page.goto('/?sim=off');
+  await expect(app.sessionTab(a)).toHaveAttribute('aria-selected', 'true');
+  await expect(app.presenceButton).toHaveAccessibleName('Presence: Lunch');
+  await app.homeTab.click();
+  await expect(app.action(app.my, 'Open', a)).toBeVisible();
+  await expect(app.pick(b)).toBeVisible();
+  await expect(app.capacity).toHaveAttribute('aria-valuetext', '80 of 100 available');
+});
+
+test('sessions: Delete closes a focused session tab, Home stays', async ({ page }) => {
+  const app = new WorkspacePage(page);
+  await app.goto();
+  await app.setPresence('Away');
+  const a = await app.simulate('chat');
+  await app.pick(a).click();
+  await app.action(app.my, 'Open', a).click();
+  await expect(page.getByRole('button', { name: `Close ${a}`, exact: true })).toBeVisible();
+  await app.sessionTab(a).focus();
+  await page.keyboard.press('Delete');
+  await expect(app.sessionTab(a)).toHaveCount(0);
+  await expect(app.homeTab).toBeFocused();
+});
+
+test('a second tab does not run a second engine on the same save', async ({ page, context }) => {
+  const app = new WorkspacePage(page);
+  await app.goto();
+  const other = await context.newPage();
+  await other.goto('/?sim=off');
+  await expect(other.getByText('omnidesk is open in another tab')).toBeVisible();
+  await expect(other.getByRole('region', { name: 'Open work items' })).toHaveCount(0);
+});
+
+test('a corrupt save is reported and set aside, never a blank page', async ({ page }) => {
+  const app = new WorkspacePage(page);
+  await app.goto();
+  await page.waitForTimeout(300);
+  await page.evaluate(() => new Promise((resolve, reject) => {
+    const open = indexedDB.open('omnidesk');
+    open.onsuccess = () => {
+      const tx = open.result.transaction(['meta'], 'readwrite');
+      tx.objectStore('meta').put('{"format": 0, "agents": []}', 'snapshot');
+      tx.oncomplete = () => { open.result.close(); resolve(); };
+      tx.onerror = () => reject(tx.error);
+    };
+  }));
+  await page.goto('/?sim=off');
+  await expect(page.getByRole('status').filter({ hasText: 'set aside' })).toBeVisible();
+  await expect(app.my).toBeVisible();
+});
+
+test('the live demo: colleagues and arrivals keep the centre moving', async ({ page }) => {
+  await page.emulateMedia({ colorScheme: 'dark' });
+  const app = new WorkspacePage(page);
+  await app.goto('/?reset&seed=7&rate=60');
+  await app.setPresence('Away');
+  await expect(app.open.getByRole('button', { name: /^Pick / }).first()).toBeVisible({ timeout: 8000 });
+  await shot(page, 'dashboard-dark');
+});

@@ -1,0 +1,330 @@
+//! [`Centre`]: the standalone contact centre. It owns the engine, feeds it inputs stamped with
+//! the caller's clock, and folds every event it emits into the [`Journal`] and the [`Sim`].
+//! The browser loop calls [`Centre::tick`] on a steady cadence and at `engine.next_timer()`.
+//! In server mode the same journal and the UI's projections would fold the server's events.
+
+use crate::runtime::demo;
+use crate::runtime::journal::Journal;
+use crate::runtime::log;
+use crate::runtime::save::{self, LoadError, Saved};
+use crate::runtime::sim::{Action, Plan, Sim};
+use omnidesk_core::protocol::Customer;
+use omnidesk_core::{AgentId, ChannelId, Engine, Input, ItemId, QueueId, Stamped, State};
+
+/// Automatic arrivals per minute when the simulator runs.
+pub const DEFAULT_ARRIVALS_PER_MINUTE: u64 = 4;
+
+/// The engine and what is folded beside it.
+pub struct Centre {
+    pub engine: Engine,
+    pub journal: Journal,
+    pub sim: Sim,
+    /// `?sim=off` turns the simulator off: no arrivals, no colleagues.
+    pub sim_on: bool,
+    /// The agent at the keyboard.
+    pub me: AgentId,
+    /// Log lines ([`log::encode`]) of the inputs handled since the caller last took them.
+    pub unsaved: Vec<(u64, String)>,
+}
+
+impl Centre {
+    /// A fresh demo centre at `now`: the agent at the keyboard signed in (Available), and the
+    /// simulated colleagues too when the simulator runs.
+    pub fn fresh(seed: u64, sim_on: bool, now: u64) -> (Centre, Vec<Stamped>) {
+        let mut centre = Centre {
+            engine: Engine::new(demo::config()),
+            journal: Journal::default(),
+            sim: Sim::new(seed, DEFAULT_ARRIVALS_PER_MINUTE),
+            sim_on,
+            me: AgentId::from(demo::ME),
+            unsaved: Vec::new(),
+        };
+        let mut events = centre.submit(
+            Input::SignIn {
+                agent: centre.me.clone(),
+            },
+            now,
+        );
+        if sim_on {
+            for colleague in demo::COLLEAGUES {
+                events.extend(centre.submit(
+                    Input::SignIn {
+                        agent: AgentId::from(colleague),
+                    },
+                    now,
+                ));
+            }
+        }
+        (centre, events)
+    }
+
+    /// A centre restored from a snapshot and the log lines written after it: each logged
+    /// input is handled again at its time and must end at its logged event number.
+    pub fn restore(saved: Saved, lines: &[String], sim_on: bool) -> Result<Centre, LoadError> {
+        if !saved.state.agents.contains_key(&AgentId::from(demo::ME)) {
+            return Err(LoadError::Corrupt(
+                "the agent at the keyboard is missing".into(),
+            ));
+        }
+        let engine = Engine::restore(saved.state, saved.now, saved.seq, Default::default());
+        let mut centre = Centre {
+            engine,
+            journal: saved.journal,
+            sim: saved.sim,
+            sim_on,
+            me: AgentId::from(demo::ME),
+            unsaved: Vec::new(),
+        };
+        let mut entries: Vec<(u64, u64, Input)> = lines
+            .iter()
+            .map(|l| {
+                log::decode(l)
+                    .ok_or_else(|| LoadError::Corrupt(format!("unreadable log line {l:?}")))
+            })
+            .collect::<Result<_, _>>()?;
+        entries.sort_by_key(|(seq, _, _)| *seq);
+        for (seq, now, input) in entries {
+            if seq <= centre.engine.last_seq() {
+                continue; // already in the snapshot
+            }
+            centre.submit(input, now);
+            if centre.engine.last_seq() != seq {
+                return Err(LoadError::Corrupt(format!(
+                    "the log doesn't follow on from the snapshot at event {seq}"
+                )));
+            }
+        }
+        centre.unsaved.clear();
+        Ok(centre)
+    }
+
+    /// The snapshot to save.
+    #[cfg(test)]
+    pub fn saved(&self) -> Saved {
+        Saved {
+            format: save::FORMAT,
+            now: self.engine.now(),
+            seq: self.engine.last_seq(),
+            state: self.engine.state().clone(),
+            journal: self.journal.clone(),
+            sim: self.sim.clone(),
+        }
+    }
+
+    /// The snapshot as JSON, without cloning the state.
+    pub fn saved_json(&self) -> String {
+        #[derive(serde::Serialize)]
+        struct SavedRef<'a> {
+            format: u32,
+            now: u64,
+            seq: u64,
+            state: &'a State,
+            journal: &'a Journal,
+            sim: &'a Sim,
+        }
+        serde_json::to_string(&SavedRef {
+            format: save::FORMAT,
+            now: self.engine.now(),
+            seq: self.engine.last_seq(),
+            state: self.engine.state(),
+            journal: &self.journal,
+            sim: &self.sim,
+        })
+        .expect("the centre serialises to JSON")
+    }
+
+    fn fold(&mut self, stamped: &Stamped) {
+        self.journal.observe(self.engine.config(), stamped);
+        self.sim.observe(self.engine.state(), stamped);
+    }
+
+    /// Hands one input to the engine at `now` (never earlier than the engine's time, R0) and
+    /// folds the events it emits.
+    pub fn submit(&mut self, input: Input, now: u64) -> Vec<Stamped> {
+        let now = now.max(self.engine.now());
+        let line_input = input.clone();
+        let events = self.engine.handle(input, now).unwrap_or_default();
+        if !events.is_empty() {
+            let seq = self.engine.last_seq();
+            self.unsaved.push((seq, log::encode(seq, now, &line_input)));
+        }
+        for stamped in &events {
+            self.fold(stamped);
+        }
+        events
+    }
+
+    /// The clock moved on: a `tick` (timers due while the page was closed fire now, R0a), then
+    /// whatever the simulator has due.
+    pub fn tick(&mut self, now: u64) -> Vec<Stamped> {
+        let mut events = self.submit(Input::Tick, now);
+        if !self.sim_on {
+            return events;
+        }
+        for action in self.sim.due(now, true) {
+            let input = match action {
+                Action::Arrival => {
+                    let channel = match self.journal.arrivals % 5 {
+                        0 | 3 => "sms",
+                        4 => "email",
+                        _ => "chat",
+                    };
+                    let queue = match self.journal.arrivals % 7 {
+                        2 => "billing",
+                        5 => "vip",
+                        _ => demo::SIMULATE_QUEUE,
+                    };
+                    self.arrival(channel, queue)
+                }
+                Action::Plan(item, plan) => match plan {
+                    Plan::Accept(agent) => Input::Accept { agent, item },
+                    Plan::Reject(agent) => Input::Reject { agent, item },
+                    Plan::End(agent) => Input::End {
+                        item,
+                        agent: Some(agent),
+                    },
+                    Plan::Close(agent) => Input::Close { agent, item },
+                    Plan::CustomerWrites => Input::CustomerMessage {
+                        text: demo::follow_up(self.sim.seed, self.engine.last_seq()).to_owned(),
+                        item,
+                    },
+                },
+            };
+            events.extend(self.submit(input, now));
+        }
+        events
+    }
+
+    /// The arrive input of the next generated conversation (a customer with a name distinct
+    /// from every earlier one in this save).
+    fn arrival(&self, channel: &str, queue: &str) -> Input {
+        let n = self.journal.arrivals;
+        let mut id = n + 1;
+        while self
+            .engine
+            .state()
+            .items
+            .contains_key(&ItemId::from(format!("w{id:06}")))
+        {
+            id += 1;
+        }
+        let name = demo::customer_name(self.sim.seed, n);
+        let handle = name.to_lowercase().replace(' ', ".");
+        Input::Arrive {
+            item: ItemId::from(format!("w{id:06}")),
+            channel: ChannelId::from(channel),
+            queue: QueueId::from(queue),
+            customer: Customer {
+                email: Some(format!("{handle}@example.com")),
+                phone: Some(format!("+1 555 01{:02}", n % 100)),
+                language: Some("English".to_owned()),
+                location: Some("Seattle, WA".to_owned()),
+                id: Some(format!("CUST-{:05}", n + 1)),
+                name,
+            },
+            skills: Default::default(),
+            priority: 0,
+            text: Some(demo::opener(self.sim.seed, n).to_owned()),
+        }
+    }
+
+    /// The Demo region's buttons: a new conversation on `channel` in the agent's queue.
+    pub fn simulate(&mut self, channel: &str, now: u64) -> Vec<Stamped> {
+        let input = self.arrival(channel, demo::SIMULATE_QUEUE);
+        self.submit(input, now)
+    }
+
+    /// `?demo=N`: N open items in the agent's queues, through core inputs. They arrive on the
+    /// email channel (pick distribution, R1), so they wait in Open work items to be picked.
+    pub fn fill(&mut self, n: u64, now: u64) {
+        for k in 0..n {
+            let queue = if k % 3 == 0 {
+                "billing"
+            } else {
+                demo::SIMULATE_QUEUE
+            };
+            let input = self.arrival("email", queue);
+            self.submit(input, now);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use omnidesk_core::Presence;
+
+    #[test]
+    fn a_fresh_centre_signs_the_agent_in_available() {
+        let (c, events) = Centre::fresh(1, false, 1_000);
+        assert!(!events.is_empty());
+        let me = &c.engine.state().agents[&c.me];
+        assert!(me.signed_in);
+        assert_eq!(me.presence, Presence::Available);
+        assert!(!c.engine.state().agents[&AgentId::from("ana")].signed_in);
+    }
+
+    #[test]
+    fn simulate_creates_distinct_customers_in_the_agents_queue() {
+        let (mut c, _) = Centre::fresh(1, false, 1_000);
+        c.submit(
+            Input::SetPresence {
+                agent: c.me.clone(),
+                status: Presence::Away,
+            },
+            1_000,
+        );
+        c.simulate("chat", 2_000);
+        c.simulate("sms", 3_000);
+        let open = c.engine.open_work_items(&c.me);
+        assert_eq!(open.len(), 2);
+        let names: Vec<_> = open
+            .iter()
+            .map(|id| c.engine.state().items[id].customer.name.clone())
+            .collect();
+        assert_ne!(names[0], names[1]);
+    }
+
+    #[test]
+    fn the_simulator_drives_colleagues_through_core_inputs() {
+        let (mut c, _) = Centre::fresh(7, true, 0);
+        c.submit(
+            Input::SetPresence {
+                agent: c.me.clone(),
+                status: Presence::Away,
+            },
+            0,
+        );
+        let mut closed = 0;
+        for s in 1..=1_200u64 {
+            for e in c.tick(s * 1_000) {
+                if matches!(e.event, omnidesk_core::Event::Closed { .. }) {
+                    closed += 1;
+                }
+            }
+        }
+        assert!(c.journal.arrivals > 40, "arrivals: {}", c.journal.arrivals);
+        assert!(closed > 10, "closed: {closed}");
+    }
+
+    #[test]
+    fn a_saved_centre_restores_with_its_log() {
+        let (mut c, _) = Centre::fresh(3, true, 0);
+        for s in 1..=300u64 {
+            c.tick(s * 1_000);
+        }
+        let json = c.saved_json();
+        let saved = save::parse_snapshot(&json).unwrap();
+        c.unsaved.clear();
+        let mut later = Vec::new();
+        for s in 301..=400u64 {
+            later.extend(c.tick(s * 1_000));
+        }
+        let _ = later;
+        let lines: Vec<String> = c.unsaved.iter().map(|(_, l)| l.clone()).collect();
+        let restored = Centre::restore(saved, &lines, true).unwrap();
+        assert_eq!(restored.engine.state(), c.engine.state());
+        assert_eq!(restored.journal, c.journal);
+        assert_eq!(restored.sim.plans, c.sim.plans);
+    }
+}

@@ -1,0 +1,55 @@
+//! The URL parameters of the standalone demo (ui-contract.md, "Standalone demo controls"):
+//! `?sim=off` (no arrivals, no simulated colleagues), `?seed=N` (a reproducible simulator),
+//! `?reset` (start from an empty saved state), `?demo=N` (N open items, for benchmarks),
+//! `?rate=N` (automatic arrivals per minute).
+
+/// The parsed parameters.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Params {
+    pub sim_on: bool,
+    pub seed: Option<u64>,
+    pub reset: bool,
+    pub demo: u64,
+    pub rate: Option<u64>,
+}
+
+impl Params {
+    /// Parses a query string (`?sim=off&seed=3`, with or without the `?`).
+    pub fn parse(query: &str) -> Params {
+        let mut p = Params {
+            sim_on: true,
+            seed: None,
+            reset: false,
+            demo: 0,
+            rate: None,
+        };
+        for pair in query.trim_start_matches('?').split('&') {
+            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+            match key {
+                "sim" => p.sim_on = !matches!(value, "off" | "0" | "false"),
+                "seed" => p.seed = value.parse().ok(),
+                "reset" => p.reset = !matches!(value, "0" | "false"),
+                "demo" => p.demo = value.parse().unwrap_or(0).min(100_000),
+                "rate" => p.rate = value.parse().ok().filter(|r| *r > 0),
+                _ => {}
+            }
+        }
+        p
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_the_demo_parameters() {
+        let p = Params::parse("?sim=off&reset&seed=42&demo=10000");
+        assert!(!p.sim_on && p.reset);
+        assert_eq!(p.seed, Some(42));
+        assert_eq!(p.demo, 10_000);
+        let d = Params::parse("");
+        assert!(d.sim_on && !d.reset && d.seed.is_none());
+        assert_eq!(Params::parse("?rate=12").rate, Some(12));
+    }
+}

@@ -1,0 +1,311 @@
+//! The dialogs: the offer notification (an `alertdialog` with Accept and Reject, its countdown
+//! computed from the offer's expiry), R10's confirmation before a hand-chosen overbooking, and
+//! R18's "Why?" explanation.
+
+use leptos::ev::KeyboardEvent;
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+use super::workspace::Workspace;
+use crate::projection;
+
+/// Focuses the element with `id` after the DOM has updated.
+fn focus_id(id: &'static str) {
+    request_animation_frame(move || {
+        if let Some(el) = document()
+            .get_element_by_id(id)
+            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+        {
+            let _ = el.focus();
+        }
+    });
+}
+
+/// Whether the agent is typing in a text field (an offer must not steal focus then).
+fn typing() -> bool {
+    document().active_element().is_some_and(|e| {
+        matches!(e.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
+            || e.get_attribute("contenteditable").is_some()
+    })
+}
+
+/// Keeps Tab inside a modal dialog element.
+fn trap_tab(ev: &KeyboardEvent, dialog: &web_sys::Element) {
+    if ev.key() != "Tab" {
+        return;
+    }
+    let Ok(list) =
+        dialog.query_selector_all("button, [href], input, select, [tabindex]:not([tabindex='-1'])")
+    else {
+        return;
+    };
+    let n = list.length();
+    if n == 0 {
+        return;
+    }
+    let first = list.item(0);
+    let last = list.item(n - 1);
+    let active = document().active_element().map(web_sys::Node::from);
+    let target = if ev.shift_key() && active == first {
+        last
+    } else if !ev.shift_key() && active == last {
+        first
+    } else {
+        None
+    };
+    if let Some(el) = target.and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok()) {
+        ev.prevent_default();
+        let _ = el.focus();
+    }
+}
+
+/// The element that had focus before a dialog opened, to give it back.
+fn remember_focus() -> Option<web_sys::HtmlElement> {
+    document()
+        .active_element()
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+}
+
+/// The oldest ringing offer (others wait behind it), announced through a live region.
+#[component]
+pub fn OfferNotice(ws: Workspace) -> impl IntoView {
+    let offers = Memo::new(move |_| ws.read(|c| projection::offers(&c.engine, &c.journal, &c.me)));
+    let first = Memo::new(move |_| offers.with(|o| o.first().cloned()));
+    let announcement = RwSignal::new(String::new());
+    Effect::new(move |previous: Option<Option<omnidesk_core::ItemId>>| {
+        let current = first.with(|o| o.as_ref().map(|o| o.id.clone()));
+        if current.is_some() && previous.as_ref() != Some(&current) {
+            if let Some(o) = first.get_untracked() {
+                announcement.set(format!("{} request from {}", o.channel_label, o.customer));
+            }
+            if !typing() {
+                focus_id("offer-accept");
+            }
+        }
+        current
+    });
+    view! {
+        <div class="sr-only" role="status">{move || announcement.get()}</div>
+        {move || {
+            first
+                .get()
+                .map(|o| {
+                    let waiting = offers.with(|v| v.len()).saturating_sub(1);
+                    let accept_id = o.id.clone();
+                    let reject_id = o.id.clone();
+                    let expires = o.expires_at;
+                    view! {
+                        <div
+                            class="offer"
+                            role="alertdialog"
+                            aria-labelledby="offer-title"
+                            aria-describedby="offer-details"
+                        >
+                            <h2 id="offer-title" class="offer-title">
+                                {format!("{} request: {}", o.channel_label, o.customer)}
+                            </h2>
+                            <div id="offer-details" class="offer-details">
+                                <p class="offer-meta">{o.queue.clone()}{o.email.clone().map(|e| format!(" · {e}"))}</p>
+                                {o.text.clone().map(|t| view! { <p class="offer-text">{t}</p> })}
+                            </div>
+                            <p class="offer-timer">
+                                "Time left: "
+                                <span role="timer" aria-live="off">
+                                    {move || projection::countdown(ws.now.get(), expires)}
+                                </span>
+                                {(waiting > 0).then(|| format!(" · {waiting} more waiting"))}
+                            </p>
+                            <div class="offer-actions">
+                                <button
+                                    type="button"
+                                    id="offer-accept"
+                                    class="btn btn-primary"
+                                    on:click=move |_| ws.accept(accept_id.clone())
+                                >
+                                    "Accept"
+                                </button>
+                                <button
+                                    type="button"
+                                    class="btn"
+                                    on:click=move |_| ws.reject(reject_id.clone())
+                                >
+                                    "Reject"
+                                </button>
+                            </div>
+                        </div>
+                    }
+                })
+        }}
+    }
+}
+
+/// R10: "this would take you over capacity" before a hand-chosen pick or reopen.
+#[component]
+pub fn ConfirmDialog(ws: Workspace) -> impl IntoView {
+    let dialog = NodeRef::<leptos::html::Div>::new();
+    let back_to = StoredValue::new_local(None::<web_sys::HtmlElement>);
+    Effect::new(move |was_open: Option<bool>| {
+        let open = ws.confirm.with(|c| c.is_some());
+        if open && was_open != Some(true) {
+            back_to.set_value(remember_focus());
+            focus_id("confirm-cancel");
+        }
+        open
+    });
+    let close = move |yes: bool| {
+        if yes {
+            ws.confirm_yes();
+        } else {
+            ws.confirm.set(None);
+        }
+        if let Some(el) = back_to.get_value() {
+            if el.is_connected() {
+                let _ = el.focus();
+            }
+        }
+    };
+    let on_key = move |ev: KeyboardEvent| {
+        if ev.key() == "Escape" {
+            ev.prevent_default();
+            close(false);
+        } else if let Some(d) = dialog.get_untracked() {
+            trap_tab(&ev, &d);
+        }
+    };
+    move || {
+        ws.confirm.get().map(|c| {
+            let verb = if c.reopen { "Reopen" } else { "Pick" };
+            let doing = if c.reopen { "Reopening" } else { "Picking" };
+            view! {
+                <div class="backdrop">
+                    <div
+                        class="dialog"
+                        role="alertdialog"
+                        aria-modal="true"
+                        aria-labelledby="confirm-title"
+                        aria-describedby="confirm-text"
+                        node_ref=dialog
+                        on:keydown=on_key
+                    >
+                        <h2 id="confirm-title" class="dialog-title">"Go over capacity?"</h2>
+                        <p id="confirm-text">
+                            {format!(
+                                "{doing} {} uses {} units. You would have {} of {} available, and new conversations would wait until you have room again.",
+                                c.customer, c.cost, c.after, c.capacity
+                            )}
+                        </p>
+                        <div class="dialog-actions">
+                            <button type="button" class="btn btn-primary" on:click=move |_| close(true)>
+                                {format!("{verb} anyway")}
+                            </button>
+                            <button type="button" id="confirm-cancel" class="btn" on:click=move |_| close(false)>
+                                "Cancel"
+                            </button>
+                        </div>
+                    </div>
+                </div>
+            }
+        })
+    }
+}
+
+/// R18: why an item is where it is — the last decision and every member's reason now.
+#[component]
+pub fn WhyDialog(ws: Workspace) -> impl IntoView {
+    let dialog = NodeRef::<leptos::html::Div>::new();
+    let back_to = StoredValue::new_local(None::<web_sys::HtmlElement>);
+    let why = Memo::new(move |_| {
+        let item = ws.why.get()?;
+        ws.read(|c| projection::why(&c.engine, &c.journal, &item))
+    });
+    Effect::new(move |was_open: Option<bool>| {
+        let open = ws.why.with(|w| w.is_some());
+        if open && was_open != Some(true) {
+            back_to.set_value(remember_focus());
+            focus_id("why-close");
+        }
+        open
+    });
+    let close = move || {
+        ws.why.set(None);
+        if let Some(el) = back_to.get_value() {
+            if el.is_connected() {
+                let _ = el.focus();
+            }
+        }
+    };
+    let on_key = move |ev: KeyboardEvent| {
+        if ev.key() == "Escape" {
+            ev.prevent_default();
+            close();
+        } else if let Some(d) = dialog.get_untracked() {
+            trap_tab(&ev, &d);
+        }
+    };
+    move || {
+        why.get().map(|w| {
+            let decision = match w.decision.clone() {
+                Some(d) => {
+                    let left_out: Vec<_> = d.excluded.iter().filter(|(_, n)| *n > 0).cloned().collect();
+                    view! {
+                        <dl class="facts">
+                            <dt>"Chosen agent"</dt><dd>{d.agent}</dd>
+                            <dt>"Deciding rule"</dt><dd>{d.rule}</dd>
+                            <dt>"Eligible members"</dt><dd>{d.eligible}</dd>
+                            <dt>"Left out"</dt>
+                            <dd>
+                                {if left_out.is_empty() {
+                                    "Nobody".to_owned()
+                                } else {
+                                    left_out.iter().map(|(r, n)| format!("{r}: {n}")).collect::<Vec<_>>().join(", ")
+                                }}
+                            </dd>
+                        </dl>
+                    }
+                    .into_any()
+                }
+                None => view! { <p>"It has not been offered to anyone yet."</p> }.into_any(),
+            };
+            let counts = w
+                .counts_now
+                .iter()
+                .filter(|(_, n)| *n > 0)
+                .map(|(r, n)| format!("{r}: {n}"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let more = w.more_members;
+            view! {
+                <div class="backdrop">
+                    <div
+                        class="dialog dialog-wide"
+                        role="dialog"
+                        aria-modal="true"
+                        aria-labelledby="why-title"
+                        node_ref=dialog
+                        on:keydown=on_key
+                    >
+                        <h2 id="why-title" class="dialog-title">{format!("Why? {}", w.customer)}</h2>
+                        <p class="why-status">{w.status.clone()}</p>
+                        <h3 class="dialog-subtitle">"Last routing decision"</h3>
+                        {decision}
+                        <h3 class="dialog-subtitle">"Queue members now"</h3>
+                        <p>{counts}</p>
+                        <table class="members">
+                            <caption class="sr-only">"Queue members and the reason each can or can't take the item now"</caption>
+                            <thead><tr><th scope="col">"Member"</th><th scope="col">"Reason"</th></tr></thead>
+                            <tbody>
+                                {w.members.iter().map(|(m, r)| view! { <tr><td>{m.clone()}</td><td>{*r}</td></tr> }).collect_view()}
+                            </tbody>
+                        </table>
+                        {(more > 0).then(|| view! { <p>{format!("and {more} more")}</p> })}
+                        <div class="dialog-actions">
+                            <button type="button" id="why-close" class="btn btn-primary" on:click=move |_| close()>
+                                "Close explanation"
+                            </button>
+                        </div>
+                    </div>
+                </div>
+            }
+        })
+    }
+}
