@@ -3,7 +3,15 @@
 #[cfg(target_arch = "wasm32")]
 fn main() {
     console_error_panic_hook::set_once();
-    leptos::mount::mount_to_body(omnidesk::ui::App);
+    // The customer chat page of the demo's live-chat channel; everything else is the agent app.
+    let path = web_sys::window()
+        .and_then(|w| w.location().pathname().ok())
+        .unwrap_or_default();
+    if path.trim_end_matches('/') == "/chat" {
+        leptos::mount::mount_to_body(omnidesk::ui::chat::ChatPage);
+    } else {
+        leptos::mount::mount_to_body(omnidesk::ui::App);
+    }
 }
 
 // The app only runs in a browser; a host build of the binary does nothing.

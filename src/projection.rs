@@ -306,6 +306,12 @@ pub struct Offer {
     pub queue: String,
     pub text: Option<String>,
     pub email: Option<String>,
+    pub phone: Option<String>,
+    pub customer_id: Option<String>,
+    pub language: Option<String>,
+    pub location: Option<String>,
+    /// Earlier conversations with the same customer id.
+    pub previous: usize,
     pub expires_at: u64,
 }
 
@@ -327,6 +333,17 @@ pub fn offers(engine: &Engine, journal: &Journal, me: &AgentId) -> Vec<Offer> {
                     .and_then(|m| m.first())
                     .map(|m| m.text.clone()),
                 email: it.customer.email.clone(),
+                phone: it.customer.phone.clone(),
+                customer_id: it.customer.id.clone(),
+                language: it.customer.language.clone(),
+                location: it.customer.location.clone(),
+                previous: it.customer.id.as_ref().map_or(0, |cid| {
+                    state
+                        .items
+                        .values()
+                        .filter(|o| o.id != it.id && o.customer.id.as_ref() == Some(cid))
+                        .count()
+                }),
                 expires_at: *expires_at,
             }),
             _ => None,
@@ -448,6 +465,106 @@ pub fn why(engine: &Engine, journal: &Journal, item: &ItemId) -> Option<Why> {
     })
 }
 
+/// An earlier conversation of the same customer (same customer id).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Earlier {
+    pub id: ItemId,
+    pub channel_label: String,
+    pub queue: String,
+    pub status: &'static str,
+    pub first_message: Option<String>,
+    /// When it last changed.
+    pub at: u64,
+}
+
+/// What a conversation session shows besides its messages.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Conversation {
+    pub customer: omnidesk_core::protocol::Customer,
+    pub channel: String,
+    pub channel_label: String,
+    pub queue: String,
+    /// The state's label: "Active", "Waiting", "Wrap-up", "Closed", "Offered", "Open".
+    pub status: &'static str,
+    /// Whether the agent at the keyboard holds it (can write, end, close, transfer).
+    pub mine: bool,
+    /// An async channel (SMS, email, social): **Set waiting** applies.
+    pub is_async: bool,
+    /// The queues it can be transferred to: (id, name), its own queue left out.
+    pub other_queues: Vec<(String, String)>,
+    /// The customer's other conversations, newest first.
+    pub earlier: Vec<Earlier>,
+}
+
+/// The label of an item state.
+pub fn status_label(status: &ItemStatus) -> &'static str {
+    match status {
+        ItemStatus::Open => "Open",
+        ItemStatus::Offered { .. } => "Offered",
+        ItemStatus::Active { .. } => "Active",
+        ItemStatus::Waiting { .. } => "Waiting",
+        ItemStatus::WrapUp { .. } => "Wrap-up",
+        ItemStatus::Closed { .. } => "Closed",
+    }
+}
+
+/// The conversation session's view of `item` for the agent `me`.
+pub fn conversation(
+    engine: &Engine,
+    journal: &Journal,
+    me: &AgentId,
+    item: &ItemId,
+) -> Option<Conversation> {
+    let state = engine.state();
+    let it = state.items.get(item)?;
+    let config = &state.config;
+    let earlier = match &it.customer.id {
+        Some(cid) => {
+            let mut v: Vec<Earlier> = state
+                .items
+                .values()
+                .filter(|o| o.id != it.id && o.customer.id.as_ref() == Some(cid))
+                .map(|o| Earlier {
+                    id: o.id.clone(),
+                    channel_label: demo::channel_label(&o.channel),
+                    queue: demo::queue_name(config, &o.queue),
+                    status: status_label(&o.status),
+                    first_message: journal
+                        .messages
+                        .get(&o.id)
+                        .and_then(|m| m.first())
+                        .map(|m| m.text.clone()),
+                    at: changed(journal, &o.id, o.enqueued_at),
+                })
+                .collect();
+            v.sort_by(|a, b| b.at.cmp(&a.at).then(a.id.cmp(&b.id)));
+            v
+        }
+        None => Vec::new(),
+    };
+    Some(Conversation {
+        customer: it.customer.clone(),
+        channel: it.channel.to_string(),
+        channel_label: demo::channel_label(&it.channel),
+        queue: demo::queue_name(config, &it.queue),
+        status: status_label(&it.status),
+        mine: it.status.holder() == Some(me),
+        is_async: config.channels.get(&it.channel).is_some_and(|c| c.r#async),
+        other_queues: config
+            .queues
+            .values()
+            .filter(|q| q.id != it.queue)
+            .map(|q| (q.id.to_string(), q.name.clone()))
+            .collect(),
+        earlier,
+    })
+}
+
+/// Whether an offer expiring at `expires_at` is urgent (the last 15 seconds).
+pub fn urgent(now: u64, expires_at: u64) -> bool {
+    expires_at.saturating_sub(now) <= 15_000
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -563,5 +680,42 @@ mod tests {
         assert_eq!(d.eligible, 5);
         assert!(w.status.starts_with("Offered to"));
         assert_eq!(w.members.len(), 5);
+    }
+
+    #[test]
+    fn a_conversation_lists_other_queues_and_earlier_conversations() {
+        let mut c = away_centre();
+        c.simulate("sms", 2_000);
+        let first = c.engine.open_work_items(&c.me)[0].clone();
+        let customer = c.engine.state().items[&first].customer.clone();
+        c.submit(
+            Input::Pick {
+                agent: c.me.clone(),
+                item: first.clone(),
+            },
+            3_000,
+        );
+        c.submit(
+            Input::Arrive {
+                item: ItemId::from("again"),
+                channel: omnidesk_core::ChannelId::from("chat"),
+                queue: omnidesk_core::QueueId::from("general"),
+                customer,
+                skills: Default::default(),
+                priority: 0,
+                text: Some("Me again".into()),
+            },
+            4_000,
+        );
+        let v = conversation(&c.engine, &c.journal, &c.me, &first).unwrap();
+        assert!(v.mine && v.is_async);
+        assert_eq!(v.status, "Active");
+        assert_eq!(v.other_queues.len(), 2);
+        assert!(v.other_queues.iter().all(|(id, _)| id != "general"));
+        assert_eq!(v.earlier.len(), 1);
+        assert_eq!(v.earlier[0].first_message.as_deref(), Some("Me again"));
+        let again = conversation(&c.engine, &c.journal, &c.me, &ItemId::from("again")).unwrap();
+        assert!(!again.mine && !again.is_async);
+        assert_eq!(again.earlier[0].id, first);
     }
 }

@@ -5,7 +5,6 @@
 //! selected one survive a reload.
 
 use omnidesk_core::ItemId;
-use serde::{Deserialize, Serialize};
 
 /// Sessions open at most, Home included.
 pub const MAX_SESSIONS: usize = 10;
@@ -14,7 +13,7 @@ pub const MAX_SESSIONS: usize = 10;
 pub const MAXIMUM_REACHED: &str = "Maximum sessions reached";
 
 /// The open sessions: index 0 of the tablist is Home, index `i` is `items[i - 1]`.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Sessions {
     pub items: Vec<ItemId>,
     pub selected: usize,
@@ -66,6 +65,24 @@ impl Sessions {
             self.selected -= 1;
         }
         true
+    }
+
+    /// The saved form: the selected index, then the items, tab-separated.
+    pub fn encode(&self) -> String {
+        let mut out = self.selected.to_string();
+        for i in &self.items {
+            out.push('\t');
+            out.push_str(i.as_str());
+        }
+        out
+    }
+
+    /// Reads [`Sessions::encode`]'s form; `None` if it isn't one.
+    pub fn decode(text: &str) -> Option<Sessions> {
+        let mut parts = text.split('\t');
+        let selected = parts.next()?.parse().ok()?;
+        let items: Vec<ItemId> = parts.map(ItemId::from).collect();
+        (selected <= items.len()).then_some(Sessions { items, selected })
     }
 
     /// Keeps only sessions whose item `exists`, and a valid selection.
@@ -129,6 +146,18 @@ mod tests {
         assert_eq!(s.selected, 2);
         assert!(s.close(2));
         assert_eq!(s.selected, 1);
+    }
+
+    #[test]
+    fn sessions_save_and_load() {
+        let mut s = Sessions::default();
+        assert_eq!(Sessions::decode(&s.encode()), Some(s.clone()));
+        s.open(&id("a"));
+        s.open(&id("b"));
+        s.selected = 1;
+        assert_eq!(Sessions::decode(&s.encode()), Some(s));
+        assert_eq!(Sessions::decode("{\"items\":[]}"), None);
+        assert_eq!(Sessions::decode("3\ta"), None);
     }
 
     #[test]

@@ -297,3 +297,25 @@ async fn open_adds_a_session_tab_with_its_close_button_outside_the_tablist() {
     leptos::task::tick().await;
     assert_eq!(tabs_of(&sessions).len(), 1);
 }
+
+#[wasm_bindgen_test]
+async fn offers_are_stacked_each_with_a_countdown_from_its_expiry() {
+    let (root, ws) = mount_desk().await;
+    ws.set_presence(omnidesk_core::Presence::Away);
+    button(&root, "Simulate SMS").click();
+    button(&root, "Simulate SMS").click();
+    ws.set_presence(omnidesk_core::Presence::Available);
+    leptos::task::tick().await;
+    let dialogs = root.query_selector_all("[role=alertdialog]").unwrap();
+    assert_eq!(dialogs.length(), 2, "both offers are shown");
+    for i in 0..2 {
+        let d: Element = dialogs.item(i).unwrap().unchecked_into();
+        let timer = find(&d, "[role=timer]").text_content().unwrap();
+        assert!(
+            timer == "2:00" || timer == "1:59",
+            "a fresh offer counts down from 2:00: {timer}"
+        );
+        button(&d, "Accept");
+        button(&d, "Reject");
+    }
+}

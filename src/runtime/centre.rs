@@ -9,7 +9,7 @@ use crate::runtime::log;
 use crate::runtime::save::{self, LoadError, Saved};
 use crate::runtime::sim::{Action, Plan, Sim};
 use omnidesk_core::protocol::Customer;
-use omnidesk_core::{AgentId, ChannelId, Engine, Input, ItemId, QueueId, Stamped, State};
+use omnidesk_core::{AgentId, ChannelId, Engine, Input, ItemId, QueueId, Stamped};
 
 /// Automatic arrivals per minute when the simulator runs.
 pub const DEFAULT_ARRIVALS_PER_MINUTE: u64 = 4;
@@ -111,26 +111,15 @@ impl Centre {
         }
     }
 
-    /// The snapshot as JSON, without cloning the state.
-    pub fn saved_json(&self) -> String {
-        #[derive(serde::Serialize)]
-        struct SavedRef<'a> {
-            format: u32,
-            now: u64,
-            seq: u64,
-            state: &'a State,
-            journal: &'a Journal,
-            sim: &'a Sim,
-        }
-        serde_json::to_string(&SavedRef {
-            format: save::FORMAT,
-            now: self.engine.now(),
-            seq: self.engine.last_seq(),
-            state: self.engine.state(),
-            journal: &self.journal,
-            sim: &self.sim,
-        })
-        .expect("the centre serialises to JSON")
+    /// The snapshot text ([`save::write`]), without cloning the state.
+    pub fn saved_text(&self) -> String {
+        save::write(
+            self.engine.now(),
+            self.engine.last_seq(),
+            self.engine.state(),
+            &self.journal,
+            &self.sim,
+        )
     }
 
     fn fold(&mut self, stamped: &Stamped) {
@@ -186,6 +175,10 @@ impl Centre {
                     Plan::Close(agent) => Input::Close { agent, item },
                     Plan::CustomerWrites => Input::CustomerMessage {
                         text: demo::follow_up(self.sim.seed, self.engine.last_seq()).to_owned(),
+                        item,
+                    },
+                    Plan::CustomerAnswers => Input::CustomerMessage {
+                        text: demo::answer(self.sim.seed, self.engine.last_seq()).to_owned(),
                         item,
                     },
                 },
@@ -313,8 +306,9 @@ mod tests {
         for s in 1..=300u64 {
             c.tick(s * 1_000);
         }
-        let json = c.saved_json();
-        let saved = save::parse_snapshot(&json).unwrap();
+        let text = c.saved_text();
+        let saved = save::parse_snapshot(&text).unwrap();
+        assert_eq!(saved, c.saved());
         c.unsaved.clear();
         let mut later = Vec::new();
         for s in 301..=400u64 {

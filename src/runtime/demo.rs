@@ -12,6 +12,9 @@ pub const ME: &str = "alex";
 pub const COLLEAGUES: [&str; 4] = ["ana", "bert", "chen", "dara"];
 /// The queue the Simulate buttons put new conversations in: one of the agent's queues.
 pub const SIMULATE_QUEUE: &str = "general";
+/// Item ids of conversations started on the customer chat page (`/chat`) begin with this;
+/// the simulator leaves their customers alone (a real person writes).
+pub const LIVE_CHAT_PREFIX: &str = "live-";
 
 const AGENTS: [(&str, &str); 5] = [
     (ME, "Alex Morgan"),
@@ -181,6 +184,22 @@ const FOLLOW_UPS: [&str; 5] = [
 /// A follow-up message a simulated customer sends.
 pub fn follow_up(seed: u64, n: u64) -> &'static str {
     FOLLOW_UPS[(rng::draw(seed, 0xF011, n) % FOLLOW_UPS.len() as u64) as usize]
+}
+
+const ANSWERS: [&str; 8] = [
+    "Thanks, that helps.",
+    "OK, let me try that now.",
+    "Yes, that's the one.",
+    "Hmm, it still doesn't work for me.",
+    "Great, thank you!",
+    "Could you explain that a bit more?",
+    "I've done that. What next?",
+    "Perfect, that's all I needed.",
+];
+
+/// A simulated customer's answer to the agent's message.
+pub fn answer(seed: u64, n: u64) -> &'static str {
+    ANSWERS[(rng::draw(seed, 0xA115, n) % ANSWERS.len() as u64) as usize]
 }
 
 /// The label of a channel as the UI shows it.

@@ -5,15 +5,13 @@
 use crate::runtime::demo;
 use omnidesk_core::protocol::Explanation;
 use omnidesk_core::{AgentId, Config, Event, ItemId, Stamped};
-use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// Messages kept per conversation; older ones are dropped first.
 pub const MAX_MESSAGES: usize = 200;
 
 /// Who wrote a message.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case", tag = "from", content = "name")]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Author {
     Customer,
     Agent(String),
@@ -21,7 +19,7 @@ pub enum Author {
 }
 
 /// One line of a conversation's log.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Message {
     pub at: u64,
     pub author: Author,
@@ -29,7 +27,7 @@ pub struct Message {
 }
 
 /// The journal: a fold of the event log, like the core's state.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Journal {
     /// Arrivals seen so far (generated customers and item ids count from it).
     pub arrivals: u64,

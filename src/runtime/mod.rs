@@ -20,6 +20,7 @@
 pub mod centre;
 pub mod demo;
 pub mod journal;
+pub mod live;
 pub mod log;
 pub mod params;
 pub mod rng;

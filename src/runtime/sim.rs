@@ -10,11 +10,10 @@
 use crate::runtime::{demo, rng};
 use omnidesk_core::state::ItemStatus;
 use omnidesk_core::{AgentId, Event, ItemId, Stamped, State};
-use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// What the simulator will do to an item, and when.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Plan {
     Accept(AgentId),
     Reject(AgentId),
@@ -22,6 +21,8 @@ pub enum Plan {
     Close(AgentId),
     /// The customer writes a follow-up.
     CustomerWrites,
+    /// The customer answers the agent's message.
+    CustomerAnswers,
 }
 
 /// Something the simulator wants to happen now.
@@ -33,34 +34,14 @@ pub enum Action {
 }
 
 /// The simulator's memory.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Sim {
     pub seed: u64,
     /// Mean time between automatic arrivals.
     pub arrival_every_ms: u64,
-    /// (due, item) → plan, so due plans come out in (due, item) order. Saved as a list (JSON
-    /// map keys must be strings).
-    #[serde(with = "plan_list")]
+    /// (due, item) → plan, so due plans come out in (due, item) order.
     pub plans: BTreeMap<(u64, ItemId), Plan>,
     pub next_arrival: Option<u64>,
-}
-
-mod plan_list {
-    use super::Plan;
-    use omnidesk_core::ItemId;
-    use serde::{Deserialize, Deserializer, Serializer};
-    use std::collections::BTreeMap;
-
-    type Plans = BTreeMap<(u64, ItemId), Plan>;
-
-    pub fn serialize<S: Serializer>(plans: &Plans, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_seq(plans.iter())
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Plans, D::Error> {
-        let list = Vec::<((u64, ItemId), Plan)>::deserialize(d)?;
-        Ok(list.into_iter().collect())
-    }
 }
 
 impl Sim {
@@ -110,7 +91,9 @@ impl Sim {
             | Event::Opened { item, agent } => {
                 if Self::is_colleague(agent) {
                     self.plan(item, at + pick(40_000, 200_000), Plan::End(agent.clone()));
-                } else if agent.as_str() == demo::ME {
+                } else if agent.as_str() == demo::ME
+                    && !item.as_str().starts_with(demo::LIVE_CHAT_PREFIX)
+                {
                     self.plan(item, at + pick(15_000, 45_000), Plan::CustomerWrites);
                 } else {
                     self.forget(item);
@@ -129,9 +112,21 @@ impl Sim {
                 }
             }
             Event::CustomerMessage { item, .. } => {
-                // One follow-up per stretch of work is enough.
-                self.plans
-                    .retain(|(_, i), p| !(i == item && *p == Plan::CustomerWrites));
+                // One follow-up per stretch of work is enough; an answer is given.
+                self.plans.retain(|(_, i), p| {
+                    !(i == item && matches!(p, Plan::CustomerWrites | Plan::CustomerAnswers))
+                });
+            }
+            Event::AgentMessage { item, agent, .. } if agent.as_str() == demo::ME => {
+                // A simulated customer answers the agent at the keyboard (not a customer
+                // of the /chat page: those write for themselves).
+                let simulated = state
+                    .items
+                    .get(item)
+                    .is_some_and(|it| !it.id.as_str().starts_with(demo::LIVE_CHAT_PREFIX));
+                if simulated {
+                    self.plan(item, at + pick(4_000, 12_000), Plan::CustomerAnswers);
+                }
             }
             Event::Declined { item, .. }
             | Event::OfferWithdrawn { item, .. }

@@ -66,76 +66,201 @@ fn remember_focus() -> Option<web_sys::HtmlElement> {
         .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
 }
 
-/// The oldest ringing offer (others wait behind it), announced through a live region.
+/// The ringing offers, stacked (soonest to expire first), none lost. Each new one is
+/// announced through a live region, takes focus only when the agent isn't typing, shows the
+/// browser's notification when the page is hidden, and beeps when the sound is on.
 #[component]
 pub fn OfferNotice(ws: Workspace) -> impl IntoView {
     let offers = Memo::new(move |_| ws.read(|c| projection::offers(&c.engine, &c.journal, &c.me)));
-    let first = Memo::new(move |_| offers.with(|o| o.first().cloned()));
     let announcement = RwSignal::new(String::new());
-    Effect::new(move |previous: Option<Option<omnidesk_core::ItemId>>| {
-        let current = first.with(|o| o.as_ref().map(|o| o.id.clone()));
-        if current.is_some() && previous.as_ref() != Some(&current) {
-            if let Some(o) = first.get_untracked() {
-                announcement.set(format!("{} request from {}", o.channel_label, o.customer));
+    Effect::new(move |previous: Option<Vec<omnidesk_core::ItemId>>| {
+        let current: Vec<_> = offers.with(|o| o.iter().map(|o| o.id.clone()).collect());
+        let seen = previous.unwrap_or_default();
+        let fresh: Vec<projection::Offer> = offers.with_untracked(|o| {
+            o.iter()
+                .filter(|o| !seen.contains(&o.id))
+                .cloned()
+                .collect()
+        });
+        if let Some(o) = fresh.first() {
+            let text = format!(
+                "New {} request from {}{}",
+                o.channel_label,
+                o.customer,
+                o.text
+                    .as_ref()
+                    .map(|t| format!(": {t}"))
+                    .unwrap_or_default()
+            );
+            announcement.set(text.clone());
+            super::notify::show(
+                &format!("{} request: {}", o.channel_label, o.customer),
+                &text,
+            );
+            if ws.sound.get_untracked() {
+                super::notify::beep();
             }
             if !typing() {
-                focus_id("offer-accept");
+                let id = format!("offer-accept-{}", o.id);
+                request_animation_frame(move || {
+                    if let Some(el) = document()
+                        .get_element_by_id(&id)
+                        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+                    {
+                        let _ = el.focus();
+                    }
+                });
             }
         }
         current
     });
     view! {
-        <div class="sr-only" role="status">{move || announcement.get()}</div>
-        {move || {
-            first
-                .get()
-                .map(|o| {
-                    let waiting = offers.with(|v| v.len()).saturating_sub(1);
-                    let accept_id = o.id.clone();
-                    let reject_id = o.id.clone();
-                    let expires = o.expires_at;
-                    view! {
-                        <div
-                            class="offer"
-                            role="alertdialog"
-                            aria-labelledby="offer-title"
-                            aria-describedby="offer-details"
-                        >
-                            <h2 id="offer-title" class="offer-title">
-                                {format!("{} request: {}", o.channel_label, o.customer)}
-                            </h2>
-                            <div id="offer-details" class="offer-details">
-                                <p class="offer-meta">{o.queue.clone()}{o.email.clone().map(|e| format!(" · {e}"))}</p>
-                                {o.text.clone().map(|t| view! { <p class="offer-text">{t}</p> })}
-                            </div>
-                            <p class="offer-timer">
-                                "Time left: "
-                                <span role="timer" aria-live="off">
-                                    {move || projection::countdown(ws.now.get(), expires)}
-                                </span>
-                                {(waiting > 0).then(|| format!(" · {waiting} more waiting"))}
-                            </p>
-                            <div class="offer-actions">
-                                <button
-                                    type="button"
-                                    id="offer-accept"
-                                    class="btn btn-primary"
-                                    on:click=move |_| ws.accept(accept_id.clone())
-                                >
-                                    "Accept"
-                                </button>
-                                <button
-                                    type="button"
-                                    class="btn"
-                                    on:click=move |_| ws.reject(reject_id.clone())
-                                >
-                                    "Reject"
-                                </button>
-                            </div>
+        <div class="sr-only" role="status" aria-live="assertive">{move || announcement.get()}</div>
+        <div class="offers">
+            <For each=move || offers.get() key=|o| o.id.clone() let:o>
+                <OfferCard ws=ws offer=o />
+            </For>
+        </div>
+    }
+}
+
+#[component]
+fn OfferCard(ws: Workspace, offer: projection::Offer) -> impl IntoView {
+    let o = offer;
+    let accept_id = o.id.clone();
+    let reject_id = o.id.clone();
+    let expires = o.expires_at;
+    let title_id = format!("offer-title-{}", o.id);
+    let details_id = format!("offer-details-{}", o.id);
+    let facts: Vec<(&'static str, String)> = [
+        ("Customer ID", o.customer_id.clone()),
+        ("Email", o.email.clone()),
+        ("Phone", o.phone.clone()),
+        ("Language", o.language.clone()),
+        ("Location", o.location.clone()),
+    ]
+    .into_iter()
+    .filter_map(|(k, v)| v.map(|v| (k, v)))
+    .chain(std::iter::once((
+        "Previous conversations",
+        o.previous.to_string(),
+    )))
+    .collect();
+    view! {
+        <div
+            class="offer"
+            class:offer-urgent=move || projection::urgent(ws.now.get(), expires)
+            role="alertdialog"
+            aria-labelledby=title_id.clone()
+            aria-describedby=details_id.clone()
+        >
+            <h2 id=title_id.clone() class="offer-title">
+                {format!("{} request: {}", o.channel_label, o.customer)}
+            </h2>
+            <div id=details_id.clone() class="offer-details">
+                <p class="offer-meta">{format!("Queue: {}", o.queue)}</p>
+                {o.text.clone().map(|t| view! { <p class="offer-text">{t}</p> })}
+                <dl class="offer-facts">
+                    {facts.into_iter().map(|(k, v)| view! { <dt>{k}</dt><dd>{v}</dd> }).collect_view()}
+                </dl>
+            </div>
+            <p class="offer-timer">
+                "Time left: "
+                <span role="timer" aria-live="off">
+                    {move || projection::countdown(ws.now.get(), expires)}
+                </span>
+            </p>
+            <div class="offer-actions">
+                <button
+                    type="button"
+                    id=format!("offer-accept-{}", o.id)
+                    class="btn btn-primary"
+                    on:click=move |_| ws.accept(accept_id.clone())
+                >
+                    "Accept"
+                </button>
+                <button
+                    type="button"
+                    class="btn"
+                    on:click=move |_| ws.reject(reject_id.clone())
+                >
+                    "Reject"
+                </button>
+            </div>
+        </div>
+    }
+}
+
+/// Close conversation with an unsent reply: discard it, or keep writing.
+#[component]
+pub fn DiscardDialog(ws: Workspace) -> impl IntoView {
+    let dialog = NodeRef::<leptos::html::Div>::new();
+    Effect::new(move |was_open: Option<bool>| {
+        let open = ws.discard.with(|c| c.is_some());
+        if open && was_open != Some(true) {
+            focus_id("discard-keep");
+        }
+        open
+    });
+    let keep = move || {
+        let item = ws.discard.get_untracked();
+        ws.discard.set(None);
+        if let Some(item) = item {
+            let id = format!("message-{item}");
+            request_animation_frame(move || {
+                if let Some(el) = document()
+                    .get_element_by_id(&id)
+                    .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+                {
+                    let _ = el.focus();
+                }
+            });
+        }
+    };
+    let on_key = move |ev: KeyboardEvent| {
+        if ev.key() == "Escape" {
+            ev.prevent_default();
+            keep();
+        } else if let Some(d) = dialog.get_untracked() {
+            trap_tab(&ev, &d);
+        }
+    };
+    move || {
+        ws.discard.get().map(|item| {
+            view! {
+                <div class="backdrop">
+                    <div
+                        class="dialog"
+                        role="alertdialog"
+                        aria-modal="true"
+                        aria-labelledby="discard-title"
+                        aria-describedby="discard-text"
+                        node_ref=dialog
+                        on:keydown=on_key
+                    >
+                        <h2 id="discard-title" class="dialog-title">"Discard your unsent reply?"</h2>
+                        <p id="discard-text">
+                            "You have written a reply that hasn't been sent. Closing the conversation discards it."
+                        </p>
+                        <div class="dialog-actions">
+                            <button
+                                type="button"
+                                class="btn btn-primary"
+                                on:click=move |_| {
+                                    ws.discard.set(None);
+                                    ws.close_conversation(item.clone());
+                                }
+                            >
+                                "Discard and close"
+                            </button>
+                            <button type="button" id="discard-keep" class="btn" on:click=move |_| keep()>
+                                "Keep writing"
+                            </button>
                         </div>
-                    }
-                })
-        }}
+                    </div>
+                </div>
+            }
+        })
     }
 }
 

@@ -10,9 +10,12 @@
 //! - `icons`: the channel icons.
 //! - `workspace`: the [`Workspace`] handle.
 
+pub mod chat;
 mod dashboard;
 mod dialogs;
 mod icons;
+pub mod live;
+pub mod notify;
 mod session;
 mod shell;
 mod topbar;

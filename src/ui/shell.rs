@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::dashboard::Dashboard;
-use super::dialogs::{ConfirmDialog, OfferNotice, WhyDialog};
+use super::dialogs::{ConfirmDialog, DiscardDialog, OfferNotice, WhyDialog};
 use super::session::ConversationSession;
 use super::topbar::{CapacityMeter, PresenceMenu};
 use super::workspace::Workspace;
@@ -144,7 +144,7 @@ async fn boot(phase: RwSignal<Phase>) {
     let mut sessions: Sessions = loaded
         .ui
         .as_deref()
-        .and_then(|j| serde_json::from_str(j).ok())
+        .and_then(Sessions::decode)
         .unwrap_or_default();
     sessions.retain(|i| centre.engine.state().items.contains_key(i));
     let ws = Workspace::new(centre, sessions, store);
@@ -153,6 +153,7 @@ async fn boot(phase: RwSignal<Phase>) {
         ws.snapshot_now().await;
     }
     browser::mark("centre-ready");
+    super::live::listen(ws);
     phase.set(Phase::Ready(ws));
     ws.start();
 }
@@ -169,6 +170,41 @@ fn TopBar(ws: Option<Workspace>) -> impl IntoView {
             <span class="spacer"></span>
             {ws.map(|ws| view! { <CapacityMeter ws=ws /><PresenceMenu ws=ws /> })}
         </header>
+    }
+}
+
+/// How offers get the agent's attention besides the notification on the page: a sound, and
+/// the browser's own notification while the page is hidden (permission asked by a button,
+/// since the browser needs a user gesture).
+#[component]
+fn AlertSettings(ws: Workspace) -> impl IntoView {
+    let permission = ws.notify_permission;
+    view! {
+        <section class="alert-settings" aria-label="Offer alerts">
+            <span class="alert-settings-label">"Offer alerts:"</span>
+            <button
+                type="button"
+                class="btn btn-subtle"
+                aria-pressed=move || ws.sound.get().to_string()
+                on:click=move |_| {
+                    ws.sound.update(|s| *s = !*s);
+                    if ws.sound.get_untracked() {
+                        super::notify::beep();
+                    }
+                }
+            >
+                <span aria-hidden="true">{move || if ws.sound.get() { "🔔 " } else { "🔕 " }}</span>
+                "Offer sound"
+            </button>
+            <button
+                type="button"
+                class="btn btn-subtle"
+                hidden=move || permission.with(|p| p != "default")
+                on:click=move |_| super::notify::request(move |p| permission.set(p))
+            >
+                "Allow desktop notifications"
+            </button>
+        </section>
     }
 }
 
@@ -223,6 +259,7 @@ pub fn Desk(ws: Workspace) -> impl IntoView {
             <OfferNotice ws=ws />
             <ConfirmDialog ws=ws />
             <WhyDialog ws=ws />
+            <DiscardDialog ws=ws />
         </div>
     }
 }
@@ -231,12 +268,28 @@ pub fn Desk(ws: Workspace) -> impl IntoView {
 /// reached", both in live regions.
 #[component]
 fn StatusBar(ws: Workspace) -> impl IntoView {
+    let inactive = Memo::new(move |_| {
+        ws.read(|c| {
+            c.engine
+                .state()
+                .agents
+                .get(&c.me)
+                .is_some_and(|a| a.presence == omnidesk_core::Presence::Inactive)
+        })
+    });
     view! {
         <div class="statusbar">
             <div role="status" class="message-bar message-warning" hidden=move || ws.alert.with(|a| a.is_none())>
                 <span class="message-icon" aria-hidden="true">"⚠"</span>
                 <span class="message-text">{move || ws.alert.get().unwrap_or_default()}</span>
                 <button type="button" class="btn btn-subtle" on:click=move |_| ws.alert.set(None)>"Dismiss"</button>
+            </div>
+            <div role="alert" class="message-bar message-warning message-error" hidden=move || !inactive.get()>
+                <span class="message-icon" aria-hidden="true">"⚠"</span>
+                <span class="message-text">
+                    "You missed an offer, so your presence is now Inactive and no new conversations are offered to you. Set your presence to Available when you're back."
+                </span>
+                <button type="button" class="btn btn-subtle" on:click=move |_| ws.set_presence(omnidesk_core::Presence::Available)>"Set Available"</button>
             </div>
             <div role="status" class="toast" class:toast-shown=move || ws.notice.with(|n| !n.is_empty())>
                 {move || ws.notice.get()}
@@ -324,6 +377,8 @@ fn SessionTabs(ws: Workspace) -> impl IntoView {
                         let key = id.clone();
                         let is_selected = Memo::new(move |_| selected() == index_of(&key));
                         let click_id = id.clone();
+                        let unread_id = id.clone();
+                        let unread = Memo::new(move |_| ws.unread.with(|u| u.get(&unread_id).copied().unwrap_or(0)));
                         view! {
                             <button
                                 role="tab"
@@ -332,11 +387,23 @@ fn SessionTabs(ws: Workspace) -> impl IntoView {
                                 id=format!("session-tab-{id}")
                                 aria-controls=format!("session-panel-{id}")
                                 aria-selected=move || is_selected.get().to_string()
+                                aria-describedby=format!("unread-{id}")
                                 tabindex=move || if is_selected.get() { "0" } else { "-1" }
                                 on:click=move |_| ws.select_session(index_of(&click_id))
                             >
                                 <span class="tab-icon" aria-hidden="true">"◉"</span>
                                 <span class="tab-label">{name}</span>
+                                {move || {
+                                    let n = unread.get();
+                                    (n > 0).then(|| view! { <span class="unread" aria-hidden="true">{n}</span> })
+                                }}
+                                <span id=format!("unread-{id}") hidden>
+                                    {move || match unread.get() {
+                                        0 => String::new(),
+                                        1 => "1 unread message".to_owned(),
+                                        n => format!("{n} unread messages"),
+                                    }}
+                                </span>
                             </button>
                         }
                     }
@@ -385,6 +452,7 @@ fn HomeSession() -> impl IntoView {
             hidden=move || selected_app.get() != 0
         >
             <Dashboard />
+            <AlertSettings ws={expect_context::<Workspace>()} />
         </section>
     }
 }

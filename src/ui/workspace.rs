@@ -9,7 +9,10 @@ use crate::runtime::centre::Centre;
 use crate::sessions::{Opened, Sessions, MAXIMUM_REACHED};
 use leptos::prelude::*;
 use omnidesk_core::{Input, ItemId, Presence, Stamped};
+use std::collections::BTreeMap;
 use std::time::Duration;
+
+use super::{live, notify};
 
 /// Snapshot after this many logged events (the log stays bounded).
 const SNAPSHOT_EVERY_EVENTS: u64 = 2_000;
@@ -44,6 +47,18 @@ pub struct Workspace {
     pub alert: RwSignal<Option<String>>,
     pub confirm: RwSignal<Option<Confirm>>,
     pub why: RwSignal<Option<ItemId>>,
+    /// Unsent replies per conversation (kept while the agent switches sessions).
+    pub drafts: RwSignal<BTreeMap<ItemId, String>>,
+    /// Customer messages that arrived while the session wasn't in view.
+    pub unread: RwSignal<BTreeMap<ItemId, u32>>,
+    /// Close conversation asked with an unsent reply: the item, waiting for "Discard".
+    pub discard: RwSignal<Option<ItemId>>,
+    /// The offer sound (Web Audio beep) is on.
+    pub sound: RwSignal<bool>,
+    /// Desktop notifications: "default" (not asked), "granted", "denied", "unsupported".
+    pub notify_permission: RwSignal<String>,
+    /// Where the customer chat page's messages come in and the agent's go out.
+    pub live: StoredValue<Option<live::Channel>, LocalStorage>,
     pub seed: u64,
 }
 
@@ -63,6 +78,12 @@ impl Workspace {
             alert: RwSignal::new(None),
             confirm: RwSignal::new(None),
             why: RwSignal::new(None),
+            drafts: RwSignal::new(BTreeMap::new()),
+            unread: RwSignal::new(BTreeMap::new()),
+            discard: RwSignal::new(None),
+            sound: RwSignal::new(false),
+            notify_permission: RwSignal::new(notify::permission()),
+            live: StoredValue::new_local(None),
             seed,
         }
     }
@@ -110,8 +131,32 @@ impl Workspace {
         if self.now.get_untracked() < now {
             self.now.set(now);
         }
+        self.count_unread(&events);
         self.revision.update(|r| *r += 1);
+        self.live.with_value(|l| {
+            if let Some(l) = l {
+                self.peek(|c| l.publish(c, &events));
+            }
+        });
         self.persist(&events, now);
+    }
+
+    /// Customer messages in sessions that aren't in view count as unread.
+    fn count_unread(&self, events: &[Stamped]) {
+        let (open, selected) = self.sessions.with_untracked(|s| {
+            (
+                s.items.clone(),
+                s.items.get(s.selected.wrapping_sub(1)).cloned(),
+            )
+        });
+        for e in events {
+            if let omnidesk_core::Event::CustomerMessage { item, .. } = &e.event {
+                if open.contains(item) && selected.as_ref() != Some(item) {
+                    self.unread
+                        .update(|u| *u.entry(item.clone()).or_default() += 1);
+                }
+            }
+        }
     }
 
     fn me(&self) -> omnidesk_core::AgentId {
@@ -205,6 +250,60 @@ impl Workspace {
         });
     }
 
+    /// Send: the agent's message (an `agent_message` input); clears the draft.
+    pub fn send_message(&self, item: ItemId, text: String) {
+        let text = text.trim_end().to_owned();
+        if text.trim().is_empty() {
+            return;
+        }
+        let agent = self.me();
+        self.drafts.update(|d| {
+            d.remove(&item);
+        });
+        self.send(Input::AgentMessage { agent, item, text });
+    }
+
+    /// Set waiting (async channels, R11): Active → Waiting.
+    pub fn set_waiting(&self, item: ItemId) {
+        let agent = self.me();
+        self.send(Input::Wait { agent, item });
+    }
+
+    /// Transfer to another queue (R11); the session closes, the item is no longer the agent's.
+    pub fn transfer(&self, item: ItemId, queue: &str) {
+        let agent = self.me();
+        self.send(Input::Transfer {
+            agent,
+            item: item.clone(),
+            queue: omnidesk_core::QueueId::from(queue),
+        });
+        self.close_item_session(&item);
+    }
+
+    /// Close conversation, asking first when a reply is unsent.
+    pub fn ask_close(&self, item: ItemId) {
+        let unsent = self
+            .drafts
+            .with_untracked(|d| d.get(&item).is_some_and(|t| !t.trim().is_empty()));
+        if unsent {
+            self.discard.set(Some(item));
+        } else {
+            self.close_conversation(item);
+        }
+    }
+
+    fn close_item_session(&self, item: &ItemId) {
+        let index = self
+            .sessions
+            .with_untracked(|s| s.items.iter().position(|i| i == item));
+        if let Some(i) = index {
+            self.close_session(i + 1);
+        }
+        self.drafts.update(|d| {
+            d.remove(item);
+        });
+    }
+
     /// Close conversation (Wrap-up → Closed, R11), and close its session.
     pub fn close_conversation(&self, item: ItemId) {
         let agent = self.me();
@@ -212,12 +311,7 @@ impl Workspace {
             agent,
             item: item.clone(),
         });
-        let index = self
-            .sessions
-            .with_untracked(|s| s.items.iter().position(|i| *i == item));
-        if let Some(i) = index {
-            self.close_session(i + 1);
-        }
+        self.close_item_session(&item);
     }
 
     pub fn reject(&self, item: ItemId) {
@@ -242,6 +336,7 @@ impl Workspace {
         if result == Opened::Full {
             self.say(MAXIMUM_REACHED);
         }
+        self.mark_read();
         self.save_ui();
     }
 
@@ -251,7 +346,22 @@ impl Workspace {
             .with_untracked(|s| s.selected != index && index < s.len())
         {
             self.sessions.update(|s| s.selected = index);
+            self.mark_read();
             self.save_ui();
+        }
+    }
+
+    /// The selected session's messages are in view: nothing unread there.
+    fn mark_read(&self) {
+        let selected = self
+            .sessions
+            .with_untracked(|s| s.items.get(s.selected.wrapping_sub(1)).cloned());
+        if let Some(item) = selected {
+            if self.unread.with_untracked(|u| u.contains_key(&item)) {
+                self.unread.update(|u| {
+                    u.remove(&item);
+                });
+            }
         }
     }
 
@@ -259,6 +369,7 @@ impl Workspace {
         let mut closed = false;
         self.sessions.update(|s| closed = s.close(index));
         if closed {
+            self.mark_read();
             self.save_ui();
         }
     }
@@ -282,9 +393,7 @@ impl Workspace {
         let Some(store) = self.store.get_value() else {
             return;
         };
-        let json = self
-            .sessions
-            .with_untracked(|s| serde_json::to_string(s).unwrap_or_default());
+        let json = self.sessions.with_untracked(Sessions::encode);
         let alert = self.alert;
         leptos::task::spawn_local(async move {
             if let Err(e) = store.save_ui(&json).await {
@@ -322,7 +431,7 @@ impl Workspace {
                 browser::describe(&e)
             )));
         };
-        let snapshot = due.then(|| self.peek(|c| (c.saved_json(), c.engine.last_seq())));
+        let snapshot = due.then(|| self.peek(|c| (c.saved_text(), c.engine.last_seq())));
         leptos::task::spawn_local(async move {
             let result = match snapshot {
                 Some((json, seq)) => store.snapshot(&json, seq).await,
@@ -339,7 +448,7 @@ impl Workspace {
         let Some(store) = self.store.get_value() else {
             return;
         };
-        let (json, seq) = self.peek(|c| (c.saved_json(), c.engine.last_seq()));
+        let (json, seq) = self.peek(|c| (c.saved_text(), c.engine.last_seq()));
         self.centre.update_value(|c| c.unsaved.clear());
         if let Err(e) = store.snapshot(&json, seq).await {
             self.alert.set(Some(format!(
