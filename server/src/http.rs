@@ -19,7 +19,7 @@ use axum::routing::{any, on, MethodFilter, MethodRouter};
 use axum::{Json, Router};
 use omnidesk_core::protocol::Customer;
 use omnidesk_core::scenario::parse_input_value;
-use omnidesk_core::AgentId;
+use omnidesk_core::{AgentId, QueueId};
 use serde::Deserialize;
 use serde_json::{json, Value};
 use std::path::Path;
@@ -149,6 +149,14 @@ pub fn api_routes() -> Vec<ApiRoute> {
             "summary": "A customer starts a live chat: an `arrive` on chat in the live-chat queue; returns a token for this conversation alone.",
             "requestBody": body(json!({"type": "object", "required": ["name", "question"], "properties": {"name": {"type": "string"}, "question": {"type": "string"}, "email": {"type": "string"}, "language": {"type": "string"}}})),
             "responses": errors(ok("201", "{item, token, events, last_seq}"), &["404", "409", "413", "422", "503"])}),
+        ),
+        op(
+            Method::GET,
+            "/api/debug/stats",
+            debug_stats,
+            json!({
+            "summary": "Load-test mode only (`--load-test-tokens`): the hub's counters (turns, inputs, time inside the core, commit and fan-out time) and the fan-out's; 403 otherwise.",
+            "responses": errors(ok("200", "{hub, fanout}"), &["403"])}),
         ),
         op(
             Method::GET,
@@ -481,6 +489,8 @@ async fn start_conversation(State(hub): State<Hub>, body: Bytes) -> Response {
         };
         let email = string_field(&map, "email", false)?;
         let language = string_field(&map, "language", false)?;
+        // Load-test mode only (the hub refuses it otherwise).
+        let queue = string_field(&map, "queue", false)?.map(QueueId::from);
         Ok((
             Customer {
                 name,
@@ -489,13 +499,14 @@ async fn start_conversation(State(hub): State<Hub>, body: Bytes) -> Response {
                 ..Customer::default()
             },
             question,
+            queue,
         ))
     });
-    let (customer, question) = match parsed {
+    let (customer, question, queue) = match parsed {
         Ok(p) => p,
         Err(o) => return o.into_response(),
     };
-    match hub.start_conversation(customer, question).await {
+    match hub.start_conversation(customer, question, queue).await {
         Ok(Ok(c)) => {
             let mut body = c.outcome.body;
             body["item"] = json!(c.item);
@@ -505,6 +516,33 @@ async fn start_conversation(State(hub): State<Hub>, body: Bytes) -> Response {
         Ok(Err(o)) => o.into_response(),
         Err(b) => busy(b),
     }
+}
+
+async fn debug_stats(State(hub): State<Hub>) -> Response {
+    if !hub.load_test() {
+        return error(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            "the stats are served in load-test mode only (--load-test-tokens)",
+        );
+    }
+    let h = &hub.stats;
+    let f = &hub.fanout().stats;
+    let get = |c: &std::sync::atomic::AtomicU64| c.load(std::sync::atomic::Ordering::Relaxed);
+    Json(json!({
+        "last_seq": hub.last_seq(),
+        "hub": {
+            "turns": get(&h.turns), "commands": get(&h.commands), "inputs": get(&h.inputs),
+            "handle_ns": get(&h.handle_ns), "events": get(&h.events), "commit_ns": get(&h.commit_ns),
+            "publish_ns": get(&h.publish_ns), "turn_ns": get(&h.turn_ns),
+        },
+        "fanout": {
+            "subscriptions": hub.fanout().len(), "live_streams": hub.live_streams(),
+            "deliveries": get(&f.deliveries), "event_deliveries": get(&f.event_deliveries),
+            "lagged": get(&f.lagged),
+        },
+    }))
+    .into_response()
 }
 
 async fn api_not_found() -> Response {

@@ -15,20 +15,27 @@
 //!   backend ([`log::SqliteLog`], WAL, `synchronous = FULL`) holds events, the dedup table of
 //!   client actions, sessions and engine snapshots.
 //! * [`hub`]: the thread that owns the engine and the log: dedup, access check, the core, group
-//!   commit, then answers and the live fan-out (a bounded broadcast ring); timers (R0a `tick`).
+//!   commit, then answers and the live fan-out; timers (R0a `tick`); counters ([`hub::HubStats`]).
+//! * [`fanout`]: the registry of live subscriptions, indexed by queue, agent and item, run on
+//!   its own thread: a group commit wakes only the subscriptions that want some of its events,
+//!   once each; the last events stay in memory for subscriptions starting near the head.
 //! * [`http`]: the JSON API routes, one table ([`http::api_routes`]) of method, path, handler
 //!   and OpenAPI operation, and the static app (`dist/`, index.html for deep links).
-//! * [`ws`]: the WebSocket: auth in the first frame, actions, subscribe-from-seq and resume;
-//!   a bounded outbound queue per connection, whose overflow sends `resync`.
+//! * [`ws`]: the WebSocket: auth in the first frame, actions, subscribe-from-seq (optionally
+//!   to some queues only) and resume; a bounded outbound queue per connection, whose overflow
+//!   sends `resync`.
 //! * [`openapi`]: the OpenAPI document served at `/api/openapi.json`, its paths generated
 //!   from [`http::api_routes`].
-//! * `main.rs`: flags and environment, then [`serve`].
+//! * `main.rs`: flags and environment, then [`serve`]; `--load-test-tokens` (load tests only).
+//! * `bin/omnidesk-load.rs`: the load generator (`scripts/bench-server`, BENCHMARKS.md).
 //!
 //! **Architecture invariant:** only the hub thread calls `Engine::handle` or writes the log,
-//! and it answers a command only after the batch holding its events is committed.
+//! and it answers a command (or publishes an event) only after the batch holding its events is
+//! committed.
 
 pub mod auth;
 pub mod config;
+pub mod fanout;
 pub mod http;
 pub mod hub;
 pub mod log;

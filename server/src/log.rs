@@ -13,7 +13,7 @@
 //! WAL on every commit, so an acknowledged event survives those too. Group commit pays for it.
 
 use crate::auth::{Principal, TokenHash};
-use omnidesk_core::{Event, ItemId, Stamped};
+use omnidesk_core::{AgentId, Event, ItemId, QueueId, Stamped};
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -54,6 +54,13 @@ pub struct LoggedEvent {
     pub kind: String,
     /// The stamped event as JSON: `{"seq":…,"at":…,"event":…,…}`.
     pub json: String,
+    /// Routing of the live stream (per-queue subscriptions, see [`crate::fanout`]): the queues
+    /// of the event's item before and after the input that caused it (one or two; none for an
+    /// event without an item). `None`: unknown (an event logged before this was recorded),
+    /// which every filtered subscription receives.
+    pub queues: Option<Vec<QueueId>>,
+    /// The agent the event names (`agent` of the event, or of a rejected input), if any.
+    pub agent: Option<AgentId>,
 }
 
 impl LoggedEvent {
@@ -66,12 +73,19 @@ impl LoggedEvent {
             .and_then(|k| k.as_str())
             .unwrap_or_default()
             .to_owned();
+        let agent = value
+            .get("agent")
+            .or_else(|| value.pointer("/input/agent"))
+            .and_then(|a| a.as_str())
+            .map(AgentId::from);
         LoggedEvent {
             seq: stamped.seq,
             at: stamped.at,
             item: event_item(&stamped.event),
             kind,
             json,
+            queues: None,
+            agent,
         }
     }
 }
@@ -197,7 +211,9 @@ CREATE TABLE IF NOT EXISTS events (
     at INTEGER NOT NULL,
     item TEXT,
     kind TEXT NOT NULL,
-    event TEXT NOT NULL
+    event TEXT NOT NULL,
+    queues TEXT,
+    agent TEXT
 );
 CREATE INDEX IF NOT EXISTS events_by_item ON events (item, seq);
 CREATE TABLE IF NOT EXISTS actions (
@@ -230,6 +246,17 @@ impl SqliteLog {
         }
         conn.execute_batch("PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000;")?;
         conn.execute_batch(SCHEMA)?;
+        // Logs written before per-queue subscriptions lack the routing columns; their events
+        // read back with `queues` unknown (delivered to every filtered subscription).
+        let columns: Vec<String> = conn
+            .prepare("SELECT name FROM pragma_table_info('events')")?
+            .query_map([], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        for column in ["queues", "agent"] {
+            if !columns.iter().any(|c| c == column) {
+                conn.execute_batch(&format!("ALTER TABLE events ADD COLUMN {column} TEXT"))?;
+            }
+        }
         Ok(SqliteLog {
             conn,
             path: path.to_owned(),
@@ -244,6 +271,13 @@ fn row_to_event(r: &rusqlite::Row<'_>) -> rusqlite::Result<LoggedEvent> {
         item: r.get::<_, Option<String>>(2)?.map(ItemId::from),
         kind: r.get(3)?,
         json: r.get(4)?,
+        queues: r.get::<_, Option<String>>(5)?.map(|q| {
+            q.split('\u{1f}')
+                .filter(|q| !q.is_empty())
+                .map(QueueId::from)
+                .collect()
+        }),
+        agent: r.get::<_, Option<String>>(6)?.map(AgentId::from),
     })
 }
 
@@ -326,15 +360,25 @@ impl EventLog for SqliteLog {
         let tx = self.conn.transaction()?;
         {
             let mut ev = tx.prepare_cached(
-                "INSERT INTO events (seq, at, item, kind, event) VALUES (?1, ?2, ?3, ?4, ?5)",
+                "INSERT INTO events (seq, at, item, kind, event, queues, agent) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             )?;
             for e in &batch.events {
+                // Queue ids joined by U+001F (unit separator), which ids never contain.
+                let queues = e.queues.as_ref().map(|q| {
+                    q.iter()
+                        .map(|q| q.as_str())
+                        .collect::<Vec<_>>()
+                        .join("\u{1f}")
+                });
                 ev.execute(params![
                     e.seq as i64,
                     e.at as i64,
                     e.item.as_ref().map(|i| i.as_str()),
                     e.kind,
-                    e.json
+                    e.json,
+                    queues,
+                    e.agent.as_ref().map(|a| a.as_str())
                 ])?;
             }
             let mut ac = tx.prepare_cached(
@@ -436,13 +480,13 @@ impl EventReader for SqliteReader {
         let out = match item {
             None => conn
                 .prepare_cached(
-                    "SELECT seq, at, item, kind, event FROM events WHERE seq > ?1 ORDER BY seq LIMIT ?2",
+                    "SELECT seq, at, item, kind, event, queues, agent FROM events WHERE seq > ?1 ORDER BY seq LIMIT ?2",
                 )?
                 .query_map(params![after as i64, limit], row_to_event)?
                 .collect::<Result<Vec<_>, _>>()?,
             Some(item) => conn
                 .prepare_cached(
-                    "SELECT seq, at, item, kind, event FROM events WHERE item = ?1 AND seq > ?2 \
+                    "SELECT seq, at, item, kind, event, queues, agent FROM events WHERE item = ?1 AND seq > ?2 \
                      ORDER BY seq LIMIT ?3",
                 )?
                 .query_map(params![item.as_str(), after as i64, limit], row_to_event)?

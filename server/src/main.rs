@@ -14,10 +14,13 @@ const USAGE: &str = "usage: omnidesk-server [--config FILE] [--db FILE] [--dist 
   --host IP       address to bind; env OMNIDESK_HOST; default 127.0.0.1
   --port N        port (0 picks one); env OMNIDESK_PORT; default 8080
   --allow-origin  an extra allowed browser origin (CORS and WebSocket); env OMNIDESK_ALLOWED_ORIGINS (comma-separated)
-  --snapshot-every N  save an engine snapshot every N events (default 10000)";
+  --snapshot-every N  save an engine snapshot every N events (default 10000)
+  --load-test-tokens FILE  LOAD TESTS ONLY, never in production: mints a session token for every
+                  configured agent without a password (writes `agent<TAB>token` lines to FILE, mode
+                  0600), lets POST /api/conversations name a `queue`, and serves GET /api/debug/stats";
 
 fn main() {
-    let (config, options) = match parse_args() {
+    let (config, options, load_test_tokens) = match parse_args() {
         Ok(x) => x,
         Err(e) => {
             eprintln!("omnidesk-server: {e}\n{USAGE}");
@@ -33,6 +36,12 @@ fn main() {
                 std::process::exit(1);
             }
         };
+        if let Some(path) = &load_test_tokens {
+            if let Err(e) = mint_load_test_tokens(&running.hub, path).await {
+                eprintln!("omnidesk-server: --load-test-tokens: {e}");
+                std::process::exit(1);
+            }
+        }
         println!("listening on http://{}", running.addr);
         let _ = std::io::stdout().flush();
         tokio::select! {
@@ -47,7 +56,46 @@ fn main() {
     });
 }
 
-fn parse_args() -> Result<(ServerConfig, Options), String> {
+/// `--load-test-tokens`: a session for every agent, stored like a sign-in's (durable, so a
+/// restarted server keeps them), without argon2 (a load test would otherwise measure argon2).
+async fn mint_load_test_tokens(
+    hub: &omnidesk_server::hub::Hub,
+    path: &std::path::Path,
+) -> Result<(), String> {
+    use omnidesk_server::auth::{new_token, Principal};
+    eprintln!(
+        "omnidesk-server: LOAD-TEST MODE: minting session tokens for every agent into {} \
+         (never use this flag in production)",
+        path.display()
+    );
+    let agents: Vec<_> = hub.config.core.agents.keys().cloned().collect();
+    let mut lines = String::new();
+    for chunk in agents.chunks(1000) {
+        let mut puts = Vec::new();
+        for agent in chunk {
+            let (token, hash) = new_token();
+            lines.push_str(&format!("{agent}\t{token}\n"));
+            let principal = Principal::Agent {
+                agent: agent.clone(),
+            };
+            puts.push(hub.put_session(hash, principal));
+        }
+        for r in futures_util::future::join_all(puts).await {
+            r.map_err(|_| "the hub is busy".to_owned())?;
+        }
+    }
+    let mut file = std::fs::OpenOptions::new();
+    file.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut file, 0o600);
+    file.open(path)
+        .and_then(|mut f| f.write_all(lines.as_bytes()))
+        .map_err(|e| format!("{}: {e}", path.display()))
+}
+
+type Args = (ServerConfig, Options, Option<PathBuf>);
+
+fn parse_args() -> Result<Args, String> {
     let env = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
     let mut config_path = env("OMNIDESK_CONFIG").map(PathBuf::from);
     let mut options = Options::default();
@@ -78,6 +126,7 @@ fn parse_args() -> Result<(ServerConfig, Options), String> {
                 .filter(|s| !s.is_empty()),
         );
     }
+    let mut load_test_tokens: Option<PathBuf> = None;
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
         if flag == "--help" || flag == "-h" {
@@ -104,6 +153,10 @@ fn parse_args() -> Result<(ServerConfig, Options), String> {
                     .parse()
                     .map_err(|_| format!("--snapshot-every: bad number {v}"))?;
             }
+            "--load-test-tokens" => {
+                load_test_tokens = Some(value()?.into());
+                options.hub.load_test = true;
+            }
             other => return Err(format!("unknown flag {other}")),
         }
     }
@@ -115,5 +168,5 @@ fn parse_args() -> Result<(ServerConfig, Options), String> {
         }
         None => ServerConfig::demo(),
     };
-    Ok((config, options))
+    Ok((config, options, load_test_tokens))
 }

@@ -2,7 +2,7 @@
 //! on a WebSocket), actions, and the event stream from any seq with no gap and no duplicate.
 //!
 //! Frames are JSON text. Client → server: `{"type":"auth","token"}`,
-//! `{"type":"subscribe","after":N}`, `{"type":"unsubscribe"}`,
+//! `{"type":"subscribe","after":N,"queues"?:[…]}`, `{"type":"unsubscribe"}`,
 //! `{"type":"action","client_id"?,"action_id","input"}`, `{"type":"ping"}`.
 //! Server → client: `{"type":"authenticated","principal","last_seq"}`,
 //! `{"type":"event","event":<stamped>}`, `{"type":"result","action_id","status","body","replayed"}`,
@@ -14,13 +14,25 @@
 //! log after `after` in pages, then switches to live, skipping what it already sent (by seq); a
 //! fresh live subscription is taken just before the last, empty, page so catch-up never lags.
 //!
+//! Per-queue subscriptions: an agent's `subscribe` may name `queues`; the stream is then the
+//! events of items in those queues (before or after the input that caused them, so a transfer
+//! reaches both sides), the events naming the agent (presence, offers, …), and events about
+//! nobody in particular (rule: [`crate::fanout`]). Seqs stay the log's: a filtered stream has
+//! gaps by design, `last` advances over the events it skips, and resuming (`after` of a
+//! `resync`, or the last seq the client saw) with the same `queues` gives the same stream with
+//! no gap and no duplicate. Without `queues`, an agent gets the whole log as before.
+//!
+//! Live events come from the fan-out ([`crate::fanout`]) one delivery per group commit, and
+//! each event's frame is serialized once for all receivers; the writer task feeds every queued
+//! frame and flushes once, so a burst costs one socket write.
+//!
 //! Slow clients: each connection has a bounded outbound queue ([`HubOptions::live_buffer`]
 //! frames) drained by its own writer task, the only one that writes to the socket, so a client
 //! that stops reading blocks only that task. Live events are queued without waiting: when the
 //! queue is full (the socket's TCP buffers are full too), the connection leaves the live stream
 //! and, after the frames already queued, sends `resync` with `after` = the last event queued;
 //! the client subscribes again from there (catch-up from the log) with no gap and no duplicate.
-//! A connection that falls more than the hub's broadcast ring behind (its loop was busy) is
+//! A connection whose fan-out deliveries pile up past the same limit (its loop was busy) is
 //! told the same. Catch-up pages and answers to the client's own frames wait for room in the
 //! queue instead (they are pulled at the client's pace); a write that makes no progress for
 //! [`SEND_TIMEOUT`] closes the connection. So per connection the server holds at most the
@@ -29,6 +41,7 @@
 //! [`HubOptions::live_buffer`]: crate::hub::HubOptions::live_buffer
 
 use crate::auth::Principal;
+use crate::fanout::{event_frame_text, Delivery, Filter, LiveEvent, Receiver};
 use crate::http::{parse_action, MAX_MESSAGE};
 use crate::hub::{may_see, Hub, LiveStream, Outcome};
 use crate::log::LoggedEvent;
@@ -38,10 +51,11 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use futures_util::stream::SplitSink;
 use futures_util::{SinkExt, StreamExt};
+use omnidesk_core::QueueId;
 use serde_json::{json, Value};
+use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::broadcast;
 use tokio::sync::mpsc::{self, error::TrySendError};
 
 /// Events read from the log per catch-up page.
@@ -67,7 +81,11 @@ pub async fn upgrade(State(hub): State<Hub>, headers: HeaderMap, ws: WebSocketUp
             );
         }
     }
+    // Small socket buffers (tungstenite's default is 128 KiB to read, per connection): 10 000
+    // connections would hold 1.3 GB of read buffers. They grow for a large frame.
     ws.max_message_size(1 << 20)
+        .read_buffer_size(8 * 1024)
+        .write_buffer_size(16 * 1024)
         .on_upgrade(move |socket| connection(socket, hub))
         .into_response()
 }
@@ -75,7 +93,10 @@ pub async fn upgrade(State(hub): State<Hub>, headers: HeaderMap, ws: WebSocketUp
 struct Subscription {
     /// The last seq queued for the client (or skipped as not visible to it).
     last: u64,
-    rx: broadcast::Receiver<Arc<LoggedEvent>>,
+    /// What the client asked for (all, some queues, its conversation).
+    filter: Filter,
+    /// The fan-out registration; taken just before the last catch-up read.
+    rx: Option<Receiver>,
     catching_up: bool,
     fresh: bool,
     /// Held while on the live stream.
@@ -84,9 +105,9 @@ struct Subscription {
 
 enum Next {
     /// A page read from the log (catch-up): queued with backpressure, never dropped.
-    Page(Vec<Arc<LoggedEvent>>),
-    /// A live event: queued only if the connection's outbound queue has room.
-    Live(Arc<LoggedEvent>),
+    Page(Vec<LoggedEvent>),
+    /// Live events of one group commit: queued only if the connection's outbound queue has room.
+    Live(Vec<Arc<LiveEvent>>),
     Resync(String),
 }
 
@@ -95,7 +116,12 @@ fn frame(v: Value) -> Message {
 }
 
 fn event_frame(e: &LoggedEvent) -> Message {
-    Message::Text(format!("{{\"type\":\"event\",\"event\":{}}}", e.json).into())
+    Message::Text(event_frame_text(e).into())
+}
+
+/// Whether the subscription's client gets this event.
+fn wanted(s: &Subscription, principal: Option<&Principal>, e: &LoggedEvent) -> bool {
+    s.filter.wants(e) && principal.is_some_and(|p| may_see(p, e))
 }
 
 fn error_frame(error: &str, reason: impl Into<String>, field: Option<&str>) -> Message {
@@ -167,7 +193,7 @@ async fn connection(socket: WebSocket, hub: Hub) {
                         for e in events {
                             let Some(s) = sub.as_mut() else { break };
                             s.last = s.last.max(e.seq);
-                            if principal.as_ref().is_some_and(|p| may_see(p, &e))
+                            if wanted(s, principal.as_ref(), &e)
                                 && out.send(event_frame(&e)).await.is_err()
                             {
                                 return;
@@ -175,21 +201,27 @@ async fn connection(socket: WebSocket, hub: Hub) {
                         }
                         None
                     }
-                    Next::Live(e) => {
-                        let visible = principal.as_ref().is_some_and(|p| may_see(p, &e));
-                        match visible.then(|| out.try_send(event_frame(&e))) {
-                            None | Some(Ok(())) => {
-                                if let Some(s) = sub.as_mut() {
-                                    s.last = s.last.max(e.seq);
-                                }
-                                None
+                    Next::Live(events) => {
+                        let mut resync = None;
+                        for e in events {
+                            let Some(s) = sub.as_mut() else { break };
+                            if !wanted(s, principal.as_ref(), &e.event) {
+                                s.last = s.last.max(e.event.seq);
+                                continue;
                             }
-                            Some(Err(TrySendError::Full(_))) => Some(format!(
-                                "this connection fell more than {} events behind the live stream; subscribe again from `after`",
-                                hub.live_buffer()
-                            )),
-                            Some(Err(TrySendError::Closed(_))) => return,
+                            match out.try_send(Message::Text(e.frame.clone())) {
+                                Ok(()) => s.last = s.last.max(e.event.seq),
+                                Err(TrySendError::Full(_)) => {
+                                    resync = Some(format!(
+                                        "this connection fell more than {} events behind the live stream; subscribe again from `after`",
+                                        hub.live_buffer()
+                                    ));
+                                    break;
+                                }
+                                Err(TrySendError::Closed(_)) => return,
+                            }
                         }
+                        resync
                     }
                     Next::Resync(reason) => Some(reason),
                 };
@@ -216,6 +248,21 @@ async fn next_events(s: &mut Subscription, hub: &Hub, principal: Option<&Princip
         _ => None,
     };
     while s.catching_up {
+        if s.rx.is_none() {
+            // Register before reading: nothing committed from here on can be missed. When the
+            // events after `last` are still in the fan-out's memory (the common case: a fresh
+            // subscription from `last_seq` of `authenticated`, or a resume near the head), they
+            // are the registration's first delivery and the log is not read at all.
+            let rx = hub.subscribe(s.filter.clone(), s.last);
+            let caught_up = rx.caught_up;
+            s.rx = Some(rx);
+            s.fresh = true;
+            if caught_up {
+                s.catching_up = false;
+                s.live = Some(hub.enter_live());
+                break;
+            }
+        }
         let reader = hub.reader.clone();
         let (after, it) = (s.last, item.clone());
         let page =
@@ -224,40 +271,51 @@ async fn next_events(s: &mut Subscription, hub: &Hub, principal: Option<&Princip
         match page {
             Ok(Ok(page)) if !page.is_empty() => {
                 s.fresh = false;
-                return Next::Page(page.into_iter().map(Arc::new).collect());
+                return Next::Page(page);
             }
             Ok(Ok(_)) if s.fresh => {
                 s.catching_up = false;
                 s.live = Some(hub.enter_live());
             }
             Ok(Ok(_)) => {
-                // Subscribe anew before one more read: nothing can fall between them.
-                s.rx = hub.subscribe();
-                s.fresh = true;
+                // Register anew before one more read: nothing can fall between them.
+                s.rx = None;
             }
             _ => return Next::Resync("the event log could not be read".into()),
         }
     }
+    let Some(rx) = s.rx.as_mut() else {
+        return Next::Resync("the live stream was lost; subscribe again from `after`".into());
+    };
     loop {
-        match s.rx.recv().await {
-            Ok(e) if e.seq <= s.last => continue,
-            Ok(e) => {
-                if item.is_none() && e.seq != s.last + 1 {
+        match rx.recv().await {
+            Some(Delivery::Events(events)) => {
+                let events: Vec<_> = events
+                    .into_iter()
+                    .filter(|e| e.event.seq > s.last)
+                    .collect();
+                let Some(first) = events.first() else {
+                    continue;
+                };
+                if s.filter == Filter::All && first.event.seq != s.last + 1 {
                     // Not expected; read the missing part from the log rather than skip it.
                     s.catching_up = true;
                     s.fresh = false;
                     s.live = None;
+                    s.rx = None;
                     return Next::Page(Vec::new());
                 }
-                return Next::Live(e);
+                return Next::Live(events);
             }
-            Err(broadcast::error::RecvError::Lagged(n)) => {
+            Some(Delivery::Lagged(n)) => {
                 return Next::Resync(format!(
                     "this connection fell {n} events behind the live stream; subscribe again from `after`"
                 ))
             }
-            Err(broadcast::error::RecvError::Closed) => {
-                return std::future::pending().await;
+            None => {
+                return Next::Resync(
+                    "the live stream was lost; subscribe again from `after`".into(),
+                )
             }
         }
     }
@@ -335,9 +393,55 @@ async fn on_frame(
                     }
                 },
             };
+            let filter = match (&p, map.get("queues")) {
+                (_, None | Some(Value::Null)) => match &p {
+                    Principal::Agent { .. } => Filter::All,
+                    Principal::Customer { item } => Filter::Item(item.clone()),
+                },
+                (Principal::Customer { .. }, Some(_)) => {
+                    return vec![error_frame(
+                        "invalid",
+                        "a customer's stream is their conversation; it takes no queues",
+                        Some("queues"),
+                    )]
+                }
+                (Principal::Agent { agent }, Some(v)) => {
+                    let Some(list) = v.as_array() else {
+                        return vec![error_frame(
+                            "invalid",
+                            "expected an array of queue ids",
+                            Some("queues"),
+                        )];
+                    };
+                    let mut queues = HashSet::new();
+                    for q in list {
+                        let Some(q) = q.as_str() else {
+                            return vec![error_frame(
+                                "invalid",
+                                "expected an array of queue ids",
+                                Some("queues"),
+                            )];
+                        };
+                        let q = QueueId::from(q);
+                        if !hub.config.core.queues.contains_key(&q) {
+                            return vec![error_frame(
+                                "invalid",
+                                format!("unknown queue \"{q}\""),
+                                Some("queues"),
+                            )];
+                        }
+                        queues.insert(q);
+                    }
+                    Filter::Queues {
+                        queues,
+                        agent: Some(agent.clone()),
+                    }
+                }
+            };
             *sub = Some(Subscription {
                 last: after,
-                rx: hub.subscribe(),
+                filter,
+                rx: None,
                 catching_up: true,
                 fresh: false,
                 live: None,

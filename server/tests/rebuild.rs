@@ -96,7 +96,7 @@ async fn run(ops: Vec<Op>, snapshot_every: u64) {
                     name: format!("Customer {n}"),
                     ..Customer::default()
                 };
-                if let Ok(Ok(conv)) = hub.start_conversation(c, "hi".into()).await {
+                if let Ok(Ok(conv)) = hub.start_conversation(c, "hi".into(), None).await {
                     items.push(conv.item);
                 }
             }

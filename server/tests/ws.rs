@@ -415,3 +415,143 @@ async fn a_slow_subscriber_is_told_to_resync_and_never_stalls_the_others() {
         assert_eq!(recv(ws).await["type"], "pong", "nothing after the head");
     }
 }
+
+/// Per-queue subscriptions: an agent subscribed to `vip` gets the events of vip's items and
+/// those naming them, nothing of `general`'s items; the stream resumes from the last seq it
+/// saw with no gap and no duplicate (seqs stay the log's: a filtered stream skips some).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_per_queue_subscription_gets_its_queues_and_resumes_without_gap_or_duplicate() {
+    let s = common::start_with_hub(
+        common::CONFIG,
+        HubOptions {
+            load_test: true,
+            ..HubOptions::default()
+        },
+    )
+    .await;
+    let ana = s.login("ana").await;
+    let cara = s.login("cara").await;
+    let (_, head) = s.state(&ana).await;
+    let mut ws = connect(s.addr, None).await.unwrap();
+    auth(&mut ws, &cara).await;
+    // Unknown queues and customers' queues are refused.
+    send(
+        &mut ws,
+        json!({"type": "subscribe", "after": head, "queues": ["nope"]}),
+    )
+    .await;
+    assert_eq!(recv(&mut ws).await["field"], "queues");
+    send(
+        &mut ws,
+        json!({"type": "subscribe", "after": head, "queues": ["vip"]}),
+    )
+    .await;
+    wait_live_streams(&s, 1).await;
+
+    assert_eq!(s.act(&ana, "in", json!({"input": "sign_in"})).await.0, 200);
+    assert_eq!(s.act(&cara, "in", json!({"input": "sign_in"})).await.0, 200);
+    let (general_item, _) = s.conversation("Ada").await;
+    let (status, body) = s
+        .post(
+            "/api/conversations",
+            None,
+            json!({"name": "Bo", "question": "hi", "queue": "vip"}),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    let vip_item = body["item"].as_str().unwrap().to_owned();
+    let (status, body) = s
+        .act(&cara, "acc", json!({"input": "accept", "item": vip_item}))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    for i in 0..4 {
+        let input = json!({"input": "agent_message", "item": vip_item, "text": format!("m{i}")});
+        assert_eq!(s.act(&cara, &format!("m{i}"), input).await.0, 200);
+    }
+    assert_eq!(
+        s.act(
+            &ana,
+            "acc",
+            json!({"input": "accept", "item": general_item})
+        )
+        .await
+        .0,
+        200
+    );
+
+    // What the filter should pass, computed from the whole log.
+    let (status, all) = s
+        .get(&format!("/api/events?after={head}&limit=1000"), Some(&ana))
+        .await;
+    assert_eq!(status, 200, "{all}");
+    let all = all["events"].as_array().unwrap().clone();
+    let expected: Vec<u64> = all
+        .iter()
+        .filter(|e| {
+            e["item"] == json!(vip_item)
+                || e["agent"] == "cara"
+                || (e["item"].is_null() && e["agent"].is_null())
+        })
+        .map(|e| e["seq"].as_u64().unwrap())
+        .collect();
+    assert!(all.iter().any(|e| e["item"] == json!(general_item)));
+    assert!(expected.len() >= 8, "{expected:?}");
+    assert!(expected.len() < all.len());
+
+    // The first half live, then the connection drops; a new one resumes from the last seq seen.
+    let half = expected.len() / 2;
+    let mut got = Vec::new();
+    for _ in 0..half {
+        let f = recv(&mut ws).await;
+        assert_eq!(f["type"], "event", "{f}");
+        assert_ne!(f["event"]["item"], json!(general_item), "{f}");
+        got.push(f["event"]["seq"].as_u64().unwrap());
+    }
+    drop(ws);
+    let mut ws = connect(s.addr, None).await.unwrap();
+    auth(&mut ws, &cara).await;
+    let last = *got.last().unwrap();
+    send(
+        &mut ws,
+        json!({"type": "subscribe", "after": last, "queues": ["vip"]}),
+    )
+    .await;
+    while got.len() < expected.len() {
+        let f = recv(&mut ws).await;
+        assert_eq!(f["type"], "event", "{f}");
+        got.push(f["event"]["seq"].as_u64().unwrap());
+    }
+    assert_eq!(got, expected, "gap or duplicate in the filtered stream");
+    send(&mut ws, json!({"type": "ping"})).await;
+    assert_eq!(
+        recv(&mut ws).await["type"],
+        "pong",
+        "nothing past the filter"
+    );
+
+    // Live again: the next vip event arrives, a general one does not.
+    wait_live_streams(&s, 1).await;
+    let input = json!({"input": "agent_message", "item": general_item, "text": "g"});
+    assert_eq!(s.act(&ana, "g", input).await.0, 200);
+    let input = json!({"input": "agent_message", "item": vip_item, "text": "v"});
+    let (_, body) = s.act(&cara, "v", input).await;
+    let f = recv(&mut ws).await;
+    assert_eq!(f["event"]["seq"], body["last_seq"], "{f}");
+    assert_eq!(f["event"]["text"], "v");
+}
+
+/// Naming the queue of a conversation is for load tests only.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn naming_a_conversations_queue_needs_load_test_mode() {
+    let s = start().await;
+    let (status, body) = s
+        .post(
+            "/api/conversations",
+            None,
+            json!({"name": "Bo", "question": "hi", "queue": "vip"}),
+        )
+        .await;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(body["field"], "queue");
+    assert_eq!(s.get("/api/debug/stats", None).await.0, 403);
+}

@@ -1,0 +1,878 @@
+//! `omnidesk-load`: the server's load generator (BENCHMARKS.md "Server at scale",
+//! `scripts/bench-server`). Loopback only, bounded in agents and time.
+//!
+//! It writes a centre of N agents across Q queues (each agent in K of them, chat pushed),
+//! starts `omnidesk-server` as a child process with `--load-test-tokens` (pre-issued session
+//! tokens: N argon2 sign-ins would only measure argon2), opens one WebSocket per agent that
+//! authenticates, subscribes to its queues and signs in, then drives conversations:
+//! customers arrive over HTTP (`POST /api/conversations` naming the queue, round-robin) at the
+//! given rate; the agent offered one accepts it, sends a message, ends and closes it.
+//!
+//! Latency is measured from an input being sent to its event at **every** subscribed client:
+//! `arrived` (the customer's name carries the send time) and `agent_message` (its text does),
+//! for inputs sent in the measuring window. After a warm-up, one window of steady state; the
+//! server's counters (`GET /api/debug/stats`), CPU (utime + stime) and memory (VmRSS, VmHWM
+//! from /proc) are read at its start and end.
+//!
+//! `--smoke`: 50 agents, 5 queues, 3 s; exits non-zero when a delivery is missing.
+
+use futures_util::{SinkExt, StreamExt};
+use serde::Deserialize;
+use serde_json::{json, Value};
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader as StdBufReader};
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, Instant};
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+use tokio::net::TcpStream;
+use tokio_tungstenite::tungstenite::Message;
+
+const USAGE: &str =
+    "usage: omnidesk-load [--smoke] [--agents N] [--queues Q] [--queues-per-agent K]
+       [--rate CONVERSATIONS_PER_MINUTE] [--warmup S] [--duration S] [--no-filter] [--server PATH]
+  Starts omnidesk-server (default: next to this binary) on 127.0.0.1 with a generated centre and
+  pre-issued load-test tokens, connects one WebSocket per agent, drives conversations, reports.";
+
+#[derive(Clone, Debug)]
+struct Args {
+    agents: usize,
+    queues: usize,
+    per_agent: usize,
+    rate: f64,
+    warmup: f64,
+    duration: f64,
+    filter: bool,
+    server: PathBuf,
+    smoke: bool,
+}
+
+fn parse_args() -> Result<Args, String> {
+    let server = std::env::current_exe()
+        .map_err(|e| e.to_string())?
+        .with_file_name("omnidesk-server");
+    let mut a = Args {
+        agents: 1000,
+        queues: 100,
+        per_agent: 3,
+        rate: 5000.0,
+        warmup: 5.0,
+        duration: 20.0,
+        filter: true,
+        server,
+        smoke: false,
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(flag) = it.next() {
+        let mut v = || it.next().ok_or_else(|| format!("{flag} needs a value"));
+        let num = |s: String| s.parse::<f64>().map_err(|_| format!("bad number {s}"));
+        match flag.as_str() {
+            "--smoke" => {
+                a.smoke = true;
+                a.agents = 50;
+                a.queues = 5;
+                a.per_agent = 2;
+                a.rate = 1200.0;
+                a.warmup = 1.0;
+                a.duration = 3.0;
+            }
+            "--agents" => a.agents = num(v()?)? as usize,
+            "--queues" => a.queues = num(v()?)? as usize,
+            "--queues-per-agent" => a.per_agent = num(v()?)? as usize,
+            "--rate" => a.rate = num(v()?)?,
+            "--warmup" => a.warmup = num(v()?)?,
+            "--duration" => a.duration = num(v()?)?,
+            "--no-filter" => a.filter = false,
+            "--server" => a.server = v()?.into(),
+            "-h" | "--help" => {
+                println!("{USAGE}");
+                std::process::exit(0);
+            }
+            other => return Err(format!("unknown flag {other}")),
+        }
+    }
+    // Bounded: at most 15 000 agents (the fd limit is 20 000 a process), 10 minutes.
+    if a.agents == 0 || a.agents > 15_000 {
+        return Err("--agents must be 1..=15000".into());
+    }
+    if a.queues == 0 || a.per_agent == 0 || a.per_agent > a.queues {
+        return Err("need 1 <= --queues-per-agent <= --queues".into());
+    }
+    if !(a.rate > 0.0 && a.rate <= 1_000_000.0) {
+        return Err("--rate must be in (0, 1e6] a minute".into());
+    }
+    if a.warmup < 0.0 || a.duration <= 0.0 || a.warmup + a.duration > 600.0 {
+        return Err("--warmup + --duration must be at most 600 s".into());
+    }
+    Ok(a)
+}
+
+fn start() -> Instant {
+    static START: OnceLock<Instant> = OnceLock::new();
+    *START.get_or_init(Instant::now)
+}
+
+/// Microseconds since the process started.
+fn now_us() -> u64 {
+    start().elapsed().as_micros() as u64
+}
+
+/// The measuring window [start, end) in µs; inputs sent in it count.
+static WINDOW_START: AtomicU64 = AtomicU64::new(u64::MAX);
+static WINDOW_END: AtomicU64 = AtomicU64::new(u64::MAX);
+
+fn in_window(t: u64) -> bool {
+    t >= WINDOW_START.load(Ordering::Relaxed) && t < WINDOW_END.load(Ordering::Relaxed)
+}
+
+fn raise_nofile() -> u64 {
+    // SAFETY: getrlimit/setrlimit with a valid pointer to a local struct.
+    unsafe {
+        let mut lim = libc::rlimit {
+            rlim_cur: 0,
+            rlim_max: 0,
+        };
+        if libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) != 0 {
+            return 0;
+        }
+        lim.rlim_cur = lim.rlim_max;
+        libc::setrlimit(libc::RLIMIT_NOFILE, &lim);
+        libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim);
+        lim.rlim_cur
+    }
+}
+
+/// Agent i's queues: K queues spread evenly.
+fn agent_queues(i: usize, a: &Args) -> Vec<usize> {
+    let stride = (a.queues / a.per_agent).max(1);
+    let mut qs: Vec<usize> = (0..a.per_agent)
+        .map(|j| (i + j * stride) % a.queues)
+        .collect();
+    qs.sort_unstable();
+    qs.dedup();
+    qs
+}
+
+fn agent_id(i: usize) -> String {
+    format!("a{i:05}")
+}
+
+fn queue_id(q: usize) -> String {
+    format!("q{q:03}")
+}
+
+fn centre(a: &Args) -> (Value, Vec<usize>) {
+    let mut members: Vec<Vec<String>> = vec![Vec::new(); a.queues];
+    for i in 0..a.agents {
+        for q in agent_queues(i, a) {
+            members[q].push(agent_id(i));
+        }
+    }
+    let sizes = members.iter().map(Vec::len).collect();
+    let queues: Vec<Value> = members
+        .into_iter()
+        .enumerate()
+        .map(|(q, m)| json!({"id": queue_id(q), "members": m, "channels": ["chat"]}))
+        .collect();
+    let agents: Vec<Value> = (0..a.agents)
+        .map(|i| json!({"id": agent_id(i), "name": agent_id(i)}))
+        .collect();
+    (
+        json!({"description": "omnidesk-load generated centre", "channels": [{"id": "chat"}],
+               "queues": queues, "agents": agents}),
+        sizes,
+    )
+}
+
+// ---------------------------------------------------------------------------------------------
+// A minimal HTTP/1.1 keep-alive client (loopback, JSON bodies with Content-Length).
+
+struct Http {
+    conn: BufReader<TcpStream>,
+}
+
+impl Http {
+    async fn connect(addr: &str) -> std::io::Result<Http> {
+        let s = TcpStream::connect(addr).await?;
+        s.set_nodelay(true)?;
+        Ok(Http {
+            conn: BufReader::new(s),
+        })
+    }
+
+    async fn request(
+        &mut self,
+        method: &str,
+        path: &str,
+        body: &str,
+    ) -> std::io::Result<(u16, String)> {
+        let req = format!(
+            "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        );
+        self.conn.get_mut().write_all(req.as_bytes()).await?;
+        let mut line = String::new();
+        self.conn.read_line(&mut line).await?;
+        let status: u16 = line
+            .split_whitespace()
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .ok_or_else(|| std::io::Error::other(format!("bad status line {line:?}")))?;
+        let mut len = 0usize;
+        loop {
+            line.clear();
+            self.conn.read_line(&mut line).await?;
+            let l = line.trim_end();
+            if l.is_empty() {
+                break;
+            }
+            if let Some((k, v)) = l.split_once(':') {
+                if k.eq_ignore_ascii_case("content-length") {
+                    len = v.trim().parse().unwrap_or(0);
+                }
+            }
+        }
+        let mut body = vec![0u8; len];
+        self.conn.read_exact(&mut body).await?;
+        Ok((status, String::from_utf8_lossy(&body).into_owned()))
+    }
+}
+
+async fn server_stats(addr: &str) -> Value {
+    match Http::connect(addr).await {
+        Ok(mut h) => match h.request("GET", "/api/debug/stats", "").await {
+            Ok((200, body)) => serde_json::from_str(&body).unwrap_or(Value::Null),
+            _ => Value::Null,
+        },
+        Err(_) => Value::Null,
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// /proc readings.
+
+fn cpu_ticks(pid: u32) -> u64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    // Fields after the command (which may hold spaces) start after the last ')'.
+    let rest = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    // utime and stime are fields 14 and 15 of the line, 12 and 13 after the ')' (0-based 11, 12).
+    let get = |i: usize| f.get(i).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
+    get(11) + get(12)
+}
+
+fn clk_tck() -> f64 {
+    // SAFETY: sysconf has no preconditions.
+    let t = unsafe { libc::sysconf(libc::_SC_CLK_TCK) };
+    if t > 0 {
+        t as f64
+    } else {
+        100.0
+    }
+}
+
+fn mem_kib(pid: u32, key: &str) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .unwrap_or_default()
+        .lines()
+        .find_map(|l| {
+            l.strip_prefix(key)
+                .and_then(|r| r.trim_start_matches(':').split_whitespace().next())
+                .and_then(|v| v.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Agents.
+
+#[derive(Deserialize)]
+struct Frame<'a> {
+    #[serde(rename = "type")]
+    kind: &'a str,
+    #[serde(borrow, default)]
+    event: Option<Ev<'a>>,
+    #[serde(borrow, default)]
+    action_id: Option<&'a str>,
+    #[serde(default)]
+    status: Option<u16>,
+    #[serde(default)]
+    after: Option<u64>,
+    #[serde(default)]
+    last_seq: Option<u64>,
+}
+
+#[derive(Deserialize)]
+struct Ev<'a> {
+    event: &'a str,
+    #[serde(borrow, default)]
+    item: Option<&'a str>,
+    #[serde(borrow, default)]
+    agent: Option<&'a str>,
+    #[serde(borrow, default)]
+    text: Option<&'a str>,
+    #[serde(borrow, default)]
+    customer: Option<Cust<'a>>,
+}
+
+#[derive(Deserialize)]
+struct Cust<'a> {
+    name: &'a str,
+}
+
+/// What every agent task counts.
+#[derive(Default)]
+struct Counters {
+    ready: AtomicUsize,
+    failed: AtomicUsize,
+    frames: AtomicU64,
+    arrived_deliveries: AtomicU64,
+    message_deliveries: AtomicU64,
+    offers: AtomicU64,
+    closed: AtomicU64,
+    refused: AtomicU64,
+    resyncs: AtomicU64,
+    parse_errors: AtomicU64,
+}
+
+fn action(id: String, input: Value) -> Message {
+    Message::Text(
+        json!({"type": "action", "client_id": "load", "action_id": id, "input": input})
+            .to_string()
+            .into(),
+    )
+}
+
+async fn agent(
+    addr: String,
+    me: String,
+    token: String,
+    queues: Option<Vec<String>>,
+    counters: Arc<Counters>,
+    stop: Arc<AtomicBool>,
+    gate: Arc<tokio::sync::Semaphore>,
+) -> Vec<u32> {
+    let mut lat = Vec::new();
+    let permit = gate.acquire_owned().await;
+    let config = tokio_tungstenite::tungstenite::protocol::WebSocketConfig::default()
+        .read_buffer_size(8 * 1024)
+        .write_buffer_size(8 * 1024);
+    let ws = tokio_tungstenite::connect_async_with_config(
+        format!("ws://{addr}/api/ws"),
+        Some(config),
+        true,
+    )
+    .await;
+    let Ok((mut ws, _)) = ws else {
+        counters.failed.fetch_add(1, Ordering::Relaxed);
+        return lat;
+    };
+    let subscribe = |after: u64| {
+        let mut f = json!({"type": "subscribe", "after": after});
+        if let Some(q) = &queues {
+            f["queues"] = json!(q);
+        }
+        Message::Text(f.to_string().into())
+    };
+    let sent = async {
+        ws.send(Message::Text(
+            json!({"type": "auth", "token": token}).to_string().into(),
+        ))
+        .await
+    };
+    if sent.await.is_err() {
+        counters.failed.fetch_add(1, Ordering::Relaxed);
+        return lat;
+    }
+    let mut permit = Some(permit);
+    let mut n = 0u64;
+    loop {
+        let next = tokio::time::timeout(Duration::from_millis(200), ws.next()).await;
+        if stop.load(Ordering::Relaxed) {
+            break;
+        }
+        let msg = match next {
+            Err(_) => continue,
+            Ok(Some(Ok(m))) => m,
+            Ok(_) => {
+                counters.failed.fetch_add(1, Ordering::Relaxed);
+                break;
+            }
+        };
+        let Message::Text(text) = msg else { continue };
+        counters.frames.fetch_add(1, Ordering::Relaxed);
+        let Ok(f) = serde_json::from_str::<Frame>(text.as_str()) else {
+            counters.parse_errors.fetch_add(1, Ordering::Relaxed);
+            continue;
+        };
+        let mut reply: Option<Message> = None;
+        match f.kind {
+            "authenticated" => {
+                let after = f.last_seq.unwrap_or(0);
+                if ws.send(subscribe(after)).await.is_err() {
+                    break;
+                }
+                reply = Some(action("in".into(), json!({"input": "sign_in"})));
+            }
+            "event" => {
+                let Some(e) = f.event else { continue };
+                let now = now_us();
+                let sent_at = match e.event {
+                    "arrived" => e.customer.and_then(|c| c.name.strip_prefix('c')),
+                    "agent_message" => e.text.and_then(|t| t.strip_prefix('t')),
+                    _ => None,
+                }
+                .and_then(|t| t.parse::<u64>().ok());
+                if let Some(t) = sent_at {
+                    if in_window(t) {
+                        if e.event == "arrived" {
+                            counters.arrived_deliveries.fetch_add(1, Ordering::Relaxed);
+                        } else {
+                            counters.message_deliveries.fetch_add(1, Ordering::Relaxed);
+                        }
+                        lat.push(now.saturating_sub(t).min(u32::MAX as u64) as u32);
+                    }
+                }
+                if e.event == "offered" && e.agent == Some(me.as_str()) {
+                    if let Some(item) = e.item {
+                        counters.offers.fetch_add(1, Ordering::Relaxed);
+                        reply = Some(action(
+                            format!("acc:{item}"),
+                            json!({"input": "accept", "item": item}),
+                        ));
+                    }
+                }
+            }
+            "result" => {
+                let id = f.action_id.unwrap_or("");
+                let ok = f.status == Some(200);
+                if id == "in" {
+                    if ok {
+                        counters.ready.fetch_add(1, Ordering::Relaxed);
+                    } else {
+                        counters.failed.fetch_add(1, Ordering::Relaxed);
+                    }
+                    permit = None;
+                    continue;
+                }
+                if !ok {
+                    counters.refused.fetch_add(1, Ordering::Relaxed);
+                    continue;
+                }
+                n += 1;
+                if let Some((step, item)) = id.split_once(':') {
+                    reply = match step {
+                        "acc" => Some(action(
+                            format!("msg:{item}"),
+                            json!({"input": "agent_message", "item": item, "text": format!("t{}", now_us())}),
+                        )),
+                        "msg" => Some(action(
+                            format!("end:{item}"),
+                            json!({"input": "end", "item": item}),
+                        )),
+                        "end" => Some(action(
+                            format!("cls:{item}"),
+                            json!({"input": "close", "item": item}),
+                        )),
+                        _ => {
+                            counters.closed.fetch_add(1, Ordering::Relaxed);
+                            None
+                        }
+                    };
+                }
+            }
+            "resync" => {
+                counters.resyncs.fetch_add(1, Ordering::Relaxed);
+                reply = Some(subscribe(f.after.unwrap_or(0)));
+            }
+            _ => {}
+        }
+        if let Some(r) = reply {
+            if ws.send(r).await.is_err() {
+                break;
+            }
+        }
+    }
+    drop(permit);
+    let _ = n;
+    let _ = ws.close(None).await;
+    lat
+}
+
+// ---------------------------------------------------------------------------------------------
+// Arrivals.
+
+#[derive(Default)]
+struct ArrivalCounters {
+    sent: AtomicU64,
+    ok: AtomicU64,
+    failed: AtomicU64,
+    late: AtomicU64,
+    expected_deliveries: AtomicU64,
+    next: AtomicU64,
+}
+
+async fn arrivals(
+    addr: String,
+    period: Duration,
+    offset: Duration,
+    queue_sizes: Arc<Vec<usize>>,
+    c: Arc<ArrivalCounters>,
+    stop: Arc<AtomicBool>,
+) {
+    let Ok(mut http) = Http::connect(&addr).await else {
+        c.failed.fetch_add(1, Ordering::Relaxed);
+        return;
+    };
+    tokio::time::sleep(offset).await;
+    let mut tick = tokio::time::interval(period);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    let mut expected_at = Instant::now();
+    while !stop.load(Ordering::Relaxed) {
+        tick.tick().await;
+        let now = Instant::now();
+        if now > expected_at + period {
+            c.late.fetch_add(
+                ((now - expected_at).as_nanos() / period.as_nanos().max(1)) as u64,
+                Ordering::Relaxed,
+            );
+        }
+        expected_at = now + period;
+        let q = c.next.fetch_add(1, Ordering::Relaxed) as usize % queue_sizes.len();
+        let t = now_us();
+        let body = json!({"name": format!("c{t}"), "question": "hello?", "queue": queue_id(q)})
+            .to_string();
+        c.sent.fetch_add(1, Ordering::Relaxed);
+        match http.request("POST", "/api/conversations", &body).await {
+            Ok((201, _)) => {
+                c.ok.fetch_add(1, Ordering::Relaxed);
+                if in_window(t) {
+                    c.expected_deliveries
+                        .fetch_add(queue_sizes[q] as u64, Ordering::Relaxed);
+                }
+            }
+            Ok(_) => {
+                c.failed.fetch_add(1, Ordering::Relaxed);
+            }
+            Err(_) => {
+                c.failed.fetch_add(1, Ordering::Relaxed);
+                match Http::connect(&addr).await {
+                    Ok(h) => http = h,
+                    Err(_) => return,
+                }
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+fn percentile(sorted: &[u32], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i] as f64 / 1000.0
+}
+
+fn delta(a: &Value, b: &Value, path: &str) -> f64 {
+    let get = |v: &Value| v.pointer(path).and_then(Value::as_f64).unwrap_or(0.0);
+    get(b) - get(a)
+}
+
+fn main() {
+    let args = match parse_args() {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("omnidesk-load: {e}\n{USAGE}");
+            std::process::exit(2);
+        }
+    };
+    start();
+    let nofile = raise_nofile();
+    if (nofile as usize) < args.agents + 200 {
+        eprintln!(
+            "omnidesk-load: the fd limit is {nofile}, too low for {} agents",
+            args.agents
+        );
+        std::process::exit(2);
+    }
+    let code = tokio::runtime::Runtime::new()
+        .expect("tokio runtime")
+        .block_on(run(args));
+    std::process::exit(code);
+}
+
+struct Child(std::process::Child);
+
+impl Drop for Child {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+async fn run(a: Args) -> i32 {
+    let dir = std::env::temp_dir().join(format!("omnidesk-load-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let (config, sizes) = centre(&a);
+    let config_path = dir.join("config.json");
+    let tokens_path = dir.join("tokens.tsv");
+    std::fs::write(&config_path, config.to_string()).expect("config written");
+    let code = run_in(&a, &dir, &config_path, &tokens_path, sizes).await;
+    let _ = std::fs::remove_dir_all(&dir);
+    code
+}
+
+async fn run_in(
+    a: &Args,
+    dir: &std::path::Path,
+    config_path: &std::path::Path,
+    tokens_path: &std::path::Path,
+    sizes: Vec<usize>,
+) -> i32 {
+    let t0 = Instant::now();
+    let child = Command::new(&a.server)
+        .arg("--config")
+        .arg(config_path)
+        .arg("--db")
+        .arg(dir.join("events.db"))
+        .arg("--dist")
+        .arg(dir)
+        .args(["--host", "127.0.0.1", "--port", "0"])
+        .arg("--load-test-tokens")
+        .arg(tokens_path)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn();
+    let mut child = match child {
+        Ok(c) => Child(c),
+        Err(e) => {
+            eprintln!("omnidesk-load: starting {}: {e}", a.server.display());
+            return 1;
+        }
+    };
+    let pid = child.0.id();
+    let stdout = child.0.stdout.take().expect("piped stdout");
+    let addr = tokio::task::spawn_blocking(move || {
+        let mut lines = StdBufReader::new(stdout).lines();
+        let addr = lines.by_ref().find_map(|l| {
+            l.ok()
+                .and_then(|l| l.strip_prefix("listening on http://").map(str::to_owned))
+        });
+        // Keep draining so the child never blocks on a full pipe.
+        std::thread::spawn(move || for _ in lines {});
+        addr
+    })
+    .await
+    .ok()
+    .flatten();
+    let Some(addr) = addr else {
+        eprintln!("omnidesk-load: the server did not start");
+        return 1;
+    };
+    let started_s = t0.elapsed().as_secs_f64();
+    let tokens = std::fs::read_to_string(tokens_path).unwrap_or_default();
+    let tokens: HashMap<String, String> = tokens
+        .lines()
+        .filter_map(|l| l.split_once('\t'))
+        .map(|(a, t)| (a.to_owned(), t.to_owned()))
+        .collect();
+    // Connect every agent (at most 256 handshakes at once).
+    let counters = Arc::new(Counters::default());
+    let stop = Arc::new(AtomicBool::new(false));
+    let gate = Arc::new(tokio::sync::Semaphore::new(256));
+    let mut agents = Vec::with_capacity(a.agents);
+    for i in 0..a.agents {
+        let me = agent_id(i);
+        let Some(token) = tokens.get(&me).cloned() else {
+            eprintln!("omnidesk-load: no token for {me}");
+            return 1;
+        };
+        let queues = a
+            .filter
+            .then(|| agent_queues(i, a).into_iter().map(queue_id).collect());
+        agents.push(tokio::spawn(agent(
+            addr.clone(),
+            me,
+            token,
+            queues,
+            counters.clone(),
+            stop.clone(),
+            gate.clone(),
+        )));
+    }
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while counters.ready.load(Ordering::Relaxed) + counters.failed.load(Ordering::Relaxed)
+        < a.agents
+        && Instant::now() < deadline
+    {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let ready = counters.ready.load(Ordering::Relaxed);
+    let connect_s = t0.elapsed().as_secs_f64() - started_s;
+    eprintln!(
+        "omnidesk-load: server up in {started_s:.1} s; {ready}/{} agents connected, subscribed and signed in in {connect_s:.1} s",
+        a.agents
+    );
+    if ready < a.agents {
+        stop.store(true, Ordering::Relaxed);
+        eprintln!("omnidesk-load: not every agent connected");
+        return 1;
+    }
+    // Every subscription caught up and on the live stream (bounded wait).
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let mut live = 0;
+    while Instant::now() < deadline {
+        live = server_stats(&addr).await["fanout"]["live_streams"]
+            .as_u64()
+            .unwrap_or(0) as usize;
+        if live >= a.agents {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    eprintln!(
+        "omnidesk-load: {live}/{} subscriptions live after {:.1} s",
+        a.agents,
+        t0.elapsed().as_secs_f64() - started_s
+    );
+    // Arrivals: up to 96 HTTP connections (each waits for its answer), each at rate/K.
+    let per_sec = a.rate / 60.0;
+    let k = ((per_sec / 10.0).ceil() as usize).clamp(1, 96);
+    let period = Duration::from_secs_f64(k as f64 / per_sec);
+    let ac = Arc::new(ArrivalCounters::default());
+    let astop = Arc::new(AtomicBool::new(false));
+    let sizes = Arc::new(sizes);
+    let mut drivers = Vec::new();
+    for j in 0..k {
+        drivers.push(tokio::spawn(arrivals(
+            addr.clone(),
+            period,
+            period.mul_f64(j as f64 / k as f64),
+            sizes.clone(),
+            ac.clone(),
+            astop.clone(),
+        )));
+    }
+    tokio::time::sleep(Duration::from_secs_f64(a.warmup)).await;
+    let tck = clk_tck();
+    let s0 = server_stats(&addr).await;
+    let (cpu0, own0, w0) = (
+        cpu_ticks(pid),
+        cpu_ticks(std::process::id()),
+        Instant::now(),
+    );
+    let frames0 = counters.frames.load(Ordering::Relaxed);
+    let sent0 = ac.sent.load(Ordering::Relaxed);
+    WINDOW_START.store(now_us(), Ordering::Relaxed);
+    let mut rss_max = 0;
+    let window_end = w0 + Duration::from_secs_f64(a.duration);
+    while Instant::now() < window_end {
+        tokio::time::sleep(Duration::from_millis(250).min(window_end - Instant::now())).await;
+        rss_max = rss_max.max(mem_kib(pid, "VmRSS"));
+    }
+    WINDOW_END.store(now_us(), Ordering::Relaxed);
+    let window = w0.elapsed().as_secs_f64();
+    let (cpu1, own1) = (cpu_ticks(pid), cpu_ticks(std::process::id()));
+    let frames1 = counters.frames.load(Ordering::Relaxed);
+    let window_arrivals = ac.sent.load(Ordering::Relaxed) - sent0;
+    let s1 = server_stats(&addr).await;
+    let (rss, hwm) = (mem_kib(pid, "VmRSS"), mem_kib(pid, "VmHWM"));
+    astop.store(true, Ordering::Relaxed);
+    for d in drivers {
+        let _ = d.await;
+    }
+    // Let what was sent in the window arrive everywhere (bounded).
+    let drain_until = Instant::now() + Duration::from_secs(5);
+    let expected = || ac.expected_deliveries.load(Ordering::Relaxed);
+    while counters.arrived_deliveries.load(Ordering::Relaxed) < expected()
+        && Instant::now() < drain_until
+    {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    stop.store(true, Ordering::Relaxed);
+    let mut lat: Vec<u32> = Vec::new();
+    for t in agents {
+        if let Ok(l) = t.await {
+            lat.extend(l);
+        }
+    }
+    lat.sort_unstable();
+    let server_cpu = (cpu1 - cpu0) as f64 / tck / window;
+    let own_cpu = (own1 - own0) as f64 / tck / window;
+    let inputs = delta(&s0, &s1, "/hub/inputs") / window;
+    let commands = delta(&s0, &s1, "/hub/commands") / window;
+    let events = delta(&s0, &s1, "/hub/events") / window;
+    let turns = delta(&s0, &s1, "/hub/turns") / window;
+    let core_share = delta(&s0, &s1, "/hub/handle_ns") / 1e9 / window;
+    let commit_share = delta(&s0, &s1, "/hub/commit_ns") / 1e9 / window;
+    let publish_share = delta(&s0, &s1, "/hub/publish_ns") / 1e9 / window;
+    let turn_share = delta(&s0, &s1, "/hub/turn_ns") / 1e9 / window;
+    let deliveries = delta(&s0, &s1, "/fanout/event_deliveries") / window;
+    let lagged = delta(&s0, &s1, "/fanout/lagged");
+    let arrived = counters.arrived_deliveries.load(Ordering::Relaxed);
+    let missing = expected().saturating_sub(arrived);
+    let (p50, p99, max) = (
+        percentile(&lat, 0.5),
+        percentile(&lat, 0.99),
+        lat.last().map_or(f64::NAN, |&m| m as f64 / 1000.0),
+    );
+    let loadavg = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    let r = |c: &AtomicU64| c.load(Ordering::Relaxed);
+    println!(
+        "agents {} (queues {}, {} each, filter {}), rate {}/min ({:.1}/s), window {window:.1} s after {:.1} s warm-up",
+        a.agents, a.queues, a.per_agent, a.filter, a.rate, per_sec, a.warmup
+    );
+    println!(
+        "arrivals: {} sent, {} ok, {} failed, {} late ticks | conversations closed {} | offers {} | refused {} | resyncs {} | lagged {lagged} | parse errors {}",
+        r(&ac.sent), r(&ac.ok), r(&ac.failed), r(&ac.late), r(&counters.closed), r(&counters.offers),
+        r(&counters.refused), r(&counters.resyncs), r(&counters.parse_errors)
+    );
+    println!(
+        "server: durable inputs {inputs:.0}/s (commands {commands:.0}/s), events {events:.0}/s, group commits {turns:.0}/s, event deliveries {deliveries:.0}/s; client frames {:.0}/s",
+        (frames1 - frames0) as f64 / window
+    );
+    println!(
+        "latency input -> event at every subscribed client ({} deliveries of arrived/agent_message; {arrived} of {} expected arrived deliveries, {missing} missing): p50 {p50:.1} ms, p99 {p99:.1} ms, max {max:.1} ms",
+        lat.len(), expected()
+    );
+    println!(
+        "server CPU {:.0} % of one core ({server_cpu:.2} cores); load generator {:.0} %; RSS {:.0} MiB (max seen {:.0}), HWM {:.0} MiB",
+        server_cpu * 100.0,
+        own_cpu * 100.0,
+        rss as f64 / 1024.0,
+        rss_max as f64 / 1024.0,
+        hwm as f64 / 1024.0
+    );
+    println!(
+        "hub thread busy {:.1} % of wall time: core (Engine::handle) {:.2} %, commit {:.1} %; fan-out thread busy {:.1} %",
+        turn_share * 100.0,
+        core_share * 100.0,
+        commit_share * 100.0,
+        publish_share * 100.0
+    );
+    println!("loadavg {}", loadavg.trim());
+    println!(
+        "ROW | {} | {}/min (sent {:.0}/min) | {inputs:.0} | {events:.0} | {deliveries:.0} | {p50:.1} | {p99:.1} | {:.0} % | {:.0} / {:.0} MiB | {:.2} % | {missing} missing, {} resyncs, {} late arrivals |",
+        a.agents,
+        a.rate,
+        window_arrivals as f64 * 60.0 / window,
+        server_cpu * 100.0,
+        rss as f64 / 1024.0,
+        hwm as f64 / 1024.0,
+        core_share * 100.0,
+        r(&counters.resyncs),
+        r(&ac.late)
+    );
+    let failed = counters.failed.load(Ordering::Relaxed) > 0 || ac.ok.load(Ordering::Relaxed) == 0;
+    if failed || (a.smoke && (missing > 0 || lat.is_empty())) {
+        eprintln!("omnidesk-load: FAILED (connections failed, no arrivals, or missing deliveries)");
+        return 1;
+    }
+    0
+}
