@@ -224,3 +224,87 @@ test('a hidden page shows the browser notification once allowed', async ({ page,
   const note = await page.evaluate(() => window.__notes[0]);
   expect(note.title).toBe(`Chat request: ${name}`);
 });
+
+test('Accept with 10 sessions open says Maximum sessions reached and opens nothing', async ({ page }) => {
+  const app = new WorkspacePage(page);
+  await app.goto();
+  await app.setPresence('Away');
+  const names = [];
+  for (let i = 0; i < 9; i++) names.push(await app.simulate('sms'));
+  for (const n of names) await app.pick(n).click();
+  for (const n of names) {
+    await app.homeTab.click();
+    await app.action(app.my, 'Open', n).click();
+  }
+  await expect(app.sessions.getByRole('tab')).toHaveCount(10); // Home and 9 conversations
+  await app.homeTab.click();
+  const name = await app.simulate('sms');
+  await available(app);
+  const offer = page.getByRole('alertdialog', { name: `SMS request: ${name}` });
+  await expect(offer).toBeVisible();
+  await offer.getByRole('button', { name: 'Accept' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Maximum sessions reached' })).toBeVisible();
+  await expect(app.sessions.getByRole('tab')).toHaveCount(10);
+  await expect(app.sessionTab(name)).toHaveCount(0);
+  await expect(app.homeTab).toHaveAttribute('aria-selected', 'true');
+  await expect(offer).toBeVisible(); // still ringing: nothing was accepted
+});
+
+test('customer messages in a session not in view show as unread until it is selected', async ({ page, context }) => {
+  const app = new WorkspacePage(page);
+  await app.goto();
+  const customer = await context.newPage();
+  await customer.goto('/chat');
+  await customer.getByRole('textbox', { name: 'Your name' }).fill('Uma Unread');
+  await customer.getByRole('textbox', { name: 'Your question' }).fill('Where is my parcel?');
+  await customer.getByRole('button', { name: 'Start chat' }).click();
+  const offer = page.getByRole('alertdialog', { name: 'Chat request: Uma Unread' });
+  await offer.getByRole('button', { name: 'Accept' }).click();
+  const tab = app.sessionTab('Uma Unread');
+  await expect(tab).toHaveAttribute('aria-selected', 'true');
+  await expect(customer.getByRole('log').getByText('Alex Morgan has joined the chat.')).toBeVisible();
+  await expect(tab).toHaveAccessibleDescription('');
+  await app.homeTab.click(); // another session in view
+  const say = async (text) => {
+    await customer.getByRole('textbox', { name: 'Message' }).fill(text);
+    await customer.getByRole('button', { name: 'Send' }).click();
+  };
+  await say('Are you there?');
+  await expect(tab).toHaveAccessibleDescription('1 unread message');
+  await say('Hello?');
+  await expect(tab).toHaveAccessibleDescription('2 unread messages');
+  await tab.click();
+  await expect(tab).toHaveAccessibleDescription('');
+  await expect(app.conversation.getByRole('log')).toContainText('Hello?');
+  await say('Thanks'); // in view: not unread
+  await expect(app.conversation.getByRole('log')).toContainText('Thanks');
+  await expect(tab).toHaveAccessibleDescription('');
+});
+
+test('an offer never takes focus from the Message box, and takes it when the agent is not typing', async ({ page }) => {
+  const app = new WorkspacePage(page);
+  await app.goto();
+  const first = await offered(app);
+  await page.getByRole('alertdialog', { name: `Chat request: ${first}` }).getByRole('button', { name: 'Accept' }).click();
+  await expect(app.sessionTab(first)).toHaveAttribute('aria-selected', 'true');
+  const box = app.conversation.getByRole('textbox', { name: 'Message' });
+  await box.click();
+  await page.keyboard.type('Let me check');
+  // A new conversation arrives without moving focus (a script click, not the mouse: the Demo
+  // region is on the Home session, out of view).
+  const simulateSms = page.getByRole('button', { name: 'Simulate SMS', includeHidden: true });
+  await simulateSms.evaluate((b) => b.click());
+  const second = page.getByRole('alertdialog', { name: /^SMS request: / });
+  await expect(second).toBeVisible();
+  const secondName = await second.getByRole('button', { name: 'Accept' }).getAttribute('id');
+  await page.waitForTimeout(200); // past the animation frame the focus would move in
+  await expect(box).toBeFocused();
+  await page.keyboard.type(', please.');
+  await expect(box).toHaveValue('Let me check, please.');
+  // Not typing (focus on the session tab): the next offer's Accept takes focus.
+  await app.sessionTab(first).focus();
+  await simulateSms.evaluate((b) => b.click());
+  await expect(page.getByRole('alertdialog', { name: /^SMS request: / })).toHaveCount(2);
+  await expect(page.locator(':focus')).toHaveAccessibleName('Accept'); // the new offer's
+  await expect(page.locator(':focus')).not.toHaveAttribute('id', secondName);
+});

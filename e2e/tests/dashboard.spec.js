@@ -224,3 +224,61 @@ test('the live demo: colleagues and arrivals keep the centre moving', async ({ p
   await expect(app.open.getByRole('button', { name: /^Pick / }).first()).toBeVisible({ timeout: 8000 });
   await shot(page, 'dashboard-dark');
 });
+
+test('a fresh live demo shows its first conversation within 5 s', async ({ page }) => {
+  const app = new WorkspacePage(page);
+  await app.goto('/?reset&seed=1');
+  const offer = page.getByRole('alertdialog').filter({ has: page.getByRole('timer') });
+  const row = app.open.getByRole('button', { name: /^Pick / });
+  // The first arrival is due 1.5 s after a fresh start (centre.rs FIRST_ARRIVAL_MS).
+  await expect(offer.or(row).first()).toBeVisible({ timeout: 5000 });
+});
+
+test('the quiet demo (?sim=off) has no arrival', async ({ page }) => {
+  const app = new WorkspacePage(page);
+  await app.goto('/?sim=off&reset&seed=1');
+  await page.waitForTimeout(3000);
+  await expect(page.getByRole('alertdialog')).toHaveCount(0);
+  await expect(app.open.getByRole('button', { name: /^Pick / })).toHaveCount(0);
+});
+
+// Texts that don't fit their control (placeholders, the sort select's options), measured with
+// the control's own font.
+async function clippedControls(page) {
+  return page.evaluate(() => {
+    const ctx = document.createElement('canvas').getContext('2d');
+    const room = (el, extra) => {
+      const cs = getComputedStyle(el);
+      ctx.font = `${cs.fontWeight} ${cs.fontSize} ${cs.fontFamily}`;
+      return el.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight) - extra;
+    };
+    const out = [];
+    for (const input of document.querySelectorAll('input[type=search]')) {
+      if (ctx.measureText(input.placeholder).width > room(input, 0)) out.push(input.placeholder);
+    }
+    for (const select of document.querySelectorAll('select')) {
+      for (const option of select.options) {
+        // about 20 px go to the drop-down arrow
+        if (ctx.measureText(option.text).width > room(select, 20)) out.push(option.text);
+      }
+    }
+    return out;
+  });
+}
+
+for (const width of [1024, 1280]) {
+  test(`stream headers read in full at ${width} px; Offer sound has no stray glyph`, async ({ page }) => {
+    await page.setViewportSize({ width, height: 800 });
+    const app = new WorkspacePage(page);
+    await app.goto();
+    for (const stream of [app.my, app.open, app.closed]) {
+      await expect(stream.getByRole('searchbox', { name: /^Filter / })).toBeVisible();
+      await expect(stream.getByRole('combobox', { name: /^Sort / })).toBeVisible();
+    }
+    await expect(app.open.getByRole('searchbox', { name: 'Filter Open work items', exact: true })).toBeVisible();
+    expect(await clippedControls(page)).toEqual([]);
+    await expect(page.getByRole('button', { name: 'Offer sound' })).toHaveText('Offer sound');
+    await mkdir('screenshots', { recursive: true });
+    await page.screenshot({ path: `screenshots/dashboard-${width}.png` });
+  });
+}

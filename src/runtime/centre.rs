@@ -11,8 +11,12 @@ use crate::runtime::sim::{Action, Plan, Sim};
 use omnidesk_core::protocol::Customer;
 use omnidesk_core::{AgentId, ChannelId, Engine, Input, ItemId, QueueId, Stamped};
 
-/// Automatic arrivals per minute when the simulator runs.
-pub const DEFAULT_ARRIVALS_PER_MINUTE: u64 = 4;
+/// Automatic arrivals per minute when the simulator runs: lively, but a pace a person can
+/// follow.
+pub const DEFAULT_ARRIVALS_PER_MINUTE: u64 = 6;
+
+/// A fresh centre's first arrival comes this soon, so the demo shows life at once.
+pub const FIRST_ARRIVAL_MS: u64 = 1_500;
 
 /// The engine and what is folded beside it.
 pub struct Centre {
@@ -46,6 +50,7 @@ impl Centre {
             now,
         );
         if sim_on {
+            centre.sim.next_arrival = Some(now + FIRST_ARRIVAL_MS);
             for colleague in demo::COLLEAGUES {
                 events.extend(centre.submit(
                     Input::SignIn {
@@ -255,6 +260,30 @@ mod tests {
         assert!(me.signed_in);
         assert_eq!(me.presence, Presence::Available);
         assert!(!c.engine.state().agents[&AgentId::from("ana")].signed_in);
+    }
+
+    #[test]
+    fn a_fresh_simulated_centre_has_its_first_arrival_within_two_seconds() {
+        let start = 1_000_000;
+        let run = |sim_on: bool| {
+            let (mut c, _) = Centre::fresh(1, sim_on, start);
+            let mut by_2s = 0;
+            for ms in (250..=600_000).step_by(250) {
+                c.tick(start + ms);
+                if ms == 2_000 {
+                    by_2s = c.journal.arrivals;
+                }
+            }
+            (by_2s, c.journal.arrivals)
+        };
+        let (by_2s, total) = run(true);
+        assert_eq!(by_2s, 1, "one arrival in the first 2 s");
+        // Then a human pace: about DEFAULT_ARRIVALS_PER_MINUTE a minute, not a flood.
+        let per_minute = total as f64 / 10.0;
+        assert!((4.0..=8.0).contains(&per_minute), "{per_minute} a minute");
+        // Reproducible with the same seed; none with the simulator off.
+        assert_eq!(run(true), (by_2s, total));
+        assert_eq!(run(false), (0, 0));
     }
 
     #[test]

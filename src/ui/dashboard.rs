@@ -95,8 +95,13 @@ fn StreamView(ws: Workspace, stream: Stream) -> impl IntoView {
     };
     let on_scroll = move |_| {
         if let Some(el) = body.get_untracked() {
-            scroll_top.set(el.scroll_top());
-            viewport.set(el.client_height().max(1));
+            // A hidden panel (another session selected) reports a zero height and scrolls to
+            // the top: keep the last real window instead of shrinking it to nothing.
+            let height = el.client_height();
+            if height > 0 {
+                scroll_top.set(el.scroll_top());
+                viewport.set(height);
+            }
         }
     };
     let name = stream.name();
@@ -116,7 +121,7 @@ fn StreamView(ws: Workspace, stream: Stream) -> impl IntoView {
                     type="search"
                     class="filter"
                     aria-label=format!("Filter {name}")
-                    placeholder="Filter by customer, channel, queue"
+                    placeholder="Customer, channel or queue"
                     prop:value=move || filter.get()
                     on:input=move |ev| filter.set(event_target_value(&ev))
                 />

@@ -19,3 +19,19 @@ pub fn channel_icon(channel: &str) -> impl IntoView {
         </span>
     }
 }
+
+/// The offer sound's bell (struck through when the sound is off), hidden from assistive
+/// technology: the button's pressed state says whether it is on. An outline, not an emoji,
+/// which a machine without a colour-emoji font shows as an empty box.
+pub fn bell_icon(on: bool) -> impl IntoView {
+    let path = if on {
+        "M10 2.5A4.5 4.5 0 0 0 5.5 7v3.5L4 13.5h12l-1.5-3V7A4.5 4.5 0 0 0 10 2.5zM8 15.5a2 2 0 0 0 4 0"
+    } else {
+        "M10 2.5A4.5 4.5 0 0 0 5.5 7v3.5L4 13.5h12l-1.5-3V7A4.5 4.5 0 0 0 10 2.5zM8 15.5a2 2 0 0 0 4 0M3 3l14 14"
+    };
+    view! {
+        <svg viewBox="0 0 20 20" width="16" height="16" focusable="false" aria-hidden="true">
+            <path d=path fill="none" stroke="currentColor" stroke-width="1.4" stroke-linejoin="round" stroke-linecap="round"></path>
+        </svg>
+    }
+}

@@ -193,7 +193,7 @@ fn AlertSettings(ws: Workspace) -> impl IntoView {
                     }
                 }
             >
-                <span aria-hidden="true">{move || if ws.sound.get() { "🔔 " } else { "🔕 " }}</span>
+                {move || super::icons::bell_icon(ws.sound.get())}
                 "Offer sound"
             </button>
             <button
