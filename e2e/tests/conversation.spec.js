@@ -145,7 +145,9 @@ test('unsent text survives switching and Close asks before discarding it', async
   await app.conversation.getByRole('button', { name: 'Close conversation' }).click();
   const ask = page.getByRole('alertdialog', { name: 'Discard your unsent reply?' });
   await expect(ask).toBeVisible();
+  // Escape at once, before focus has moved into the dialog: it still closes (keeps writing).
   await page.keyboard.press('Escape');
+  await expect(ask).toHaveCount(0);
   await expect(app.sessionTab(name)).toBeVisible();
   await app.conversation.getByRole('button', { name: 'Close conversation' }).click();
   await ask.getByRole('button', { name: 'Discard and close' }).click();

@@ -21,6 +21,19 @@ fn focus_id(id: &'static str) {
     });
 }
 
+/// Escape closes a modal dialog even before focus has moved into it (focus moves on the next
+/// animation frame, and a quick Escape would otherwise land on the page behind the backdrop).
+/// The dialog's own handler runs first when focus is inside and marks the event handled.
+fn close_on_escape(is_open: impl Fn() -> bool + 'static, close: impl Fn() + 'static) {
+    let handle = window_event_listener(leptos::ev::keydown, move |ev: KeyboardEvent| {
+        if ev.key() == "Escape" && !ev.default_prevented() && is_open() {
+            ev.prevent_default();
+            close();
+        }
+    });
+    std::mem::forget(handle); // the dialogs live as long as the workspace
+}
+
 /// Whether the agent is typing in a text field (an offer must not steal focus then).
 fn typing() -> bool {
     document().active_element().is_some_and(|e| {
@@ -217,6 +230,14 @@ pub fn DiscardDialog(ws: Workspace) -> impl IntoView {
             });
         }
     };
+    close_on_escape(
+        move || {
+            ws.discard
+                .try_with_untracked(|c| c.is_some())
+                .unwrap_or(false)
+        },
+        keep,
+    );
     let on_key = move |ev: KeyboardEvent| {
         if ev.key() == "Escape" {
             ev.prevent_default();
@@ -289,6 +310,14 @@ pub fn ConfirmDialog(ws: Workspace) -> impl IntoView {
             }
         }
     };
+    close_on_escape(
+        move || {
+            ws.confirm
+                .try_with_untracked(|c| c.is_some())
+                .unwrap_or(false)
+        },
+        move || close(false),
+    );
     let on_key = move |ev: KeyboardEvent| {
         if ev.key() == "Escape" {
             ev.prevent_default();
@@ -359,6 +388,10 @@ pub fn WhyDialog(ws: Workspace) -> impl IntoView {
             }
         }
     };
+    close_on_escape(
+        move || ws.why.try_with_untracked(|w| w.is_some()).unwrap_or(false),
+        close,
+    );
     let on_key = move |ev: KeyboardEvent| {
         if ev.key() == "Escape" {
             ev.prevent_default();
