@@ -1,6 +1,7 @@
 //! The keyboard model of a WAI-ARIA tablist (Authoring Practices, "Tabs with automatic
 //! activation"): arrow keys move to the previous or next tab and wrap around, Home and End
 //! jump to the first and last. Kept free of the DOM so it is tested natively.
+//! The menu buttons (presence, transfer) move through their items with the same vertical model.
 
 /// The direction a tablist is laid out in; it decides which arrow keys move along it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -166,6 +166,19 @@ test('transfer lists the other queues', async ({ page }) => {
   await expect(menu.getByRole('menuitem')).toHaveText(['Billing', 'Priority customers']);
   await expect(menu.getByRole('menuitem', { name: 'Billing' })).toBeFocused();
   expect(await axeViolations(page)).toEqual([]);
+  // Arrow keys wrap around, End and Home jump to the ends.
+  const priority = menu.getByRole('menuitem', { name: 'Priority customers' });
+  const billing = menu.getByRole('menuitem', { name: 'Billing' });
+  await page.keyboard.press('ArrowDown');
+  await expect(priority).toBeFocused();
+  await page.keyboard.press('ArrowDown');
+  await expect(billing).toBeFocused();
+  await page.keyboard.press('ArrowUp');
+  await expect(priority).toBeFocused();
+  await page.keyboard.press('Home');
+  await expect(billing).toBeFocused();
+  await page.keyboard.press('End');
+  await expect(priority).toBeFocused();
   await page.keyboard.press('Escape');
   await expect(menu).toBeHidden();
   await app.conversation.getByRole('button', { name: 'Transfer' }).click();

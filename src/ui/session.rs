@@ -13,7 +13,7 @@ use super::shell::{TabList, TabSpec};
 use super::workspace::Workspace;
 use crate::projection;
 use crate::runtime::journal::Author;
-use crate::tabs::Orientation;
+use crate::tabs::{target_index, Orientation};
 use omnidesk_core::ItemId;
 
 const CONVERSATION_APPS: &[TabSpec] = &[
@@ -315,29 +315,18 @@ fn TransferMenu(
             .iter()
             .position(|e| Some(e.unchecked_ref::<web_sys::Element>()) == active.as_ref())
             .unwrap_or(0);
-        let n = list.len().max(1);
         match ev.key().as_str() {
             "Escape" | "Tab" => {
                 ev.prevent_default();
                 close();
             }
-            "ArrowDown" => {
-                ev.prevent_default();
-                focus_item((at + 1) % n);
+            key => {
+                // The menu's arrows, Home and End: the tablist keyboard model, vertical.
+                if let Some(next) = target_index(key, at, list.len(), Orientation::Vertical) {
+                    ev.prevent_default();
+                    focus_item(next);
+                }
             }
-            "ArrowUp" => {
-                ev.prevent_default();
-                focus_item((at + n - 1) % n);
-            }
-            "Home" => {
-                ev.prevent_default();
-                focus_item(0);
-            }
-            "End" => {
-                ev.prevent_default();
-                focus_item(n - 1);
-            }
-            _ => {}
         }
     };
     let shown = move || {

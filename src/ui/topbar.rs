@@ -7,6 +7,7 @@ use wasm_bindgen::JsCast;
 
 use super::workspace::Workspace;
 use crate::projection;
+use crate::tabs::{target_index, Orientation};
 use omnidesk_core::Presence;
 
 /// The Capacity meter: available units of the agent's capacity, live.
@@ -118,30 +119,19 @@ pub fn PresenceMenu(ws: Workspace) -> impl IntoView {
                     .is_some_and(|a| a == e.unchecked_ref::<web_sys::Element>())
             })
             .unwrap_or(0);
-        let n = all.len().max(1);
         match ev.key().as_str() {
-            "ArrowDown" => {
-                ev.prevent_default();
-                focus_item((current + 1) % n);
-            }
-            "ArrowUp" => {
-                ev.prevent_default();
-                focus_item((current + n - 1) % n);
-            }
-            "Home" => {
-                ev.prevent_default();
-                focus_item(0);
-            }
-            "End" => {
-                ev.prevent_default();
-                focus_item(n - 1);
-            }
             "Escape" => {
                 ev.prevent_default();
                 close_menu(true);
             }
             "Tab" => close_menu(false),
-            _ => {}
+            key => {
+                // The menu's arrows, Home and End: the tablist keyboard model, vertical.
+                if let Some(next) = target_index(key, current, all.len(), Orientation::Vertical) {
+                    ev.prevent_default();
+                    focus_item(next);
+                }
+            }
         }
     };
     // A click outside closes the menu.
