@@ -10,8 +10,8 @@
 
 use crate::auth::{complete_input, dummy_hash, new_token, token_hash, verify_password, Principal};
 use crate::hub::{may_see, Action, Busy, Hub, Outcome};
-use axum::body::Bytes;
-use axum::extract::{DefaultBodyLimit, Query, State};
+use axum::body::{Body, Bytes};
+use axum::extract::{DefaultBodyLimit, Query, Request, State};
 use axum::handler::Handler;
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -135,6 +135,14 @@ pub fn api_routes() -> Vec<ApiRoute> {
         ),
         op(
             Method::GET,
+            "/api/config",
+            config,
+            json!({
+            "summary": "The routing core's configuration (omnidesk-core's `Config`, serde's JSON), from which a browser builds its replica engine before following the event stream from seq 0; agents only.", "security": bearer(),
+            "responses": errors(ok("200", "{last_seq, config}"), &["401", "403"])}),
+        ),
+        op(
+            Method::GET,
             "/api/work",
             work,
             json!({
@@ -169,8 +177,68 @@ pub fn api_routes() -> Vec<ApiRoute> {
     ]
 }
 
+/// The `<meta>` that tells the app it is served by this server (server mode); its `content` is
+/// the API's base path.
+pub const SERVER_MARKER: &str = r#"<meta name="omnidesk-server" content="/">"#;
+
+/// The app's index.html with [`SERVER_MARKER`] inserted at the start of its `<head>` (or, for
+/// a page without a `<head>` tag, after the doctype, where the parser's implied head begins).
+pub fn mark_index(html: &str) -> String {
+    let lower = html.to_ascii_lowercase();
+    let head = lower
+        .match_indices("<head")
+        .find(|(i, _)| {
+            // `<head>` or `<head …>`, not `<header>`.
+            matches!(
+                lower.as_bytes().get(i + 5),
+                Some(b'>' | b' ' | b'\t' | b'\n' | b'\r' | b'/')
+            )
+        })
+        .and_then(|(i, _)| lower[i..].find('>').map(|j| i + j + 1));
+    let at = head.unwrap_or_else(|| {
+        if lower.trim_start().starts_with("<!doctype") {
+            lower.find('>').map_or(0, |j| j + 1)
+        } else {
+            0
+        }
+    });
+    format!("{}{SERVER_MARKER}{}", &html[..at], &html[at..])
+}
+
+/// The marked index.html as served: HTML, revalidated on every load (it names the hashed
+/// assets of the current build).
+fn index_page(index: Bytes) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-cache"),
+        ],
+        index,
+    )
+        .into_response()
+}
+
+/// The app: `/` and `/index.html` are the marked index, other files come from `files`, and
+/// what is not a file (a deep link such as `/chat`) is the marked index too.
+async fn serve_app(mut files: ServeDir, index: Bytes, req: Request) -> Response {
+    let path = req.uri().path();
+    if matches!(*req.method(), Method::GET | Method::HEAD) && (path == "/" || path == "/index.html")
+    {
+        return index_page(index);
+    }
+    match files.try_call(req).await {
+        Ok(r) if r.status() == StatusCode::NOT_FOUND => index_page(index),
+        Ok(r) => r.map(Body::new),
+        Err(e) => error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "unavailable",
+            format!("the app's files could not be read: {e}"),
+        ),
+    }
+}
+
 /// The whole router: the API from [`api_routes`], 404 for any other `/api/…`, and the app
-/// from `dist` (index.html for deep links).
+/// from `dist` (index.html, marked with [`SERVER_MARKER`], for `/` and deep links).
 pub fn router(hub: Hub, dist: &Path) -> Router {
     let origins = hub.config.allowed_origins.clone();
     let mut api = Router::new();
@@ -195,8 +263,20 @@ pub fn router(hub: Hub, dist: &Path) -> Router {
                 .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE]),
         )
     };
-    let app = ServeDir::new(dist).fallback(ServeFile::new(dist.join("index.html")));
-    api.fallback_service(app).with_state(hub)
+    // index.html is read once: marked, it is served from memory. Without one, the directory is
+    // served as it is.
+    match std::fs::read_to_string(dist.join("index.html")) {
+        Ok(html) => {
+            let index = Bytes::from(mark_index(&html));
+            let files = ServeDir::new(dist);
+            api.fallback(move |req: Request| serve_app(files.clone(), index.clone(), req))
+                .with_state(hub)
+        }
+        Err(_) => {
+            let app = ServeDir::new(dist).fallback(ServeFile::new(dist.join("index.html")));
+            api.fallback_service(app).with_state(hub)
+        }
+    }
 }
 
 /// A JSON error response.
@@ -455,6 +535,13 @@ async fn snapshot(State(hub): State<Hub>, headers: HeaderMap) -> Response {
         Ok(v) => Json(v).into_response(),
         Err(b) => busy(b),
     }
+}
+
+async fn config(State(hub): State<Hub>, headers: HeaderMap) -> Response {
+    if let Err(r) = authenticate(&hub, &headers).and_then(agent_only) {
+        return r;
+    }
+    Json(json!({"last_seq": hub.last_seq(), "config": hub.config.core})).into_response()
 }
 
 async fn work(State(hub): State<Hub>, headers: HeaderMap) -> Response {

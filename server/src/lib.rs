@@ -20,7 +20,8 @@
 //!   its own thread: a group commit wakes only the subscriptions that want some of its events,
 //!   once each; the last events stay in memory for subscriptions starting near the head.
 //! * [`http`]: the JSON API routes, one table ([`http::api_routes`]) of method, path, handler
-//!   and OpenAPI operation, and the static app (`dist/`, index.html for deep links).
+//!   and OpenAPI operation, and the static app (`dist/`; its index.html, for `/` and deep links,
+//!   marked with `<meta name="omnidesk-server">` so the app runs as this server's client).
 //! * [`ws`]: the WebSocket: auth in the first frame, actions, subscribe-from-seq (optionally
 //!   to some queues only) and resume; a bounded outbound queue per connection, whose overflow
 //!   sends `resync`.

@@ -460,6 +460,30 @@ async fn two_agents_pick_the_same_item_at_once_exactly_one_wins() {
     }
 }
 
+/// `GET /api/config`: the core's configuration for the browser's replica engine, to agents only.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_config_is_served_to_agents_only() {
+    let s = start().await;
+    let (status, body) = s.get("/api/config", None).await;
+    assert_eq!(status, 401, "{body}");
+    let (status, _) = s.get("/api/config", Some("not-a-token")).await;
+    assert_eq!(status, 401);
+    let (_, customer) = s.conversation("Ada").await;
+    let (status, body) = s.get("/api/config", Some(&customer)).await;
+    assert_eq!(status, 403, "{body}");
+    assert_eq!(body["error"], "forbidden");
+
+    let ana = s.login("ana").await;
+    assert_eq!(s.act(&ana, "in", json!({"input": "sign_in"})).await.0, 200);
+    let (status, body) = s.get("/api/config", Some(&ana)).await;
+    assert_eq!(status, 200, "{body}");
+    let config: omnidesk_core::Config = serde_json::from_value(body["config"].clone()).unwrap();
+    assert_eq!(config, s.running.hub.config.core);
+    let (_, health) = s.get("/api/health", None).await;
+    assert!(body["last_seq"].as_u64().unwrap() >= 2, "{body}");
+    assert_eq!(body["last_seq"], health["last_seq"]);
+}
+
 /// The router's API routes and the document's operations are one list
 /// (`http::api_routes`); this checks that every entry is really documented, that the served
 /// document is exactly that list, and that each operation answers on a live server.

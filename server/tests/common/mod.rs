@@ -41,14 +41,29 @@ pub async fn start_with(config: &str) -> TestServer {
     start_with_hub(config, HubOptions::default()).await
 }
 
+/// The app `start*` serve: an index.html (without a `<head>` tag).
+pub const APP: &[(&str, &str)] = &[(
+    "index.html",
+    "<!doctype html><title>omnidesk test app</title>",
+)];
+
 pub async fn start_with_hub(config: &str, hub: HubOptions) -> TestServer {
+    start_full(config, hub, APP).await
+}
+
+/// A server whose `dist/` holds these files (path relative to `dist/`, contents).
+pub async fn start_with_app(app: &[(&str, &str)]) -> TestServer {
+    start_full(CONFIG, HubOptions::default(), app).await
+}
+
+pub async fn start_full(config: &str, hub: HubOptions, app: &[(&str, &str)]) -> TestServer {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir(dir.path().join("dist")).unwrap();
-    std::fs::write(
-        dir.path().join("dist/index.html"),
-        "<!doctype html><title>omnidesk test app</title>",
-    )
-    .unwrap();
+    for (path, contents) in app {
+        let path = dir.path().join("dist").join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, contents).unwrap();
+    }
     let config = ServerConfig::parse(config).unwrap();
     let options = Options {
         addr: "127.0.0.1:0".parse().unwrap(),
