@@ -14,6 +14,11 @@ pub fn now_ms() -> u64 {
 }
 
 /// Sets a `performance.mark` (benchmarks read them).
+/// A line in the browser console (developers' diagnostics, never the agent's only notice).
+pub fn log(text: &str) {
+    web_sys::console::log_1(&wasm_bindgen::JsValue::from_str(text));
+}
+
 pub fn mark(name: &str) {
     if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
         let _ = p.mark(name);

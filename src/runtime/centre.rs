@@ -103,6 +103,37 @@ impl Centre {
         Ok(centre)
     }
 
+    /// A replica of a server's centre (server mode): the engine starts from the server's
+    /// configuration and only ever *applies* the server's events ([`Centre::follow`]); it never
+    /// handles an input, so the browser is no second routing authority. `me` is the agent
+    /// signed in at this browser.
+    pub fn replica(config: omnidesk_core::Config, me: AgentId) -> Centre {
+        Centre {
+            engine: Engine::new(config),
+            journal: Journal::default(),
+            sim: Sim::new(0, DEFAULT_ARRIVALS_PER_MINUTE),
+            sim_on: false,
+            me,
+            unsaved: Vec::new(),
+        }
+    }
+
+    /// Folds one event of the server's log into the replica. Events must come in log order:
+    /// an event already folded is skipped (`Ok(false)`), one after a gap is refused with the
+    /// seq the replica needs next, and the caller resubscribes from there.
+    pub fn follow(&mut self, stamped: &Stamped) -> Result<bool, u64> {
+        let next = self.engine.last_seq() + 1;
+        if stamped.seq < next {
+            return Ok(false);
+        }
+        if stamped.seq > next {
+            return Err(next);
+        }
+        self.engine.apply(stamped);
+        self.journal.observe(self.engine.config(), stamped);
+        Ok(true)
+    }
+
     /// The snapshot to save.
     #[cfg(test)]
     pub fn saved(&self) -> Saved {
@@ -327,6 +358,25 @@ mod tests {
         }
         assert!(c.journal.arrivals > 40, "arrivals: {}", c.journal.arrivals);
         assert!(closed > 10, "closed: {closed}");
+    }
+
+    #[test]
+    fn a_replica_that_follows_the_events_has_the_same_state_and_journal() {
+        let (mut live, first) = Centre::fresh(5, true, 0);
+        let mut events = first;
+        for s in 1..=300u64 {
+            events.extend(live.tick(s * 1_000));
+        }
+        let mut replica = Centre::replica(demo::config(), live.me.clone());
+        // Duplicates are skipped, a gap is refused with the seq needed next.
+        assert_eq!(replica.follow(&events[1]), Err(1));
+        for e in &events {
+            assert_eq!(replica.follow(e), Ok(true));
+        }
+        assert_eq!(replica.follow(&events[3]), Ok(false));
+        assert_eq!(replica.engine.state(), live.engine.state());
+        assert_eq!(replica.journal, live.journal);
+        assert_eq!(replica.engine.next_timer(), live.engine.next_timer());
     }
 
     #[test]

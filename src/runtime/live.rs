@@ -107,6 +107,28 @@ pub enum Told {
     Ended,
 }
 
+/// Server mode: what an event of the customer's own stream (the server sends a customer only
+/// their conversation's visible events) tells the customer page. The customer can't read the
+/// centre's configuration, so an agent is named by their id, capitalised ("ana" → "Ana").
+/// The customer's own messages are already on their page: `None`.
+pub fn told_by_server(event: &Event) -> Option<Told> {
+    let name = |a: &omnidesk_core::AgentId| {
+        let mut c = a.as_str().chars();
+        c.next()
+            .map(|f| f.to_uppercase().chain(c).collect::<String>())
+            .unwrap_or_default()
+    };
+    Some(match event {
+        Event::Arrived { .. } => Told::Queued,
+        Event::Accepted { agent, .. }
+        | Event::Picked { agent, .. }
+        | Event::Reopened { agent, .. } => Told::Joined(name(agent)),
+        Event::AgentMessage { agent, text, .. } => Told::Agent(name(agent), text.clone()),
+        Event::Ended { .. } | Event::Closed { .. } => Told::Ended,
+        _ => return None,
+    })
+}
+
 /// Reads a line for the chat `chat`; `None` if it is for another chat or not understood.
 pub fn told(line: &str, chat: &str) -> Option<Told> {
     let f: Vec<&str> = line.split('\t').collect();
@@ -139,6 +161,42 @@ pub fn leave_line(chat: &str) -> String {
 mod tests {
     use super::*;
     use crate::runtime::centre::Centre;
+
+    #[test]
+    fn the_servers_customer_stream_reads_as_the_chat_page_lines() {
+        let item = ItemId::from("w1");
+        let ana = omnidesk_core::AgentId::from("ana");
+        let told = |e: Event| told_by_server(&e);
+        assert_eq!(
+            told(Event::Accepted {
+                item: item.clone(),
+                agent: ana.clone()
+            }),
+            Some(Told::Joined("Ana".into()))
+        );
+        assert_eq!(
+            told(Event::AgentMessage {
+                item: item.clone(),
+                agent: ana,
+                text: "<b>hi</b>".into()
+            }),
+            Some(Told::Agent("Ana".into(), "<b>hi</b>".into()))
+        );
+        assert_eq!(
+            told(Event::Ended {
+                item: item.clone(),
+                agent: None
+            }),
+            Some(Told::Ended)
+        );
+        assert_eq!(
+            told(Event::CustomerMessage {
+                item,
+                text: "mine".into()
+            }),
+            None
+        );
+    }
 
     #[test]
     fn a_customer_page_chat_reaches_the_queue_and_hears_back() {

@@ -11,6 +11,8 @@
 //!   arrivals. It decides nothing about routing.
 //! - [`save`]: the versioned save format (snapshot plus event log).
 //! - [`rng`]: a small deterministic PRNG (SplitMix64) for `?seed=N`.
+//! - [`wire`]: the server's JSON (frames, stamped events, inputs, the configuration) read into
+//!   the core's types without serde in the bundle, and an input written as the server reads it.
 //! - `browser` (wasm32 only): the live loop (tick, clock), IndexedDB persistence and the Web
 //!   Locks leader election.
 //!
@@ -26,6 +28,10 @@ pub mod params;
 pub mod rng;
 pub mod save;
 pub mod sim;
+pub mod sync;
+pub mod wire;
 
 #[cfg(target_arch = "wasm32")]
 pub mod browser;
+#[cfg(target_arch = "wasm32")]
+pub mod net;

@@ -17,7 +17,24 @@ struct Line {
     mine: bool,
 }
 
-/// The page.
+/// The server mode's chat: the conversation's item and token, and the socket that follows it.
+struct ServerChat {
+    base: String,
+    token: String,
+    socket: Option<web_sys::WebSocket>,
+    last_seq: u64,
+    attempt: u32,
+    next_action: u64,
+    client_id: String,
+    /// Frames of the customer's actions the server hasn't answered: sent again on reconnect
+    /// (same ids, so each applies once).
+    unanswered: Vec<(String, String)>,
+    handlers: Vec<Closure<dyn FnMut(JsValue)>>,
+}
+
+/// The page. Standalone it talks to the agent's tab over a `BroadcastChannel`; served by
+/// omnidesk-server (or with `?server=URL`) it starts a conversation at the server's customer
+/// endpoint and follows it over a WebSocket, reconnecting with backoff.
 #[component]
 pub fn ChatPage() -> impl IntoView {
     let chat = format!(
@@ -25,10 +42,17 @@ pub fn ChatPage() -> impl IntoView {
         js_sys::Date::now() as u64,
         (js_sys::Math::random() * 1e9) as u64
     );
-    let bc = web_sys::BroadcastChannel::new(live::CHANNEL).ok();
+    let server = crate::runtime::net::server_base();
+    let bc = if server.is_none() {
+        web_sys::BroadcastChannel::new(live::CHANNEL).ok()
+    } else {
+        None
+    };
     let bc = StoredValue::new_local(bc);
+    let remote = StoredValue::new_local(None::<ServerChat>);
     let started = RwSignal::new(false);
     let ended = RwSignal::new(false);
+    let joined = RwSignal::new(false);
     let name = RwSignal::new(String::new());
     let question = RwSignal::new(String::new());
     let draft = RwSignal::new(String::new());
@@ -52,31 +76,32 @@ pub fn ChatPage() -> impl IntoView {
             }
         });
     };
+    let on_told = move |told: Told| match told {
+        Told::Queued => system("You're in the queue. An agent will be with you shortly.".into()),
+        Told::Joined(agent) => {
+            joined.set(true);
+            system(format!("{agent} has joined the chat."))
+        }
+        Told::Agent(agent, text) => lines.update(|l| {
+            l.push(Line {
+                who: agent,
+                text,
+                system: false,
+                mine: false,
+            })
+        }),
+        Told::Ended => {
+            if !ended.get_untracked() {
+                ended.set(true);
+                system("The chat has ended. Thank you for contacting us.".into());
+            }
+        }
+    };
     let my_chat = chat.clone();
     let on_message =
         Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
-            let Some(told) = e.data().as_string().and_then(|l| live::told(&l, &my_chat)) else {
-                return;
-            };
-            match told {
-                Told::Queued => {
-                    system("You're in the queue. An agent will be with you shortly.".into())
-                }
-                Told::Joined(agent) => system(format!("{agent} has joined the chat.")),
-                Told::Agent(agent, text) => lines.update(|l| {
-                    l.push(Line {
-                        who: agent,
-                        text,
-                        system: false,
-                        mine: false,
-                    })
-                }),
-                Told::Ended => {
-                    if !ended.get_untracked() {
-                        ended.set(true);
-                        system("The chat has ended. Thank you for contacting us.".into());
-                    }
-                }
+            if let Some(told) = e.data().as_string().and_then(|l| live::told(&l, &my_chat)) {
+                on_told(told);
             }
         });
     bc.with_value(|b| {
@@ -86,6 +111,17 @@ pub fn ChatPage() -> impl IntoView {
     });
     on_message.forget();
     let chat_id = StoredValue::new(chat.clone());
+    let server = StoredValue::new(server);
+    let focus_message = || {
+        request_animation_frame(|| {
+            if let Some(el) = document()
+                .get_element_by_id("chat-message")
+                .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+            {
+                let _ = el.focus();
+            }
+        });
+    };
     let start = move || {
         let start_chat = chat_id.get_value();
         let n = name.get_untracked().trim().to_owned();
@@ -94,6 +130,25 @@ pub fn ChatPage() -> impl IntoView {
             return;
         }
         let q = question.get_untracked();
+        if let Some(base) = server.get_value() {
+            if q.trim().is_empty() {
+                status.set("Please enter your question.".into());
+                return;
+            }
+            leptos::task::spawn_local(start_remote(
+                base,
+                n,
+                q,
+                StartCtx {
+                    remote,
+                    started,
+                    lines,
+                    on_told,
+                    system,
+                },
+            ));
+            return;
+        }
         post(live::start_line(&start_chat, &n, &q));
         started.set(true);
         if !q.trim().is_empty() {
@@ -107,14 +162,7 @@ pub fn ChatPage() -> impl IntoView {
             });
         }
         system("Connecting you to an agent…".into());
-        request_animation_frame(|| {
-            if let Some(el) = document()
-                .get_element_by_id("chat-message")
-                .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
-            {
-                let _ = el.focus();
-            }
-        });
+        focus_message();
     };
     let send = move || {
         let say_chat = chat_id.get_value();
@@ -122,7 +170,17 @@ pub fn ChatPage() -> impl IntoView {
         if text.trim().is_empty() || ended.get_untracked() {
             return;
         }
-        post(live::say_line(&say_chat, &text));
+        if server.with_value(|s| s.is_some()) {
+            remote_act(
+                remote,
+                &format!(
+                    "{{\"input\":\"customer_message\",\"text\":{}}}",
+                    crate::runtime::sync::json_string(&text)
+                ),
+            );
+        } else {
+            post(live::say_line(&say_chat, &text));
+        }
         let who = name.get_untracked();
         lines.update(|l| {
             l.push(Line {
@@ -136,7 +194,17 @@ pub fn ChatPage() -> impl IntoView {
     };
     let leave = move || {
         let leave_chat = chat_id.get_value();
-        post(live::leave_line(&leave_chat));
+        if server.with_value(|s| s.is_some()) {
+            // Before an agent joined the customer abandons the queue; after, ends the chat.
+            let input = if joined.get_untracked() {
+                "{\"input\":\"end\"}"
+            } else {
+                "{\"input\":\"abandon\"}"
+            };
+            remote_act(remote, input);
+        } else {
+            post(live::leave_line(&leave_chat));
+        }
         ended.set(true);
         system("You ended the chat. Thank you for contacting us.".into());
     };
@@ -195,4 +263,183 @@ pub fn ChatPage() -> impl IntoView {
             </main>
         </div>
     }
+}
+
+/// What [`start_remote`] needs of the page.
+#[derive(Clone, Copy)]
+struct StartCtx<T: Fn(Told) + Copy + 'static, S: Fn(String) + Copy + 'static> {
+    remote: StoredValue<Option<ServerChat>, LocalStorage>,
+    started: RwSignal<bool>,
+    lines: RwSignal<Vec<Line>>,
+    on_told: T,
+    system: S,
+}
+
+/// Starts the conversation at the server's customer endpoint, then follows it.
+async fn start_remote<T: Fn(Told) + Copy + 'static, S: Fn(String) + Copy + 'static>(
+    base: String,
+    name: String,
+    question: String,
+    ctx: StartCtx<T, S>,
+) {
+    use crate::runtime::net;
+    use crate::runtime::sync::json_string;
+    let body = format!(
+        "{{\"name\":{},\"question\":{}}}",
+        json_string(&name),
+        json_string(question.trim())
+    );
+    let answer = net::request(
+        "POST",
+        &format!("{base}api/conversations"),
+        None,
+        Some(body),
+    )
+    .await;
+    let field = |v: &JsValue, k: &str| {
+        js_sys::Reflect::get(v, &k.into())
+            .ok()
+            .and_then(|x| x.as_string())
+            .unwrap_or_default()
+    };
+    match answer {
+        Ok(a) if a.status == 201 => {
+            ctx.remote.set_value(Some(ServerChat {
+                base,
+                token: field(&a.body, "token"),
+                socket: None,
+                last_seq: 0,
+                attempt: 0,
+                next_action: 0,
+                client_id: net::random_id(),
+                unanswered: Vec::new(),
+                handlers: Vec::new(),
+            }));
+            ctx.started.set(true);
+            ctx.lines.update(|l| {
+                l.push(Line {
+                    who: name.clone(),
+                    text: question.trim().to_owned(),
+                    system: false,
+                    mine: true,
+                })
+            });
+            (ctx.system)("Connecting you to an agent…".into());
+            remote_connect(ctx.remote, ctx.on_told, ctx.system);
+        }
+        Ok(a) => (ctx.system)(format!(
+            "The chat couldn't start: {}. Please try again.",
+            a.reason().unwrap_or_else(|| format!("status {}", a.status))
+        )),
+        Err(e) => (ctx.system)(format!(
+            "We can't reach our service right now ({e}). Please try again in a moment."
+        )),
+    }
+}
+
+/// Sends one of the customer's inputs (the server fills in their conversation).
+fn remote_act(remote: StoredValue<Option<ServerChat>, LocalStorage>, input: &str) {
+    remote.update_value(|r| {
+        if let Some(r) = r {
+            r.next_action += 1;
+            let id = format!("c{}", r.next_action);
+            let frame = format!(
+                "{{\"type\":\"action\",\"client_id\":\"{}\",\"action_id\":\"{id}\",\"input\":{input}}}",
+                r.client_id
+            );
+            if let Some(s) = &r.socket {
+                let _ = s.send_with_str(&frame);
+            }
+            r.unanswered.push((id, frame));
+        }
+    });
+}
+
+/// Opens the customer's socket: auth with the conversation's token, subscribe after the last
+/// event seen; on close, back off and come back.
+fn remote_connect<T: Fn(Told) + Copy + 'static, S: Fn(String) + Copy + 'static>(
+    remote: StoredValue<Option<ServerChat>, LocalStorage>,
+    on_told: T,
+    system: S,
+) {
+    use crate::runtime::{net, sync, wire};
+    let Some(url) = remote.with_value(|r| r.as_ref().map(|r| net::ws_url(&r.base))) else {
+        return;
+    };
+    let Ok(socket) = web_sys::WebSocket::new(&url) else {
+        return;
+    };
+    let opened = socket.clone();
+    let on_open = Closure::<dyn FnMut(JsValue)>::new(move |_| {
+        remote.update_value(|r| {
+            if let Some(r) = r {
+                r.attempt = 0;
+                let _ = opened.send_with_str(&sync::auth_frame(&r.token));
+                let _ = opened.send_with_str(&sync::subscribe_frame(r.last_seq));
+                for (_, frame) in &r.unanswered {
+                    let _ = opened.send_with_str(frame);
+                }
+            }
+        });
+    });
+    let on_message = Closure::<dyn FnMut(JsValue)>::new(move |e: JsValue| {
+        let frame = e
+            .dyn_ref::<web_sys::MessageEvent>()
+            .and_then(|m| m.data().as_string())
+            .and_then(|t| js_sys::JSON::parse(&t).ok())
+            .and_then(|v| wire::frame(&v).ok());
+        if let Some(wire::Frame::Result { action_id, .. }) = &frame {
+            remote.update_value(|r| {
+                if let Some(r) = r {
+                    r.unanswered.retain(|(id, _)| id != action_id);
+                }
+            });
+        }
+        if let Some(wire::Frame::Event(stamped)) = frame {
+            let fresh = remote
+                .try_update_value(|r| {
+                    r.as_mut().is_some_and(|r| {
+                        let fresh = stamped.seq > r.last_seq;
+                        r.last_seq = r.last_seq.max(stamped.seq);
+                        fresh
+                    })
+                })
+                .unwrap_or(false);
+            if fresh {
+                if let Some(told) = live::told_by_server(&stamped.event) {
+                    on_told(told);
+                }
+            }
+        }
+    });
+    let on_close = Closure::<dyn FnMut(JsValue)>::new(move |_| {
+        let wait = remote
+            .try_update_value(|r| {
+                r.as_mut().map(|r| {
+                    r.socket = None;
+                    r.attempt += 1;
+                    sync::backoff_ms(r.attempt - 1, js_sys::Math::random())
+                })
+            })
+            .flatten();
+        if let Some(wait) = wait {
+            system(format!(
+                "Connection lost. Reconnecting in {} s…",
+                wait.div_ceil(1000)
+            ));
+            set_timeout(
+                move || remote_connect(remote, on_told, system),
+                std::time::Duration::from_millis(wait),
+            );
+        }
+    });
+    socket.set_onopen(Some(on_open.as_ref().unchecked_ref()));
+    socket.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    socket.set_onclose(Some(on_close.as_ref().unchecked_ref()));
+    remote.update_value(|r| {
+        if let Some(r) = r {
+            r.socket = Some(socket);
+            r.handlers = vec![on_open, on_message, on_close];
+        }
+    });
 }

@@ -33,7 +33,7 @@ pub fn Dashboard() -> impl IntoView {
                     "Your work items, the open items of your queues and what you closed in the last 24 hours."
                 </p>
             </div>
-            <DemoControls ws=ws />
+            {(ws.mode == super::workspace::Mode::Standalone).then(|| view! { <DemoControls ws=ws /> })}
         </div>
         <div class="streams">
             {Stream::ALL.into_iter().map(|s| view! { <StreamView ws=ws stream=s /> }).collect_view()}

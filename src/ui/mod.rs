@@ -9,6 +9,9 @@
 //! - `session`: a conversation session (Active conversation, Customer).
 //! - `icons`: the channel icons.
 //! - `workspace`: the [`Workspace`] handle.
+//! - `signin`: server mode's shell — the sign-in page, the connection status, Sign out and
+//!   refusals.
+//! - `sync`: server mode's WebSocket driver (auth, subscribe, actions, reconnect).
 
 pub mod chat;
 mod dashboard;
@@ -18,6 +21,8 @@ pub mod live;
 pub mod notify;
 mod session;
 mod shell;
+mod signin;
+pub mod sync;
 mod topbar;
 mod workspace;
 

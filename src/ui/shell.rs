@@ -11,7 +11,7 @@ use super::dashboard::Dashboard;
 use super::dialogs::{ConfirmDialog, DiscardDialog, OfferNotice, WhyDialog};
 use super::session::ConversationSession;
 use super::topbar::{CapacityMeter, PresenceMenu};
-use super::workspace::Workspace;
+use super::workspace::{Mode, Workspace};
 use crate::runtime::browser::{self, Leadership, Store};
 use crate::runtime::centre::Centre;
 use crate::runtime::params::Params;
@@ -32,6 +32,8 @@ const HOME_APPS: &[TabSpec] = &[TabSpec {
     label: "Dashboard",
 }];
 
+// A `Workspace` is a handle of signal ids (Copy); boxing it would buy nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Copy)]
 enum Phase {
     Loading,
@@ -42,9 +44,12 @@ enum Phase {
 /// The app: takes the lead (Web Locks), loads the save, then shows the [`Desk`].
 #[component]
 pub fn App() -> impl IntoView {
+    if let Some(base) = crate::runtime::net::server_base() {
+        return view! { <super::signin::ServerApp base=base /> }.into_any();
+    }
     let phase = RwSignal::new(Phase::Loading);
     leptos::task::spawn_local(boot(phase));
-    move || {
+    (move || {
         match phase.get() {
         Phase::Loading => view! {
             <div class="shell"><TopBar ws=None /><p class="boot" role="status">"Loading your workspace…"</p></div>
@@ -65,7 +70,8 @@ pub fn App() -> impl IntoView {
         .into_any(),
         Phase::Ready(ws) => view! { <Desk ws=ws /> }.into_any(),
     }
-    }
+    })
+    .into_any()
 }
 
 async fn boot(phase: RwSignal<Phase>) {
@@ -158,9 +164,10 @@ async fn boot(phase: RwSignal<Phase>) {
     ws.start();
 }
 
-/// The top bar: the product, and (once the workspace runs) the capacity meter and presence.
+/// The top bar: the product, and (once the workspace runs) the capacity meter and presence;
+/// in server mode also the connection and Sign out.
 #[component]
-fn TopBar(ws: Option<Workspace>) -> impl IntoView {
+pub fn TopBar(ws: Option<Workspace>) -> impl IntoView {
     view! {
         <header class="topbar">
             <span class="brand" aria-hidden="true">"◆"</span>
@@ -168,7 +175,9 @@ fn TopBar(ws: Option<Workspace>) -> impl IntoView {
             <span class="divider" aria-hidden="true"></span>
             <span class="workspace">"Customer Service workspace"</span>
             <span class="spacer"></span>
+            {ws.filter(|ws| ws.mode == Mode::Server).map(|ws| view! { <super::signin::Connection ws=ws /> })}
             {ws.map(|ws| view! { <CapacityMeter ws=ws /><PresenceMenu ws=ws /> })}
+            {ws.filter(|ws| ws.mode == Mode::Server).map(|ws| view! { <super::signin::SignOut ws=ws /> })}
         </header>
     }
 }
@@ -291,6 +300,7 @@ fn StatusBar(ws: Workspace) -> impl IntoView {
                 </span>
                 <button type="button" class="btn btn-subtle" on:click=move |_| ws.set_presence(omnidesk_core::Presence::Available)>"Set Available"</button>
             </div>
+            {(ws.mode == Mode::Server).then(|| view! { <super::signin::RejectionBar ws=ws /> })}
             <div role="status" class="toast" class:toast-shown=move || ws.notice.with(|n| !n.is_empty())>
                 {move || ws.notice.get()}
             </div>

@@ -30,6 +30,36 @@ pub struct Confirm {
     pub capacity: u64,
 }
 
+/// Where the events come from: the core running in this page, or a server this page follows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    Standalone,
+    Server,
+}
+
+/// Server mode: the state of the connection, shown in the top bar.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Conn {
+    Connecting,
+    /// Authenticated, folding the events logged while this page was away.
+    CatchingUp,
+    Live,
+    /// The socket dropped; the next try is at this browser time.
+    Reconnecting {
+        retry_at: u64,
+    },
+    /// Signed out, or the server refused the token: the message for the sign-in page.
+    Ended(String),
+}
+
+/// A server refusal of one of the agent's actions, shown until dismissed. Its text is computed
+/// from the replica as events arrive ([`crate::runtime::sync::rejection_text`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rejection {
+    pub input: Input,
+    pub reason: String,
+}
+
 #[derive(Clone, Copy)]
 pub struct Workspace {
     centre: StoredValue<Centre, LocalStorage>,
@@ -60,6 +90,21 @@ pub struct Workspace {
     /// Where the customer chat page's messages come in and the agent's go out.
     pub live: StoredValue<Option<live::Channel>, LocalStorage>,
     pub seed: u64,
+    pub mode: Mode,
+    /// Server mode: the connection.
+    pub conn: RwSignal<Conn>,
+    /// Server mode: the agent's actions the server hasn't answered yet, oldest first.
+    pub pending: RwSignal<Vec<Input>>,
+    /// Server mode: the latest refusal.
+    pub rejection: RwSignal<Option<Rejection>>,
+    link: StoredValue<Option<super::sync::Link>, LocalStorage>,
+    /// A revision bump is scheduled (events are folded as they come, repainted once a batch).
+    bump_due: StoredValue<bool>,
+}
+
+/// Server mode: where the open sessions of `agent` are kept in `localStorage`.
+pub fn sessions_key(agent: &omnidesk_core::AgentId) -> String {
+    format!("omnidesk.sessions.{agent}")
 }
 
 impl Workspace {
@@ -85,7 +130,90 @@ impl Workspace {
             notify_permission: RwSignal::new(notify::permission()),
             live: StoredValue::new_local(None),
             seed,
+            mode: Mode::Standalone,
+            conn: RwSignal::new(Conn::Live),
+            pending: RwSignal::new(Vec::new()),
+            rejection: RwSignal::new(None),
+            link: StoredValue::new_local(None),
+            bump_due: StoredValue::new(false),
         }
+    }
+
+    /// A workspace following a server: `centre` is a replica ([`Centre::replica`]) and every
+    /// action goes through `link`.
+    pub fn following(centre: Centre, sessions: Sessions, link: super::sync::Link) -> Workspace {
+        let mut ws = Workspace::new(centre, sessions, None);
+        ws.mode = Mode::Server;
+        ws.conn.set(Conn::Connecting);
+        ws.link.set_value(Some(link));
+        ws.outbox_changed();
+        ws
+    }
+
+    /// Reads the server link (server mode only).
+    pub fn link_with<R>(&self, f: impl FnOnce(&super::sync::Link) -> R) -> R {
+        self.link
+            .with_value(|l| f(l.as_ref().expect("server mode has a link")))
+    }
+
+    /// Changes the server link (server mode only).
+    pub fn link_update<R>(&self, f: impl FnOnce(&mut super::sync::Link) -> R) -> R {
+        let mut f = Some(f);
+        let mut out = None;
+        self.link.update_value(|l| {
+            if let (Some(l), Some(f)) = (l.as_mut(), f.take()) {
+                out = Some(f(l));
+            }
+        });
+        out.expect("server mode has a link")
+    }
+
+    /// The outbox changed: mirror it for the UI and save it (a reload resends it).
+    pub fn outbox_changed(&self) {
+        let inputs = self.link_with(|l| {
+            l.outbox
+                .pending
+                .iter()
+                .map(|p| p.input.clone())
+                .collect::<Vec<_>>()
+        });
+        self.pending.set(inputs);
+        super::sync::save_outbox(*self);
+    }
+
+    /// Folds one of the server's events into the replica; `Err(next)` on a gap.
+    pub fn follow(&self, stamped: Stamped) -> Result<bool, u64> {
+        let folded = self
+            .centre
+            .try_update_value(|c| c.follow(&stamped))
+            .unwrap_or(Ok(false));
+        if folded == Ok(true) {
+            self.count_unread(std::slice::from_ref(&stamped));
+            if !self.bump_due.get_value() {
+                self.bump_due.set_value(true);
+                let ws = *self;
+                // Events that come in a burst (catching up after a reconnect) repaint once.
+                set_timeout(
+                    move || {
+                        ws.bump_due.set_value(false);
+                        ws.now.set(ws.clock().max(ws.now.get_untracked()));
+                        ws.revision.update(|r| *r += 1);
+                    },
+                    Duration::ZERO,
+                );
+            }
+        }
+        folded
+    }
+
+    /// The server refused one of the agent's actions.
+    pub fn rejected(&self, input: Input, reason: String) {
+        self.rejection.set(Some(Rejection { input, reason }));
+    }
+
+    /// The agent signed in at this page.
+    pub fn me_id(&self) -> omnidesk_core::AgentId {
+        self.me()
     }
 
     /// Reads the centre, tracking `revision` so the caller reruns after every change.
@@ -103,8 +231,12 @@ impl Workspace {
         browser::now_ms()
     }
 
-    /// Sends one input at the browser's time.
+    /// Sends one input at the browser's time (server mode: to the server).
     pub fn send(&self, input: Input) {
+        if self.mode == Mode::Server {
+            super::sync::act(*self, input);
+            return;
+        }
         let now = self.clock();
         let events = self
             .centre
@@ -116,6 +248,11 @@ impl Workspace {
     /// The clock moved on.
     pub fn tick(&self) {
         let now = self.clock();
+        if self.mode == Mode::Server {
+            // The server's clock fires timers; here time only moves the countdowns and ages.
+            self.now.set(now);
+            return;
+        }
         let events = self
             .centre
             .try_update_value(|c| c.tick(now))
@@ -390,10 +527,14 @@ impl Workspace {
     }
 
     fn save_ui(&self) {
+        let json = self.sessions.with_untracked(Sessions::encode);
+        if self.mode == Mode::Server {
+            crate::runtime::net::local_set(&sessions_key(&self.me()), &json);
+            return;
+        }
         let Some(store) = self.store.get_value() else {
             return;
         };
-        let json = self.sessions.with_untracked(Sessions::encode);
         let alert = self.alert;
         leptos::task::spawn_local(async move {
             if let Err(e) = store.save_ui(&json).await {

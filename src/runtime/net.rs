@@ -1,0 +1,165 @@
+//! Browser glue of server mode (wasm only): where the server is, the saved sign-in, and JSON
+//! over `fetch`. Thin wrappers over `web-sys` rather than gloo-net, to keep the bundle inside
+//! its budget (the JSON is parsed by the browser's own `JSON.parse`).
+
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+
+/// `localStorage` key of the signed-in session: `base \t agent \t token`.
+const SESSION_KEY: &str = "omnidesk.server-session";
+
+/// The server the app follows, if any: the `omnidesk-server` meta tag the server puts in the
+/// page it serves (same origin), or `?server=URL`. Always ends with `/`.
+pub fn server_base() -> Option<String> {
+    let window = web_sys::window()?;
+    let query = window.location().search().unwrap_or_default();
+    for pair in query.trim_start_matches('?').split('&') {
+        if let Some(url) = pair.strip_prefix("server=") {
+            let url = js_sys::decode_uri_component(url)
+                .ok()
+                .and_then(|s| s.as_string())
+                .unwrap_or_else(|| url.to_owned());
+            if url.starts_with("http://") || url.starts_with("https://") {
+                return Some(format!("{}/", url.trim_end_matches('/')));
+            }
+        }
+    }
+    let meta = window
+        .document()?
+        .query_selector("meta[name=omnidesk-server]")
+        .ok()??;
+    let path = meta.get_attribute("content").unwrap_or_else(|| "/".into());
+    let origin = window.location().origin().ok()?;
+    Some(
+        format!("{origin}/{}", path.trim_matches('/'))
+            .trim_end_matches('/')
+            .to_owned()
+            + "/",
+    )
+}
+
+/// The WebSocket URL of the server at `base`.
+pub fn ws_url(base: &str) -> String {
+    let rest = base
+        .strip_prefix("https://")
+        .map(|r| format!("wss://{r}"))
+        .or_else(|| base.strip_prefix("http://").map(|r| format!("ws://{r}")))
+        .unwrap_or_else(|| base.to_owned());
+    format!("{rest}api/ws")
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok()?
+}
+
+pub fn local_get(key: &str) -> Option<String> {
+    storage()?.get_item(key).ok()?
+}
+
+pub fn local_set(key: &str, value: &str) {
+    if let Some(s) = storage() {
+        let _ = if value.is_empty() {
+            s.remove_item(key)
+        } else {
+            s.set_item(key, value)
+        };
+    }
+}
+
+/// A saved sign-in.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SavedSession {
+    pub base: String,
+    pub agent: String,
+    pub token: String,
+}
+
+/// The sign-in saved for `base` (a token for another server is not used).
+pub fn saved_session(base: &str) -> Option<SavedSession> {
+    let text = local_get(SESSION_KEY)?;
+    let mut f = text.split('\t');
+    let s = SavedSession {
+        base: f.next()?.to_owned(),
+        agent: f.next()?.to_owned(),
+        token: f.next()?.to_owned(),
+    };
+    (s.base == base && !s.token.is_empty()).then_some(s)
+}
+
+pub fn save_session(s: Option<&SavedSession>) {
+    match s {
+        Some(s) => local_set(
+            SESSION_KEY,
+            &format!("{}\t{}\t{}", s.base, s.agent, s.token),
+        ),
+        None => local_set(SESSION_KEY, ""),
+    }
+}
+
+/// What a request came back with: the HTTP status and the parsed JSON body (`null` when the
+/// body wasn't JSON).
+pub struct Answer {
+    pub status: u16,
+    pub body: JsValue,
+}
+
+impl Answer {
+    /// The `reason` of an error body.
+    pub fn reason(&self) -> Option<String> {
+        js_sys::Reflect::get(&self.body, &"reason".into())
+            .ok()
+            .and_then(|r| r.as_string())
+    }
+}
+
+/// `method url` with an optional bearer token and JSON body. `Err` is a network failure (the
+/// server is unreachable), described for people.
+pub async fn request(
+    method: &str,
+    url: &str,
+    token: Option<&str>,
+    body: Option<String>,
+) -> Result<Answer, String> {
+    let init = web_sys::RequestInit::new();
+    init.set_method(method);
+    let headers = web_sys::Headers::new().map_err(describe)?;
+    if let Some(t) = token {
+        headers
+            .set("authorization", &format!("Bearer {t}"))
+            .map_err(describe)?;
+    }
+    if let Some(b) = body {
+        headers
+            .set("content-type", "application/json")
+            .map_err(describe)?;
+        init.set_body(&JsValue::from_str(&b));
+    }
+    init.set_headers(&headers);
+    let window = web_sys::window().ok_or("no window")?;
+    let response: web_sys::Response = JsFuture::from(window.fetch_with_str_and_init(url, &init))
+        .await
+        .map_err(describe)?
+        .dyn_into()
+        .map_err(describe)?;
+    let status = response.status();
+    let text = match response.text() {
+        Ok(p) => JsFuture::from(p).await.ok().and_then(|t| t.as_string()),
+        Err(_) => None,
+    }
+    .unwrap_or_default();
+    let body = js_sys::JSON::parse(&text).unwrap_or(JsValue::NULL);
+    Ok(Answer { status, body })
+}
+
+fn describe(e: JsValue) -> String {
+    crate::runtime::browser::describe(&e)
+}
+
+/// A random id (client ids): time and `Math.random`, enough to never collide between loads.
+pub fn random_id() -> String {
+    format!(
+        "{:x}{:08x}",
+        js_sys::Date::now() as u64,
+        (js_sys::Math::random() * 4e9) as u64
+    )
+}
