@@ -1,5 +1,7 @@
 // Playwright drives Debian's Chromium (never a downloaded browser) against the release build
 // in ../dist, served on loopback by serve.mjs with the single-page-app fallback.
+// tests/server/ is its own project: those specs run the real omnidesk-server (fixtures/server.js,
+// one per spec file, the file's tests in order) and ignore serve.mjs.
 import { defineConfig } from '@playwright/test';
 
 const port = Number(process.env.E2E_PORT ?? 4173);
@@ -30,6 +32,10 @@ export default defineConfig({
       ],
     },
   },
+  projects: [
+    { name: 'static', testIgnore: '**/server/**' },
+    { name: 'server', testDir: './tests/server', fullyParallel: false },
+  ],
   webServer: {
     command: `node serve.mjs ${dist} ${port}`,
     url: `http://127.0.0.1:${port}/`,
