@@ -63,7 +63,9 @@ impl Outbox {
         let json = crate::runtime::wire::input_json(&input);
         self.pending.push(Pending {
             client_id: self.client_id.clone(),
-            action_id: format!("a{}", self.next),
+            // Unique across page loads too: a reload resends the old page's actions beside
+            // this page's, and answers name the action id only.
+            action_id: format!("{}.{}", self.client_id, self.next),
             input,
             json,
         });
@@ -72,11 +74,7 @@ impl Outbox {
 
     /// The server answered `action_id` (from `client_id`): it leaves the outbox.
     pub fn settle(&mut self, action_id: &str) -> Option<Pending> {
-        let i = self
-            .pending
-            .iter()
-            .position(|p| p.action_id == action_id && p.client_id == self.client_id)
-            .or_else(|| self.pending.iter().position(|p| p.action_id == action_id))?;
+        let i = self.pending.iter().position(|p| p.action_id == action_id)?;
         Some(self.pending.remove(i))
     }
 

@@ -140,6 +140,15 @@ fn on_frame(ws: Workspace, frame: Frame) {
     match frame {
         Frame::Authenticated { last_seq, .. } => {
             let after = ws.peek(|c| c.engine.last_seq());
+            if last_seq < after {
+                // The server's log is shorter than what this page folded: another server, or
+                // its database was replaced. The replica can't follow it; build it afresh.
+                browser::log("omnidesk: the server's log is behind this page; reloading");
+                if let Some(w) = web_sys::window() {
+                    let _ = w.location().reload();
+                }
+                return;
+            }
             ws.link_update(|l| {
                 l.attempt = 0;
                 l.target = last_seq;

@@ -208,6 +208,20 @@ impl Workspace {
 
     /// The server refused one of the agent's actions.
     pub fn rejected(&self, input: Input, reason: String) {
+        if let Input::Accept { item, .. } = &input {
+            // The session opened with the click; the conversation isn't the agent's after all.
+            let mine = self.peek(|c| {
+                c.engine
+                    .state()
+                    .items
+                    .get(item)
+                    .and_then(|i| i.status.holder())
+                    == Some(&c.me)
+            });
+            if !mine {
+                self.close_item_session(item);
+            }
+        }
         self.rejection.set(Some(Rejection { input, reason }));
     }
 
