@@ -28,6 +28,9 @@ pub struct Link {
     target: u64,
     /// Signed out (or the token was refused): no more reconnects.
     stopped: bool,
+    /// When the server was last heard from, and when this page last pinged it.
+    heard: u64,
+    pinged: u64,
     handlers: Vec<Closure<dyn FnMut(JsValue)>>,
 }
 
@@ -52,6 +55,8 @@ impl Link {
             attempt: 0,
             target: 0,
             stopped: false,
+            heard: 0,
+            pinged: 0,
             handlers: Vec::new(),
         }
     }
@@ -89,6 +94,7 @@ pub fn connect(ws: Workspace) {
         });
     });
     let on_message = Closure::<dyn FnMut(JsValue)>::new(move |e: JsValue| {
+        ws.link_update(|l| l.heard = browser::now_ms());
         let Some(text) = e
             .dyn_ref::<web_sys::MessageEvent>()
             .and_then(|m| m.data().as_string())
@@ -114,6 +120,7 @@ pub fn connect(ws: Workspace) {
     socket.set_onclose(Some(on_close.as_ref().unchecked_ref()));
     ws.link_update(|l| {
         l.drop_socket();
+        l.heard = browser::now_ms();
         l.socket = Some(socket);
         l.handlers = vec![on_open, on_message, on_close];
     });
@@ -205,6 +212,7 @@ fn on_frame(ws: Workspace, frame: Frame) {
                     l.stopped = true;
                     l.drop_socket();
                 });
+                net::save_session(None);
                 ws.conn.set(Conn::Ended(
                     "Your session has ended (the server no longer knows it). Sign in again.".into(),
                 ));
@@ -212,6 +220,38 @@ fn on_frame(ws: Workspace, frame: Frame) {
                 browser::log(&format!("omnidesk: the server said {error}: {reason}"));
             }
         }
+    }
+}
+
+/// Ping after this long without a frame from the server…
+const PING_AFTER_MS: u64 = 15_000;
+/// …and give the connection up (and reconnect) after this long: a network that drops packets
+/// without closing the socket would otherwise look connected forever.
+const SILENT_LIMIT_MS: u64 = 40_000;
+
+/// Called every second: keeps a quiet connection proven alive.
+pub fn watchdog(ws: Workspace, now: u64) {
+    let dead = ws.link_update(|l| {
+        let open = l
+            .socket
+            .as_ref()
+            .is_some_and(|s| s.ready_state() == web_sys::WebSocket::OPEN);
+        if !open || l.stopped {
+            return false;
+        }
+        let quiet = now.saturating_sub(l.heard);
+        if quiet > SILENT_LIMIT_MS {
+            l.drop_socket();
+            return true;
+        }
+        if quiet > PING_AFTER_MS && now.saturating_sub(l.pinged) > PING_AFTER_MS {
+            l.pinged = now;
+            l.send("{\"type\":\"ping\"}");
+        }
+        false
+    });
+    if dead {
+        schedule_reconnect(ws);
     }
 }
 

@@ -265,6 +265,7 @@ impl Workspace {
         if self.mode == Mode::Server {
             // The server's clock fires timers; here time only moves the countdowns and ages.
             self.now.set(now);
+            super::sync::watchdog(*self, now);
             return;
         }
         let events = self
