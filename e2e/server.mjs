@@ -1,6 +1,6 @@
 // Runs the real omnidesk-server for end-to-end specs: the built debug binary, on loopback, with
 // the embedded demo centre (agents ana, bert, chen, dana, eve; password `demo-<id>`), its own
-// SQLite file in a fresh temp dir, and the release build of the app (../dist) as its `--dist`.
+// SQLite file in a fresh temp dir, and the server build of the app (../dist-server) as its `--dist`.
 //
 //   import { startServer } from '../../server.mjs';
 //   const server = await startServer();          // { url, port, db, dir, dist, bin, ... }
@@ -54,7 +54,8 @@ const LISTENING = /^listening on (http:\/\/127\.0\.0\.1:(\d+))\s*$/;
  * Options (all optional):
  * - `port`: 0 (default) picks a free one; `restart()` reuses whichever it got.
  * - `db`: the SQLite file; default `<fresh temp dir>/events.db`.
- * - `dist`: the app to serve; default `$E2E_DIST` or `../dist` (relative to e2e/).
+ * - `dist`: the app to serve; default `$E2E_SERVER_DIST` or `../dist-server` (the app's server
+ *   build, `trunk build --release --features server --dist dist-server`; relative to e2e/).
  * - `config`: a configuration file (`--config`); default the embedded demo.
  * - `args`: extra flags; `env`: extra environment variables.
  * - `timeout`: ms to wait for the listening line (default 20 000).
@@ -76,7 +77,7 @@ export async function startServer({
   }
   const dir = await mkdtemp(join(tmpdir(), 'omnidesk-e2e-'));
   const dbPath = resolve(db ?? join(dir, 'events.db'));
-  const distPath = resolve(here, dist ?? process.env.E2E_DIST ?? '../dist');
+  const distPath = resolve(here, dist ?? process.env.E2E_SERVER_DIST ?? '../dist-server');
   // Flags, not the environment, configure it: drop any OMNIDESK_* the caller's shell has.
   const childEnv = Object.fromEntries(
     Object.entries(process.env).filter(([k]) => !k.startsWith('OMNIDESK_')),

@@ -26,8 +26,8 @@
 // run without), the round trip of one API action, and what one fsync costs on the disk.
 //
 // Env: BENCH_K (default "0,20,200"), BENCH_ROUNDS (200 counted rounds per K), BENCH_WARMUP (10),
-// BENCH_OPEN (40 chats left waiting at the end of each K), BENCH_DIST (the release build of the
-// app; default $E2E_DIST, else ../dist), OMNIDESK_SERVER_BIN (default
+// BENCH_OPEN (40 chats left waiting at the end of each K), BENCH_DIST (the server build of the
+// app; default $E2E_SERVER_DIST, else ../dist-server), OMNIDESK_SERVER_BIN (default
 // ../target/release/omnidesk-server), CHROMIUM (/usr/bin/chromium). Node 20 runs itself again
 // with --experimental-websocket. Run through scripts/bench-sync, or
 // `cd e2e && BENCH_DIST=/path/to/dist node bench/sync-latency.mjs`.
@@ -55,7 +55,7 @@ const KS = (process.env.BENCH_K ?? '0,20,200').split(',').map(Number);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 200);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 10);
 const OPEN = Number(process.env.BENCH_OPEN ?? 40);
-const DIST = resolve(process.env.BENCH_DIST ?? process.env.E2E_DIST ?? resolve(here, '../../dist'));
+const DIST = resolve(process.env.BENCH_DIST ?? process.env.E2E_SERVER_DIST ?? resolve(here, '../../dist-server'));
 const READER_AGENTS = ['chen', 'dana', 'eve'];
 
 const loadavg = () => readFileSync('/proc/loadavg', 'utf8').split(' ')[0];

@@ -20,7 +20,8 @@
 //!   its own thread: a group commit wakes only the subscriptions that want some of its events,
 //!   once each; the last events stay in memory for subscriptions starting near the head.
 //! * [`http`]: the JSON API routes, one table ([`http::api_routes`]) of method, path, handler
-//!   and OpenAPI operation, and the static app (`dist/`; its index.html, for `/` and deep links,
+//!   and OpenAPI operation, and the static app (`dist-server/`, the app's server build; its
+//!   index.html, for `/` and deep links,
 //!   marked with `<meta name="omnidesk-server">` so the app runs as this server's client).
 //! * [`ws`]: the WebSocket: auth in the first frame, actions, subscribe-from-seq (optionally
 //!   to some queues only) and resume; a bounded outbound queue per connection, whose overflow
@@ -65,7 +66,7 @@ impl Default for Options {
         Options {
             addr: SocketAddr::from(([127, 0, 0, 1], 8080)),
             db: PathBuf::from("omnidesk.db"),
-            dist: PathBuf::from("dist"),
+            dist: PathBuf::from("dist-server"),
             allowed_origins: Vec::new(),
             hub: hub::HubOptions::default(),
         }

@@ -10,7 +10,8 @@ const USAGE: &str = "usage: omnidesk-server [--config FILE] [--db FILE] [--dist 
   --config FILE   centre configuration (a scenario set-up with agents' passwords); env OMNIDESK_CONFIG;
                   default: the embedded demo (passwords demo-<agent>)
   --db FILE       SQLite event log; env OMNIDESK_DB; default omnidesk.db
-  --dist DIR      the built app to serve; env OMNIDESK_DIST; default dist
+  --dist DIR      the built app to serve (its server build: trunk build --release --features server
+                  --dist dist-server); env OMNIDESK_DIST; default dist-server
   --host IP       address to bind; env OMNIDESK_HOST; default 127.0.0.1
   --port N        port (0 picks one); env OMNIDESK_PORT; default 8080
   --allow-origin  an extra allowed browser origin (CORS and WebSocket); env OMNIDESK_ALLOWED_ORIGINS (comma-separated)

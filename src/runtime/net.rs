@@ -8,34 +8,46 @@ use wasm_bindgen_futures::JsFuture;
 /// `localStorage` key of the signed-in session: `base \t agent \t token`.
 const SESSION_KEY: &str = "omnidesk.server-session";
 
-/// The server the app follows, if any: the `omnidesk-server` meta tag the server puts in the
-/// page it serves (same origin), or `?server=URL`. Always ends with `/`.
-pub fn server_base() -> Option<String> {
-    let window = web_sys::window()?;
-    let query = window.location().search().unwrap_or_default();
-    for pair in query.trim_start_matches('?').split('&') {
-        if let Some(url) = pair.strip_prefix("server=") {
-            let url = js_sys::decode_uri_component(url)
-                .ok()
-                .and_then(|s| s.as_string())
-                .unwrap_or_else(|| url.to_owned());
-            if url.starts_with("http://") || url.starts_with("https://") {
-                return Some(format!("{}/", url.trim_end_matches('/')));
-            }
-        }
+/// `?server=URL`: the server named in the address, if any (an http(s) URL, ending with `/`).
+pub fn server_param() -> Option<String> {
+    let query = web_sys::window()?.location().search().ok()?;
+    query.trim_start_matches('?').split('&').find_map(|pair| {
+        let url = pair.strip_prefix("server=")?;
+        let url = js_sys::decode_uri_component(url)
+            .ok()
+            .and_then(|s| s.as_string())
+            .unwrap_or_else(|| url.to_owned());
+        (url.starts_with("http://") || url.starts_with("https://"))
+            .then(|| format!("{}/", url.trim_end_matches('/')))
+    })
+}
+
+/// The server the server build follows: `?server=URL`, else the page's own origin with the
+/// API path of the `omnidesk-server` meta tag the server puts in the page it serves (`/` when
+/// the tag is missing). Always ends with `/`.
+pub fn server_base() -> String {
+    if let Some(url) = server_param() {
+        return url;
     }
-    let meta = window
-        .document()?
-        .query_selector("meta[name=omnidesk-server]")
-        .ok()??;
-    let path = meta.get_attribute("content").unwrap_or_else(|| "/".into());
-    let origin = window.location().origin().ok()?;
-    Some(
-        format!("{origin}/{}", path.trim_matches('/'))
-            .trim_end_matches('/')
-            .to_owned()
-            + "/",
-    )
+    let Some(window) = web_sys::window() else {
+        return "/".into();
+    };
+    let path = window
+        .document()
+        .and_then(|d| {
+            d.query_selector("meta[name=omnidesk-server]")
+                .ok()
+                .flatten()
+        })
+        .and_then(|m| m.get_attribute("content"))
+        .unwrap_or_else(|| "/".into());
+    let origin = window.location().origin().unwrap_or_default();
+    let path = path.trim_matches('/');
+    if path.is_empty() {
+        format!("{origin}/")
+    } else {
+        format!("{origin}/{path}/")
+    }
 }
 
 /// The WebSocket URL of the server at `base`.

@@ -42,7 +42,12 @@ pub fn ChatPage() -> impl IntoView {
         js_sys::Date::now() as u64,
         (js_sys::Math::random() * 1e9) as u64
     );
-    let server = crate::runtime::net::server_base();
+    // An `if` on the constant (not `bool::then`) so the other mode's code is dropped at -Oz.
+    let server = if super::workspace::SERVER_BUILD {
+        Some(crate::runtime::net::server_base())
+    } else {
+        None
+    };
     let bc = if server.is_none() {
         web_sys::BroadcastChannel::new(live::CHANNEL).ok()
     } else {
@@ -130,7 +135,11 @@ pub fn ChatPage() -> impl IntoView {
             return;
         }
         let q = question.get_untracked();
-        if let Some(base) = server.get_value() {
+        if let Some(base) = if super::workspace::SERVER_BUILD {
+            server.get_value()
+        } else {
+            None
+        } {
             if q.trim().is_empty() {
                 status.set("Please enter your question.".into());
                 return;
@@ -170,7 +179,7 @@ pub fn ChatPage() -> impl IntoView {
         if text.trim().is_empty() || ended.get_untracked() {
             return;
         }
-        if server.with_value(|s| s.is_some()) {
+        if super::workspace::SERVER_BUILD && server.with_value(|s| s.is_some()) {
             remote_act(
                 remote,
                 &format!(
@@ -194,7 +203,7 @@ pub fn ChatPage() -> impl IntoView {
     };
     let leave = move || {
         let leave_chat = chat_id.get_value();
-        if server.with_value(|s| s.is_some()) {
+        if super::workspace::SERVER_BUILD && server.with_value(|s| s.is_some()) {
             // Before an agent joined the customer abandons the queue; after, ends the chat.
             let input = if joined.get_untracked() {
                 "{\"input\":\"end\"}"

@@ -33,7 +33,7 @@ pub fn Dashboard() -> impl IntoView {
                     "Your work items, the open items of your queues and what you closed in the last 24 hours."
                 </p>
             </div>
-            {(ws.mode == super::workspace::Mode::Standalone).then(|| view! { <DemoControls ws=ws /> })}
+            {demo_controls(ws)}
         </div>
         <div class="streams">
             {Stream::ALL.into_iter().map(|s| view! { <StreamView ws=ws stream=s /> }).collect_view()}
@@ -41,7 +41,22 @@ pub fn Dashboard() -> impl IntoView {
     }
 }
 
+/// The Demo region, in the standalone build only. A real `cfg`, not `if SERVER_BUILD`: its
+/// click handlers are boxed closures, whose vtables wasm's linker keeps even when the code
+/// building them is gone — and they would keep the simulator and the engine's routing in the
+/// server's bundle.
+#[cfg(not(feature = "server"))]
+fn demo_controls(ws: Workspace) -> Option<impl IntoView> {
+    Some(view! { <DemoControls ws=ws /> })
+}
+
+#[cfg(feature = "server")]
+fn demo_controls(_: Workspace) -> Option<()> {
+    None
+}
+
 /// The Demo region: buttons that enqueue a conversation from a generated customer.
+#[cfg(not(feature = "server"))]
 #[component]
 fn DemoControls(ws: Workspace) -> impl IntoView {
     let sim_on = ws.peek(|c| c.sim_on);

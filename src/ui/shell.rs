@@ -11,7 +11,7 @@ use super::dashboard::Dashboard;
 use super::dialogs::{ConfirmDialog, DiscardDialog, OfferNotice, WhyDialog};
 use super::session::ConversationSession;
 use super::topbar::{CapacityMeter, PresenceMenu};
-use super::workspace::{Mode, Workspace};
+use super::workspace::{Workspace, SERVER_BUILD};
 use crate::runtime::browser::{self, Leadership, Store};
 use crate::runtime::centre::Centre;
 use crate::runtime::params::Params;
@@ -44,8 +44,17 @@ enum Phase {
 /// The app: takes the lead (Web Locks), loads the save, then shows the [`Desk`].
 #[component]
 pub fn App() -> impl IntoView {
-    if let Some(base) = crate::runtime::net::server_base() {
+    if SERVER_BUILD {
+        let base = crate::runtime::net::server_base();
         return view! { <super::signin::ServerApp base=base /> }.into_any();
+    }
+    if let Some(url) = crate::runtime::net::server_param() {
+        // `?server=URL` in the standalone build: the server serves its own build of this app.
+        if let Some(w) = web_sys::window() {
+            let _ = w.location().replace(&url);
+        }
+        return view! { <p class="boot" role="status">{format!("Opening the omnidesk server at {url}…")}</p> }
+            .into_any();
     }
     let phase = RwSignal::new(Phase::Loading);
     leptos::task::spawn_local(boot(phase));
@@ -175,9 +184,9 @@ pub fn TopBar(ws: Option<Workspace>) -> impl IntoView {
             <span class="divider" aria-hidden="true"></span>
             <span class="workspace">"Customer Service workspace"</span>
             <span class="spacer"></span>
-            {ws.filter(|ws| ws.mode == Mode::Server).map(|ws| view! { <super::signin::Connection ws=ws /> })}
+            {if SERVER_BUILD { ws.map(|ws| view! { <super::signin::Connection ws=ws /> }) } else { None }}
             {ws.map(|ws| view! { <CapacityMeter ws=ws /><PresenceMenu ws=ws /> })}
-            {ws.filter(|ws| ws.mode == Mode::Server).map(|ws| view! { <super::signin::SignOut ws=ws /> })}
+            {if SERVER_BUILD { ws.map(|ws| view! { <super::signin::SignOut ws=ws /> }) } else { None }}
         </header>
     }
 }
@@ -300,7 +309,7 @@ fn StatusBar(ws: Workspace) -> impl IntoView {
                 </span>
                 <button type="button" class="btn btn-subtle" on:click=move |_| ws.set_presence(omnidesk_core::Presence::Available)>"Set Available"</button>
             </div>
-            {(ws.mode == Mode::Server).then(|| view! { <super::signin::RejectionBar ws=ws /> })}
+            {if SERVER_BUILD { Some(view! { <super::signin::RejectionBar ws=ws /> }) } else { None }}
             <div role="status" class="toast" class:toast-shown=move || ws.notice.with(|n| !n.is_empty())>
                 {move || ws.notice.get()}
             </div>

@@ -301,7 +301,7 @@ pub fn Connection(ws: Workspace) -> impl IntoView {
     view! {
         <span class=class role="status" aria-label="Connection">
             <span class="conn-dot" aria-hidden="true"></span>
-            <span class="conn-text">{text}</span>
+            <span class="conn-text" title=text>{text}</span>
         </span>
     }
 }

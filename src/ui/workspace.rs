@@ -30,12 +30,12 @@ pub struct Confirm {
     pub capacity: u64,
 }
 
-/// Where the events come from: the core running in this page, or a server this page follows.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Mode {
-    Standalone,
-    Server,
-}
+/// Which mode this build runs in. The same source builds twice: the standalone demo (the core
+/// runs in the page) and, with the `server` feature, the client of omnidesk-server (the page
+/// follows the server's events). A compile-time choice, so each bundle carries only its
+/// mode's code: the server build has no routing, simulator or IndexedDB save; the standalone
+/// build no sign-in, socket or JSON reader.
+pub const SERVER_BUILD: bool = cfg!(feature = "server");
 
 /// Server mode: the state of the connection, shown in the top bar.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -90,7 +90,6 @@ pub struct Workspace {
     /// Where the customer chat page's messages come in and the agent's go out.
     pub live: StoredValue<Option<live::Channel>, LocalStorage>,
     pub seed: u64,
-    pub mode: Mode,
     /// Server mode: the connection.
     pub conn: RwSignal<Conn>,
     /// Server mode: the agent's actions the server hasn't answered yet, oldest first.
@@ -130,7 +129,6 @@ impl Workspace {
             notify_permission: RwSignal::new(notify::permission()),
             live: StoredValue::new_local(None),
             seed,
-            mode: Mode::Standalone,
             conn: RwSignal::new(Conn::Live),
             pending: RwSignal::new(Vec::new()),
             rejection: RwSignal::new(None),
@@ -142,8 +140,7 @@ impl Workspace {
     /// A workspace following a server: `centre` is a replica ([`Centre::replica`]) and every
     /// action goes through `link`.
     pub fn following(centre: Centre, sessions: Sessions, link: super::sync::Link) -> Workspace {
-        let mut ws = Workspace::new(centre, sessions, None);
-        ws.mode = Mode::Server;
+        let ws = Workspace::new(centre, sessions, None);
         ws.conn.set(Conn::Connecting);
         ws.link.set_value(Some(link));
         ws.outbox_changed();
@@ -247,7 +244,7 @@ impl Workspace {
 
     /// Sends one input at the browser's time (server mode: to the server).
     pub fn send(&self, input: Input) {
-        if self.mode == Mode::Server {
+        if SERVER_BUILD {
             super::sync::act(*self, input);
             return;
         }
@@ -262,7 +259,7 @@ impl Workspace {
     /// The clock moved on.
     pub fn tick(&self) {
         let now = self.clock();
-        if self.mode == Mode::Server {
+        if SERVER_BUILD {
             // The server's clock fires timers; here time only moves the countdowns and ages.
             self.now.set(now);
             super::sync::watchdog(*self, now);
@@ -543,7 +540,7 @@ impl Workspace {
 
     fn save_ui(&self) {
         let json = self.sessions.with_untracked(Sessions::encode);
-        if self.mode == Mode::Server {
+        if SERVER_BUILD {
             crate::runtime::net::local_set(&sessions_key(&self.me()), &json);
             return;
         }
