@@ -37,6 +37,23 @@ pub fn ConversationSession(ws: Workspace, item: ItemId) -> impl IntoView {
     let selected_app = RwSignal::new(0usize);
     let id = item.to_string();
     let index_key = item.clone();
+    // Server mode: the agent's replies the server hasn't answered yet (sent, or waiting for the
+    // connection), shown after the log's messages as "Sending…".
+    let pending_item = item.clone();
+    let unsent = Memo::new(move |_| {
+        ws.pending.with(|p| {
+            p.iter()
+                .filter_map(|input| match input {
+                    omnidesk_core::Input::AgentMessage { item, text, .. }
+                        if *item == pending_item =>
+                    {
+                        Some(text.clone())
+                    }
+                    _ => None,
+                })
+                .collect::<Vec<_>>()
+        })
+    });
     let hidden = move || {
         ws.sessions
             .with(|s| s.items.get(s.selected.wrapping_sub(1)) != Some(&index_key))
@@ -193,6 +210,19 @@ pub fn ConversationSession(ws: Workspace, item: ItemId) -> impl IntoView {
                                 }
                             }
                         />
+                        {move || {
+                            unsent
+                                .get()
+                                .into_iter()
+                                .map(|text| view! {
+                                    <div class="msg msg-agent msg-pending">
+                                        <span class="msg-who">"You"</span>
+                                        <span class="msg-time">"Sending…"</span>
+                                        <p class="msg-text">{text}</p>
+                                    </div>
+                                })
+                                .collect_view()
+                        }}
                     </div>
                     <div class="composer" hidden=move || !can_write()>
                         <label class="sr-only" for=message_id.clone()>"Message"</label>

@@ -262,6 +262,10 @@ test('the server dies mid-conversation: both desks reconnect, the offline reply 
   await expect(a.desk.connection).toHaveText(
     /^Reconnecting… next try in \d+ s · 1 action will be sent when the connection is back$/,
   );
+  // The agent sees the reply in the conversation, marked as not yet sent.
+  const unsent = a.desk.log.getByText('Sending…', { exact: true });
+  await expect(unsent).toHaveCount(1);
+  await expect(a.desk.log.getByText(offline, { exact: true })).toHaveCount(1);
   await shot(a.page, 'offline-agent');
   await expect(c.customer.log).not.toContainText(offline);
 
@@ -271,6 +275,7 @@ test('the server dies mid-conversation: both desks reconnect, the offline reply 
   await expect(c.customer.log).toContainText(offline, { timeout: RECONNECT_TIMEOUT });
   await expect(c.customer.log.getByText(offline, { exact: true })).toHaveCount(1);
   await expect(a.desk.log.getByText(offline, { exact: true })).toHaveCount(1);
+  await expect(unsent).toHaveCount(0);
   // Nothing lost: the session, selected, with its earlier messages.
   await expect(a.desk.sessionTab(name)).toHaveAttribute('aria-selected', 'true');
   for (const text of [question, 'Let me look at your refund.', 'Order 1234.']) {
