@@ -30,6 +30,7 @@ fn main() {
     };
     let runtime = tokio::runtime::Runtime::new().expect("tokio runtime");
     runtime.block_on(async move {
+        let dist = options.dist.clone();
         let running = match serve(config, options).await {
             Ok(r) => r,
             Err(e) => {
@@ -44,6 +45,13 @@ fn main() {
             }
         }
         println!("listening on http://{}", running.addr);
+        if !dist.join("index.html").exists() {
+            eprintln!(
+                "omnidesk-server: no app in {} (build it with `trunk build --release --features server --dist {}`); the API works without it",
+                dist.display(),
+                dist.display()
+            );
+        }
         let _ = std::io::stdout().flush();
         tokio::select! {
             r = running.task => {
