@@ -117,7 +117,9 @@ test('keyboard only: accept with Enter, reply with Enter, Shift+Enter for a new 
   const app = new WorkspacePage(page);
   await app.goto();
   const name = await offered(app);
-  await page.keyboard.press('Enter'); // Accept has focus
+  // The offer takes focus on the frame after it appears: wait for it, as a person would.
+  await expect(page.getByRole('button', { name: 'Accept' })).toBeFocused();
+  await page.keyboard.press('Enter');
   await expect(app.sessionTab(name)).toHaveAttribute('aria-selected', 'true');
   const box = app.conversation.getByRole('textbox', { name: 'Message' });
   await box.focus();
