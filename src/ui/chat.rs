@@ -20,6 +20,8 @@ struct Line {
 /// The server mode's chat: the conversation's item and token, and the socket that follows it.
 struct ServerChat {
     base: String,
+    /// The customer's name, for their own lines when the chat is drawn again after a reload.
+    name: String,
     token: String,
     socket: Option<web_sys::WebSocket>,
     last_seq: u64,
@@ -29,7 +31,28 @@ struct ServerChat {
     /// Frames of the customer's actions the server hasn't answered: sent again on reconnect
     /// (same ids, so each applies once).
     unanswered: Vec<(String, String)>,
+    /// After a reload: the events up to the server's seq at authentication are the
+    /// conversation so far, drawn in full (the customer's own lines included).
+    resuming: bool,
+    history_until: u64,
     handlers: Vec<Closure<dyn FnMut(JsValue)>>,
+}
+
+/// `sessionStorage` key of this tab's conversation (`base \t token \t name`), so a reload
+/// picks the chat up again; cleared when the chat ends.
+const CHAT_KEY: &str = "omnidesk.chat";
+
+fn session_storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.session_storage().ok()?
+}
+
+fn remember_chat(value: Option<&str>) {
+    if let Some(s) = session_storage() {
+        let _ = match value {
+            Some(v) => s.set_item(CHAT_KEY, v),
+            None => s.remove_item(CHAT_KEY),
+        };
+    }
 }
 
 /// The page. Standalone it talks to the agent's tab over a `BroadcastChannel`; served by
@@ -215,8 +238,37 @@ pub fn ChatPage() -> impl IntoView {
             post(live::leave_line(&leave_chat));
         }
         ended.set(true);
+        remember_chat(None);
         system("You ended the chat. Thank you for contacting us.".into());
     };
+    // A reload in the middle of a chat picks it up again (server build).
+    let saved = if super::workspace::SERVER_BUILD {
+        session_storage().and_then(|s| s.get_item(CHAT_KEY).ok().flatten())
+    } else {
+        None
+    };
+    if let Some(saved) = saved {
+        let f: Vec<&str> = saved.split('\t').collect();
+        if f.len() == 3 && server.with_value(|b| b.as_deref() == Some(f[0])) {
+            remote.set_value(Some(ServerChat {
+                base: f[0].to_owned(),
+                name: f[2].to_owned(),
+                token: f[1].to_owned(),
+                socket: None,
+                last_seq: 0,
+                attempt: 0,
+                next_action: 0,
+                client_id: crate::runtime::net::random_id(),
+                unanswered: Vec::new(),
+                resuming: true,
+                history_until: 0,
+                handlers: Vec::new(),
+            }));
+            name.set(f[2].to_owned());
+            started.set(true);
+            remote_connect(remote, lines, on_told, system);
+        }
+    }
     let on_key = move |ev: KeyboardEvent| {
         if ev.key() == "Enter" && !ev.shift_key() {
             ev.prevent_default();
@@ -313,8 +365,10 @@ async fn start_remote<T: Fn(Told) + Copy + 'static, S: Fn(String) + Copy + 'stat
     };
     match answer {
         Ok(a) if a.status == 201 => {
+            let base_again = base.clone();
             ctx.remote.set_value(Some(ServerChat {
                 base,
+                name: name.clone(),
                 token: field(&a.body, "token"),
                 socket: None,
                 last_seq: 0,
@@ -322,8 +376,14 @@ async fn start_remote<T: Fn(Told) + Copy + 'static, S: Fn(String) + Copy + 'stat
                 next_action: 0,
                 client_id: net::random_id(),
                 unanswered: Vec::new(),
+                resuming: false,
+                history_until: 0,
                 handlers: Vec::new(),
             }));
+            remember_chat(Some(&format!(
+                "{base_again}\t{}\t{name}",
+                field(&a.body, "token")
+            )));
             ctx.started.set(true);
             ctx.lines.update(|l| {
                 l.push(Line {
@@ -334,7 +394,7 @@ async fn start_remote<T: Fn(Told) + Copy + 'static, S: Fn(String) + Copy + 'stat
                 })
             });
             (ctx.system)("Connecting you to an agent…".into());
-            remote_connect(ctx.remote, ctx.on_told, ctx.system);
+            remote_connect(ctx.remote, ctx.lines, ctx.on_told, ctx.system);
         }
         Ok(a) => (ctx.system)(format!(
             "The chat couldn't start: {}. Please try again.",
@@ -368,6 +428,7 @@ fn remote_act(remote: StoredValue<Option<ServerChat>, LocalStorage>, input: &str
 /// event seen; on close, back off and come back.
 fn remote_connect<T: Fn(Told) + Copy + 'static, S: Fn(String) + Copy + 'static>(
     remote: StoredValue<Option<ServerChat>, LocalStorage>,
+    lines: RwSignal<Vec<Line>>,
     on_told: T,
     system: S,
 ) {
@@ -404,20 +465,49 @@ fn remote_connect<T: Fn(Told) + Copy + 'static, S: Fn(String) + Copy + 'static>(
                 }
             });
         }
+        if let Some(wire::Frame::Authenticated { last_seq, .. }) = &frame {
+            remote.update_value(|r| {
+                if let Some(r) = r.as_mut().filter(|r| r.resuming) {
+                    r.resuming = false;
+                    r.history_until = *last_seq;
+                }
+            });
+        }
         if let Some(wire::Frame::Event(stamped)) = frame {
-            let fresh = remote
+            // (fresh, history, the customer's name)
+            let seen = remote
                 .try_update_value(|r| {
-                    r.as_mut().is_some_and(|r| {
+                    r.as_mut().map(|r| {
                         let fresh = stamped.seq > r.last_seq;
                         r.last_seq = r.last_seq.max(stamped.seq);
-                        fresh
+                        (fresh, stamped.seq <= r.history_until, r.name.clone())
                     })
                 })
-                .unwrap_or(false);
-            if fresh {
-                if let Some(told) = live::told_by_server(&stamped.event) {
-                    on_told(told);
+                .flatten();
+            let Some((true, history, name)) = seen else {
+                return;
+            };
+            // The customer's own words are on the page already, except when it is drawn again.
+            let own = match &stamped.event {
+                omnidesk_core::Event::Arrived { text, .. } => text.clone(),
+                omnidesk_core::Event::CustomerMessage { text, .. } => Some(text.clone()),
+                _ => None,
+            };
+            if let Some(text) = own.filter(|_| history) {
+                lines.update(|l| {
+                    l.push(Line {
+                        who: name,
+                        text,
+                        system: false,
+                        mine: true,
+                    })
+                });
+            }
+            if let Some(told) = live::told_by_server(&stamped.event) {
+                if told == Told::Ended {
+                    remember_chat(None);
                 }
+                on_told(told);
             }
         }
     });
@@ -437,7 +527,7 @@ fn remote_connect<T: Fn(Told) + Copy + 'static, S: Fn(String) + Copy + 'static>(
                 wait.div_ceil(1000)
             ));
             set_timeout(
-                move || remote_connect(remote, on_told, system),
+                move || remote_connect(remote, lines, on_told, system),
                 std::time::Duration::from_millis(wait),
             );
         }

@@ -216,6 +216,17 @@ test('an offer to the one Available agent, accepted, opens the session; the cust
   await shot(a.page, 'offer-accepted-agent');
   await shot(c.page, 'offer-accepted-customer');
 
+  // The customer reloads: the conversation so far is drawn again (once) and goes on.
+  await c.page.reload();
+  for (const text of [question, 'Ana has joined the chat.', 'Hi Olga, yes we do.', 'A box of books.']) {
+    await expect(c.customer.log).toContainText(text);
+  }
+  await expect(c.customer.log.getByText('A box of books.', { exact: true })).toHaveCount(1);
+  await c.customer.say('Hardcovers, mostly.');
+  await expect(a.desk.log).toContainText('Hardcovers, mostly.');
+  await a.desk.say('Fine, I will send you a label.');
+  await expect(c.customer.log).toContainText('Fine, I will send you a label.');
+
   await a.context.close();
   await b.context.close();
   await c.context.close();
