@@ -6,10 +6,11 @@
 //! **Architecture invariant:** nothing here decides routing or presence; it reads what the core
 //! decided.
 
+use crate::runtime::centre::AppEngine as Engine;
 use crate::runtime::demo;
 use crate::runtime::journal::Journal;
 use omnidesk_core::state::ItemStatus;
-use omnidesk_core::{AgentId, Config, Engine, ItemId, MemberReason, Presence};
+use omnidesk_core::{AgentId, Config, ItemId, MemberReason, Presence};
 
 /// The three streams of the agent dashboard (R19–R21).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

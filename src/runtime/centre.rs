@@ -18,9 +18,21 @@ pub const DEFAULT_ARRIVALS_PER_MINUTE: u64 = 6;
 /// A fresh centre's first arrival comes this soon, so the demo shows life at once.
 pub const FIRST_ARRIVAL_MS: u64 = 1_500;
 
+/// The router of this build's engine. The standalone demo routes in the page (the indexed
+/// router). The server build's engine is a replica that only applies the server's events: the
+/// reference router keeps no indices (its `observe` does nothing), and its routing code is
+/// never linked, since the replica never handles an input.
+#[cfg(not(feature = "server"))]
+pub type AppRouter = omnidesk_core::route::IndexedRouter;
+#[cfg(feature = "server")]
+pub type AppRouter = omnidesk_core::route::ReferenceRouter;
+
+/// The engine of this build ([`AppRouter`]).
+pub type AppEngine = Engine<AppRouter>;
+
 /// The engine and what is folded beside it.
 pub struct Centre {
-    pub engine: Engine,
+    pub engine: AppEngine,
     pub journal: Journal,
     pub sim: Sim,
     /// `?sim=off` turns the simulator off: no arrivals, no colleagues.
@@ -36,7 +48,7 @@ impl Centre {
     /// simulated colleagues too when the simulator runs.
     pub fn fresh(seed: u64, sim_on: bool, now: u64) -> (Centre, Vec<Stamped>) {
         let mut centre = Centre {
-            engine: Engine::new(demo::config()),
+            engine: Engine::with_router(demo::config(), AppRouter::default()),
             journal: Journal::default(),
             sim: Sim::new(seed, DEFAULT_ARRIVALS_PER_MINUTE),
             sim_on,
@@ -109,7 +121,7 @@ impl Centre {
     /// signed in at this browser.
     pub fn replica(config: omnidesk_core::Config, me: AgentId) -> Centre {
         Centre {
-            engine: Engine::new(config),
+            engine: Engine::with_router(config, AppRouter::default()),
             journal: Journal::default(),
             sim: Sim::new(0, DEFAULT_ARRIVALS_PER_MINUTE),
             sim_on: false,
