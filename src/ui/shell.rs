@@ -184,9 +184,9 @@ pub fn TopBar(ws: Option<Workspace>) -> impl IntoView {
             <span class="divider" aria-hidden="true"></span>
             <span class="workspace">"Customer Service workspace"</span>
             <span class="spacer"></span>
-            {if SERVER_BUILD { ws.map(|ws| view! { <super::signin::Connection ws=ws /> }) } else { None }}
+            {super::signin::connection(ws)}
             {ws.map(|ws| view! { <CapacityMeter ws=ws /><PresenceMenu ws=ws /> })}
-            {if SERVER_BUILD { ws.map(|ws| view! { <super::signin::SignOut ws=ws /> }) } else { None }}
+            {super::signin::sign_out(ws)}
         </header>
     }
 }
@@ -309,7 +309,7 @@ fn StatusBar(ws: Workspace) -> impl IntoView {
                 </span>
                 <button type="button" class="btn btn-subtle" on:click=move |_| ws.set_presence(omnidesk_core::Presence::Available)>"Set Available"</button>
             </div>
-            {if SERVER_BUILD { Some(view! { <super::signin::RejectionBar ws=ws /> }) } else { None }}
+            {super::signin::rejection_bar(ws)}
             <div role="status" class="toast" class:toast-shown=move || ws.notice.with(|n| !n.is_empty())>
                 {move || ws.notice.get()}
             </div>

@@ -8,7 +8,7 @@ use super::sync::{self, Link};
 use super::workspace::{sessions_key, Conn, Workspace};
 use crate::runtime::centre::Centre;
 use crate::runtime::net::{self, SavedSession};
-use crate::runtime::sync::{backoff_ms, json_string, rejection_text};
+use crate::runtime::sync::{backoff_ms, json_string};
 use crate::runtime::{browser, wire};
 use crate::sessions::Sessions;
 use leptos::prelude::*;
@@ -264,8 +264,46 @@ fn SignInPage(
     }
 }
 
+// The top bar's and status bar's server-mode parts, in the server build only. Real `cfg`s:
+// their handlers are boxed closures, which wasm's linker keeps (vtables) even behind an `if`
+// on a constant.
+
+/// The top bar's Connection status (server build).
+#[cfg(feature = "server")]
+pub fn connection(ws: Option<Workspace>) -> Option<impl IntoView> {
+    ws.map(|ws| view! { <Connection ws=ws /> })
+}
+
+#[cfg(not(feature = "server"))]
+pub fn connection(_: Option<Workspace>) -> Option<()> {
+    None
+}
+
+/// The signed-in agent and Sign out (server build).
+#[cfg(feature = "server")]
+pub fn sign_out(ws: Option<Workspace>) -> Option<impl IntoView> {
+    ws.map(|ws| view! { <SignOut ws=ws /> })
+}
+
+#[cfg(not(feature = "server"))]
+pub fn sign_out(_: Option<Workspace>) -> Option<()> {
+    None
+}
+
+/// The refusal bar (server build).
+#[cfg(feature = "server")]
+pub fn rejection_bar(ws: Workspace) -> Option<impl IntoView> {
+    Some(view! { <RejectionBar ws=ws /> })
+}
+
+#[cfg(not(feature = "server"))]
+pub fn rejection_bar(_: Workspace) -> Option<()> {
+    None
+}
+
 /// The connection status in the top bar: live, catching up, or reconnecting (with when), and
 /// the actions still waiting for the server.
+#[cfg(feature = "server")]
 #[component]
 pub fn Connection(ws: Workspace) -> impl IntoView {
     let text = move || {
@@ -307,6 +345,7 @@ pub fn Connection(ws: Workspace) -> impl IntoView {
 }
 
 /// Sign out (the agent leaves routing and the token ends).
+#[cfg(feature = "server")]
 #[component]
 pub fn SignOut(ws: Workspace) -> impl IntoView {
     let name = ws.peek(|c| {
@@ -325,12 +364,21 @@ pub fn SignOut(ws: Workspace) -> impl IntoView {
 }
 
 /// A server refusal of the agent's action, in words, until dismissed.
+#[cfg(feature = "server")]
 #[component]
 pub fn RejectionBar(ws: Workspace) -> impl IntoView {
     let text = Memo::new(move |_| {
         ws.rejection.with(|r| {
-            r.as_ref()
-                .map(|r| ws.read(|c| rejection_text(&r.input, &r.reason, c.engine.state(), &c.me)))
+            r.as_ref().map(|r| {
+                ws.read(|c| {
+                    crate::runtime::sync::rejection_text(
+                        &r.input,
+                        &r.reason,
+                        c.engine.state(),
+                        &c.me,
+                    )
+                })
+            })
         })
     });
     view! {
