@@ -135,9 +135,11 @@ export async function holdableSocket(page) {
  * A new browser context (its own localStorage: one agent each) with `agent` signed in; with
  * `holdable`, its socket is a `holdableSocket` (`desk.socket`).
  */
-export async function agentContext(browser, agent, { colorScheme, holdable = false } = {}) {
+export async function agentContext(browser, agent, { colorScheme, holdable = false, clockOffsetMs = 0 } = {}) {
   const context = await browser.newContext(colorScheme ? { colorScheme } : {});
   const page = await context.newPage();
+  // A browser whose clock is off by `clockOffsetMs` (Date only; timers run normally).
+  if (clockOffsetMs) await page.clock.setSystemTime(Date.now() + clockOffsetMs);
   const socket = holdable ? await holdableSocket(page) : null;
   const desk = await signIn(page, agent);
   desk.socket = socket;

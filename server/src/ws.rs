@@ -4,7 +4,8 @@
 //! Frames are JSON text. Client → server: `{"type":"auth","token"}`,
 //! `{"type":"subscribe","after":N,"queues"?:[…]}`, `{"type":"unsubscribe"}`,
 //! `{"type":"action","client_id"?,"action_id","input"}`, `{"type":"ping"}`.
-//! Server → client: `{"type":"authenticated","principal","last_seq"}`,
+//! Server → client: `{"type":"authenticated","principal","last_seq","now"}` (`now`: the server's
+//! clock in ms since the epoch, so a browser can show offer countdowns on the server's time),
 //! `{"type":"event","event":<stamped>}`, `{"type":"result","action_id","status","body","replayed"}`,
 //! `{"type":"resync","after":N,"reason"}`, `{"type":"pong"}`,
 //! `{"type":"error","error","reason","field"?}`. A bad frame gets an error frame and the
@@ -57,6 +58,13 @@ use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::mpsc::{self, error::TrySendError};
+
+/// The server's wall clock (ms since the epoch).
+fn system_now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as u64)
+}
 
 /// Events read from the log per catch-up page.
 const PAGE: usize = 500;
@@ -358,7 +366,8 @@ async fn on_frame(
         return match hub.sessions.lookup(token) {
             Some(p) => {
                 let f = frame(
-                    json!({"type": "authenticated", "principal": p, "last_seq": hub.last_seq()}),
+                    json!({"type": "authenticated", "principal": p, "last_seq": hub.last_seq(),
+                        "now": system_now()}),
                 );
                 *principal = Some(p);
                 *sub = None;

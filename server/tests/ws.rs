@@ -52,6 +52,15 @@ async fn auth(ws: &mut Ws, token: &str) {
     send(ws, json!({"type": "auth", "token": token})).await;
     let f = recv(ws).await;
     assert_eq!(f["type"], "authenticated", "{f}");
+    // The server's clock, for the browser's countdowns (within a minute of this machine's).
+    let wall = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as u64;
+    let now = f["now"]
+        .as_u64()
+        .expect("authenticated carries the server's now");
+    assert!(now.abs_diff(wall) < 60_000, "{now} vs {wall}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

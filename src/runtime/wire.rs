@@ -619,6 +619,8 @@ pub enum Frame {
     Authenticated {
         principal_agent: Option<AgentId>,
         last_seq: u64,
+        /// The server's clock (ms since the epoch) when it answered, if it said.
+        now: Option<u64>,
     },
     /// Boxed: a stamped event is several times larger than the other frames.
     Event(Box<Stamped>),
@@ -657,6 +659,7 @@ pub fn frame<J: Json>(j: &J) -> Result<Frame, WireError> {
             Frame::Authenticated {
                 principal_agent,
                 last_seq: o.u64("last_seq")?,
+                now: o.opt_u64("now")?,
             }
         }
         "event" => Frame::Event(Box::new(stamped_in(&o.obj("event")?)?)),
@@ -1309,7 +1312,8 @@ mod tests {
             ),
             Ok(Frame::Authenticated {
                 principal_agent: Some(AgentId::from("ana")),
-                last_seq: 42
+                last_seq: 42,
+                now: None
             })
         );
         assert_eq!(
@@ -1318,7 +1322,8 @@ mod tests {
             ),
             Ok(Frame::Authenticated {
                 principal_agent: None,
-                last_seq: 0
+                last_seq: 0,
+                now: None
             })
         );
         assert_eq!(
@@ -1587,12 +1592,13 @@ mod js_tests {
         );
         assert_eq!(
             read(
-                r#"{"type":"authenticated","principal":{"kind":"agent","agent":"ana"},"last_seq":3}"#,
+                r#"{"type":"authenticated","principal":{"kind":"agent","agent":"ana"},"last_seq":3,"now":1700000000123}"#,
                 frame
             ),
             Ok(Frame::Authenticated {
                 principal_agent: Some(AgentId::from("ana")),
-                last_seq: 3
+                last_seq: 3,
+                now: Some(1_700_000_000_123)
             })
         );
     }

@@ -138,14 +138,17 @@ fn schedule_reconnect(ws: Workspace) {
         return;
     };
     ws.conn.set(Conn::Reconnecting {
-        retry_at: browser::now_ms() + wait,
+        retry_at: ws.clock() + wait,
     });
     set_timeout(move || connect(ws), Duration::from_millis(wait));
 }
 
 fn on_frame(ws: Workspace, frame: Frame) {
     match frame {
-        Frame::Authenticated { last_seq, .. } => {
+        Frame::Authenticated { last_seq, now, .. } => {
+            if let Some(now) = now {
+                ws.set_server_clock(now);
+            }
             let after = ws.peek(|c| c.engine.last_seq());
             if last_seq < after {
                 // The server's log is shorter than what this page folded: another server, or

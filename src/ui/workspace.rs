@@ -99,6 +99,9 @@ pub struct Workspace {
     link: StoredValue<Option<super::sync::Link>, LocalStorage>,
     /// A revision bump is scheduled (events are folded as they come, repainted once a batch).
     bump_due: StoredValue<bool>,
+    /// Server mode: the server's clock minus the browser's (ms), so countdowns and ages are on
+    /// the server's time even when the browser's clock is off.
+    clock_offset: StoredValue<i64>,
 }
 
 /// Server mode: where the open sessions of `agent` are kept in `localStorage`.
@@ -134,6 +137,7 @@ impl Workspace {
             rejection: RwSignal::new(None),
             link: StoredValue::new_local(None),
             bump_due: StoredValue::new(false),
+            clock_offset: StoredValue::new(0),
         }
     }
 
@@ -238,8 +242,16 @@ impl Workspace {
         self.centre.with_value(f)
     }
 
-    fn clock(&self) -> u64 {
-        browser::now_ms()
+    /// Now, in ms: the browser's clock, corrected to the server's in server mode.
+    pub fn clock(&self) -> u64 {
+        browser::now_ms().saturating_add_signed(self.clock_offset.get_value())
+    }
+
+    /// Server mode: the server said its clock reads `server_now` (at authentication).
+    pub fn set_server_clock(&self, server_now: u64) {
+        self.clock_offset
+            .set_value(server_now as i64 - browser::now_ms() as i64);
+        self.now.set(self.clock());
     }
 
     /// Sends one input at the browser's time (server mode: to the server).
@@ -262,7 +274,7 @@ impl Workspace {
         if SERVER_BUILD {
             // The server's clock fires timers; here time only moves the countdowns and ages.
             self.now.set(now);
-            super::sync::watchdog(*self, now);
+            super::sync::watchdog(*self, browser::now_ms());
             return;
         }
         let events = self

@@ -232,6 +232,32 @@ test('an offer to the one Available agent, accepted, opens the session; the cust
   await c.context.close();
 });
 
+test('a browser whose clock is 10 minutes slow shows the offer countdown on the server\'s time', async ({
+  browser,
+  request,
+  server,
+}) => {
+  const a = await agentContext(browser, 'ana', { clockOffsetMs: -10 * 60_000 });
+  const b = await agentContext(browser, 'bert');
+  await setPresence(b.desk, 'Away');
+  await setPresence(a.desk, 'Available');
+  const name = 'Tim Skew';
+  const chat = await startChat(request, server.url, name, 'What time is it?');
+  const offer = a.page.getByRole('alertdialog', { name: new RegExp(name) });
+  await expect(offer).toBeVisible();
+  // Chat offers ring for 2 minutes (R13): on the browser's own clock it would read 12:00.
+  await expect(offer.getByRole('timer')).toHaveText(/^(2:00|1:5\d)$/);
+  // The customer gives up, so the offer doesn't ring on into the file's next tests.
+  const gone = await request.post(`${server.url}/api/actions`, {
+    headers: { authorization: `Bearer ${chat.token}` },
+    data: { client_id: 'skew-test', action_id: 'abandon', input: { input: 'abandon' } },
+  });
+  expect(gone.status(), await gone.text()).toBe(200);
+  await expect(offer).toHaveCount(0);
+  await a.context.close();
+  await b.context.close();
+});
+
 test('the server dies mid-conversation: both desks reconnect, the offline reply is sent, nothing is lost; a reload keeps the agent signed in', async ({
   browser,
   request,
