@@ -54,3 +54,13 @@ for (const scheme of ['light', 'dark']) {
     expect(await axeViolations(page)).toEqual([]);
   });
 }
+
+test('?server=URL in the standalone demo opens that server\'s app', async ({ page }) => {
+  const server = 'http://127.0.0.1:9/';
+  await page.route(`${server}**`, (route) =>
+    route.fulfill({ contentType: 'text/html', body: '<title>the server app</title><p>server app</p>' }),
+  );
+  await page.goto(`/?server=${encodeURIComponent(server)}`);
+  await expect(page).toHaveURL(server);
+  await expect(page.getByText('server app')).toBeVisible();
+});

@@ -8,18 +8,16 @@ use wasm_bindgen_futures::JsFuture;
 /// `localStorage` key of the signed-in session: `base \t agent \t token`.
 const SESSION_KEY: &str = "omnidesk.server-session";
 
-/// `?server=URL`: the server named in the address, if any (an http(s) URL, ending with `/`).
+/// `?server=URL`: the server named in the address, if any ([`Params::server`], decoded).
+///
+/// [`Params::server`]: crate::runtime::params::Params::server
 pub fn server_param() -> Option<String> {
-    let query = web_sys::window()?.location().search().ok()?;
-    query.trim_start_matches('?').split('&').find_map(|pair| {
-        let url = pair.strip_prefix("server=")?;
-        let url = js_sys::decode_uri_component(url)
-            .ok()
-            .and_then(|s| s.as_string())
-            .unwrap_or_else(|| url.to_owned());
-        (url.starts_with("http://") || url.starts_with("https://"))
-            .then(|| format!("{}/", url.trim_end_matches('/')))
-    })
+    let raw = crate::runtime::params::Params::parse(&crate::runtime::browser::query()).server?;
+    let url = js_sys::decode_uri_component(&raw)
+        .ok()
+        .and_then(|s| s.as_string())
+        .unwrap_or(raw);
+    crate::runtime::params::server_url(&url)
 }
 
 /// The server the server build follows: `?server=URL`, else the page's own origin with the
@@ -48,16 +46,6 @@ pub fn server_base() -> String {
     } else {
         format!("{origin}/{path}/")
     }
-}
-
-/// The WebSocket URL of the server at `base`.
-pub fn ws_url(base: &str) -> String {
-    let rest = base
-        .strip_prefix("https://")
-        .map(|r| format!("wss://{r}"))
-        .or_else(|| base.strip_prefix("http://").map(|r| format!("ws://{r}")))
-        .unwrap_or_else(|| base.to_owned());
-    format!("{rest}api/ws")
 }
 
 fn storage() -> Option<web_sys::Storage> {

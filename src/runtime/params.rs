@@ -1,6 +1,7 @@
 //! The URL parameters of the standalone demo (ui-contract.md, "Standalone demo controls"):
 //! `?sim=off` (no arrivals, no simulated colleagues), `?seed=N` (a reproducible simulator),
 //! `?reset` (start from an empty saved state), `?demo=N` (N open items, for benchmarks),
+//! `?server=URL` (the server to follow; the standalone build opens that server's app),
 //! `?rate=N` (automatic arrivals per minute).
 
 /// The parsed parameters.
@@ -11,6 +12,14 @@ pub struct Params {
     pub reset: bool,
     pub demo: u64,
     pub rate: Option<u64>,
+    /// `?server=URL`, as written (maybe percent-encoded): the server to follow.
+    pub server: Option<String>,
+}
+
+/// A `?server=` value (decoded) as the base URL of a server: http(s) only, ending with `/`.
+pub fn server_url(url: &str) -> Option<String> {
+    (url.starts_with("http://") || url.starts_with("https://"))
+        .then(|| format!("{}/", url.trim_end_matches('/')))
 }
 
 impl Params {
@@ -22,6 +31,7 @@ impl Params {
             reset: false,
             demo: 0,
             rate: None,
+            server: None,
         };
         for pair in query.trim_start_matches('?').split('&') {
             let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
@@ -31,6 +41,7 @@ impl Params {
                 "reset" => p.reset = !matches!(value, "0" | "false"),
                 "demo" => p.demo = value.parse().unwrap_or(0).min(100_000),
                 "rate" => p.rate = value.parse().ok().filter(|r| *r > 0),
+                "server" if !value.is_empty() => p.server = Some(value.to_owned()),
                 _ => {}
             }
         }
@@ -51,5 +62,14 @@ mod tests {
         let d = Params::parse("");
         assert!(d.sim_on && !d.reset && d.seed.is_none());
         assert_eq!(Params::parse("?rate=12").rate, Some(12));
+        assert_eq!(
+            Params::parse("?sim=off&server=http%3A%2F%2Fh%3A9")
+                .server
+                .as_deref(),
+            Some("http%3A%2F%2Fh%3A9")
+        );
+        assert_eq!(server_url("http://h:9"), Some("http://h:9/".into()));
+        assert_eq!(server_url("https://h/od/"), Some("https://h/od/".into()));
+        assert_eq!(server_url("javascript:alert(1)"), None);
     }
 }

@@ -30,13 +30,34 @@ pub struct Pending {
 impl Pending {
     /// The WebSocket frame that sends it.
     pub fn frame(&self) -> String {
-        format!(
-            "{{\"type\":\"action\",\"client_id\":{},\"action_id\":{},\"input\":{}}}",
-            json_string(&self.client_id),
-            json_string(&self.action_id),
-            self.json
-        )
+        action_frame(&self.client_id, &self.action_id, &self.json)
     }
+}
+
+/// An action as `POST /api/actions` takes it: `{client_id, action_id, input}` (`input_json`
+/// already JSON, e.g. from [`crate::runtime::wire::input_json`]).
+pub fn action_body(client_id: &str, action_id: &str, input_json: &str) -> String {
+    format!(
+        "{{\"client_id\":{},\"action_id\":{},\"input\":{input_json}}}",
+        json_string(client_id),
+        json_string(action_id),
+    )
+}
+
+/// The same action as a WebSocket frame (`{"type":"action", …}`).
+pub fn action_frame(client_id: &str, action_id: &str, input_json: &str) -> String {
+    let body = action_body(client_id, action_id, input_json);
+    format!("{{\"type\":\"action\",{}", &body[1..])
+}
+
+/// The WebSocket URL of the server at `base` (`http(s)://host/` → `ws(s)://host/api/ws`).
+pub fn ws_url(base: &str) -> String {
+    let rest = base
+        .strip_prefix("https://")
+        .map(|r| format!("wss://{r}"))
+        .or_else(|| base.strip_prefix("http://").map(|r| format!("ws://{r}")))
+        .unwrap_or_else(|| base.to_owned());
+    format!("{rest}api/ws")
 }
 
 /// The actions sent (or waiting to be sent) and not yet answered, oldest first.
@@ -273,6 +294,27 @@ mod tests {
         let bad = back.decode(&format!("{text}\ngarbage"), parse);
         assert_eq!(back.pending, o.pending);
         assert_eq!(bad, vec!["garbage".to_owned()]);
+    }
+
+    #[test]
+    fn actions_have_one_shape_over_http_and_the_socket() {
+        let body = action_body("c1", "c1.1", "{\"input\":\"tick\"}");
+        assert_eq!(
+            body,
+            "{\"client_id\":\"c1\",\"action_id\":\"c1.1\",\"input\":{\"input\":\"tick\"}}"
+        );
+        assert_eq!(
+            action_frame("c1", "c1.1", "{\"input\":\"tick\"}"),
+            format!("{{\"type\":\"action\",{}", &body[1..])
+        );
+        assert_eq!(
+            ws_url("http://127.0.0.1:8080/"),
+            "ws://127.0.0.1:8080/api/ws"
+        );
+        assert_eq!(
+            ws_url("https://desk.example/od/"),
+            "wss://desk.example/od/api/ws"
+        );
     }
 
     #[test]

@@ -412,10 +412,7 @@ fn remote_act(remote: StoredValue<Option<ServerChat>, LocalStorage>, input: &str
         if let Some(r) = r {
             r.next_action += 1;
             let id = format!("c{}", r.next_action);
-            let frame = format!(
-                "{{\"type\":\"action\",\"client_id\":\"{}\",\"action_id\":\"{id}\",\"input\":{input}}}",
-                r.client_id
-            );
+            let frame = crate::runtime::sync::action_frame(&r.client_id, &id, input);
             if let Some(s) = &r.socket {
                 let _ = s.send_with_str(&frame);
             }
@@ -432,8 +429,8 @@ fn remote_connect<T: Fn(Told) + Copy + 'static, S: Fn(String) + Copy + 'static>(
     on_told: T,
     system: S,
 ) {
-    use crate::runtime::{net, sync, wire};
-    let Some(url) = remote.with_value(|r| r.as_ref().map(|r| net::ws_url(&r.base))) else {
+    use crate::runtime::{sync, wire};
+    let Some(url) = remote.with_value(|r| r.as_ref().map(|r| sync::ws_url(&r.base))) else {
         return;
     };
     let Ok(socket) = web_sys::WebSocket::new(&url) else {

@@ -46,7 +46,7 @@ pub fn ServerApp(base: String) -> impl IntoView {
         match ws.conn.get() {
             Conn::Live if !shown => {
                 shown = true;
-                let me = ws.me_id();
+                let me = ws.me();
                 let sessions = net::local_get(&sessions_key(&me))
                     .as_deref()
                     .and_then(Sessions::decode);

@@ -82,7 +82,7 @@ impl Link {
 
 /// Opens (or reopens) the socket.
 pub fn connect(ws: Workspace) {
-    let url = ws.link_with(|l| net::ws_url(&l.base));
+    let url = ws.link_with(|l| crate::runtime::sync::ws_url(&l.base));
     let Ok(socket) = web_sys::WebSocket::new(&url) else {
         schedule_reconnect(ws);
         return;
@@ -270,7 +270,7 @@ pub fn act(ws: Workspace, input: Input) {
 
 /// Saves the outbox (so a reload resends it).
 pub fn save_outbox(ws: Workspace) {
-    let (key, text) = ws.link_with(|l| (outbox_key(ws.me_id().as_str()), l.outbox.encode()));
+    let (key, text) = ws.link_with(|l| (outbox_key(ws.me().as_str()), l.outbox.encode()));
     net::local_set(&key, &text);
 }
 
@@ -278,13 +278,11 @@ pub fn save_outbox(ws: Workspace) {
 /// session token ends; the page goes back to the sign-in form.
 pub async fn sign_out(ws: Workspace) {
     let (base, token) = ws.link_with(|l| (l.base.clone(), l.token.clone()));
-    let agent = ws.me_id();
-    let body = format!(
-        "{{\"client_id\":{},\"action_id\":\"sign-out\",\"input\":{}}}",
-        sync::json_string(&net::random_id()),
-        wire::input_json(&Input::SignOut {
-            agent: agent.clone()
-        })
+    let agent = ws.me();
+    let body = sync::action_body(
+        &net::random_id(),
+        "sign-out",
+        &wire::input_json(&Input::SignOut { agent }),
     );
     let _ = net::request(
         "POST",

@@ -226,11 +226,6 @@ impl Workspace {
         self.rejection.set(Some(Rejection { input, reason }));
     }
 
-    /// The agent signed in at this page.
-    pub fn me_id(&self) -> omnidesk_core::AgentId {
-        self.me()
-    }
-
     /// Reads the centre, tracking `revision` so the caller reruns after every change.
     pub fn read<R>(&self, f: impl FnOnce(&Centre) -> R) -> R {
         self.revision.track();
@@ -320,7 +315,8 @@ impl Workspace {
         }
     }
 
-    fn me(&self) -> omnidesk_core::AgentId {
+    /// The agent at the keyboard (server mode: the one signed in at this page).
+    pub fn me(&self) -> omnidesk_core::AgentId {
         self.peek(|c| c.me.clone())
     }
 
