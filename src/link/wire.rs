@@ -1194,7 +1194,7 @@ mod tests {
 
     #[test]
     fn the_server_reads_input_json() {
-        let mut config = crate::runtime::demo::config();
+        let mut config = crate::centre::demo::config();
         config.add_agent(omnidesk_core::config::AgentConfig::new("ana"));
         for input in inputs() {
             let v: Value = serde_json::from_str(&input_json(&input)).unwrap();
@@ -1225,7 +1225,7 @@ mod tests {
     #[test]
     fn configs_round_trip() {
         round_trip_config(&Config::new());
-        round_trip_config(&crate::runtime::demo::config());
+        round_trip_config(&crate::centre::demo::config());
         round_trip_config(&workload::config(workload::Scale {
             agents: 40,
             queues: 5,
@@ -1491,7 +1491,7 @@ mod tests {
 
     #[test]
     fn malformed_configs_name_the_field() {
-        let good = serde_json::to_value(crate::runtime::demo::config()).unwrap();
+        let good = serde_json::to_value(crate::centre::demo::config()).unwrap();
         let problem = |edit: fn(&mut Value)| {
             let mut v = good.clone();
             edit(&mut v);

@@ -2,7 +2,7 @@
 //! (routing.md R1 defaults: chat 20, SMS 10), the agent at the keyboard with R3's defaults
 //! (capacity 100, Available) and four simulated colleagues; and the generated customers.
 
-use crate::runtime::rng;
+use crate::centre::rng;
 use omnidesk_core::config::{AgentConfig, Queue};
 use omnidesk_core::{AgentId, BaseStatus, ChannelId, Config, QueueId};
 

@@ -1,21 +1,27 @@
 //! Server mode, the plain-Rust half: what the browser keeps while it follows `omnidesk-server`.
-//! The WebSocket driver (`ui::sync`, wasm only) moves frames; everything it decides is here,
-//! tested natively.
+//! The WebSocket driver (`mode::server`, wasm only) moves frames; everything it decides is
+//! here, tested natively.
 //!
 //! - [`Outbox`]: the agent's actions not yet answered. Each has a client id and an action id,
 //!   so sending it again after a reconnect (or a reload) is safe: the server answers a resend
 //!   with the first answer (`replayed`) and applies it once. The outbox is written to
-//!   `localStorage` ([`Outbox::encode`]) so an action typed while offline survives a reload.
+//!   `localStorage` ([`Outbox::saved`], serde) so an action typed while offline survives a
+//!   reload.
 //! - [`backoff_ms`]: when to try again after the connection dropped.
 //! - [`rejection_text`]: a server refusal in words the agent understands ("Ana Lima picked this
 //!   conversation first"), read from the replica's state — the replica may learn who won only
 //!   after the refusal arrives, so the UI recomputes it as events come in.
 //!
-//! The replica itself is a [`crate::runtime::centre::Centre`] whose engine only *applies*
-//! the server's events ([`crate::runtime::centre::Centre::follow`]): the browser never routes.
+//! The replica itself is a [`crate::centre::Centre`] whose engine only *applies* the server's
+//! events ([`crate::centre::Centre::follow`]): the browser never routes.
 
-use crate::runtime::log::{clean, unclean};
+pub mod wire;
+
+#[cfg(target_arch = "wasm32")]
+pub mod net;
+
 use omnidesk_core::{Input, State};
+use serde::{Deserialize, Serialize};
 
 /// One action on its way to the server.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -23,7 +29,7 @@ pub struct Pending {
     pub client_id: String,
     pub action_id: String,
     pub input: Input,
-    /// The JSON the server gets as the action's `input` ([`crate::runtime::wire::input_json`]).
+    /// The JSON the server gets as the action's `input` ([`crate::link::wire::input_json`]).
     pub json: String,
 }
 
@@ -35,7 +41,7 @@ impl Pending {
 }
 
 /// An action as `POST /api/actions` takes it: `{client_id, action_id, input}` (`input_json`
-/// already JSON, e.g. from [`crate::runtime::wire::input_json`]).
+/// already JSON, e.g. from [`crate::link::wire::input_json`]).
 pub fn action_body(client_id: &str, action_id: &str, input_json: &str) -> String {
     format!(
         "{{\"client_id\":{},\"action_id\":{},\"input\":{input_json}}}",
@@ -81,7 +87,7 @@ impl Outbox {
     /// Queues `input`; returns the pending action (send its [`Pending::frame`]).
     pub fn push(&mut self, input: Input) -> &Pending {
         self.next += 1;
-        let json = crate::runtime::wire::input_json(&input);
+        let json = crate::link::wire::input_json(&input);
         self.pending.push(Pending {
             client_id: self.client_id.clone(),
             // Unique across page loads too: a reload resends the old page's actions beside
@@ -99,47 +105,41 @@ impl Outbox {
         Some(self.pending.remove(i))
     }
 
-    /// The text kept in `localStorage`: one `client_id \t action_id \t input-json` line each.
-    pub fn encode(&self) -> String {
+    /// What is kept in `localStorage` (serde): every unanswered action.
+    pub fn saved(&self) -> Vec<SavedAction> {
         self.pending
             .iter()
-            .map(|p| {
-                format!(
-                    "{}\t{}\t{}",
-                    clean(&p.client_id),
-                    clean(&p.action_id),
-                    clean(&p.json)
-                )
+            .map(|p| SavedAction {
+                client_id: p.client_id.clone(),
+                action_id: p.action_id.clone(),
+                input: p.input.clone(),
             })
-            .collect::<Vec<_>>()
-            .join("\n")
+            .collect()
     }
 
-    /// Reads [`Outbox::encode`]'s lines back; `parse` turns an input's JSON into the input
-    /// (in the browser: `JSON.parse` and [`crate::runtime::wire::input`]). Lines it can't
-    /// read are returned apart, so the caller can say so instead of dropping them silently.
-    pub fn decode(&mut self, text: &str, parse: impl Fn(&str) -> Option<Input>) -> Vec<String> {
-        let mut unreadable = Vec::new();
-        for line in text.lines().filter(|l| !l.trim().is_empty()) {
-            let f: Vec<&str> = line.split('\t').collect();
-            let read = (f.len() == 3)
-                .then(|| unclean(f[2]))
-                .and_then(|json| parse(&json).map(|input| (input, json)));
-            match read {
-                Some((input, json)) => self.pending.push(Pending {
-                    client_id: unclean(f[0]),
-                    action_id: unclean(f[1]),
-                    input,
-                    json,
-                }),
-                None => unreadable.push(line.to_owned()),
-            }
+    /// Puts [`Outbox::saved`]'s actions back, after the ones already here.
+    pub fn restore(&mut self, saved: Vec<SavedAction>) {
+        for a in saved {
+            let json = crate::link::wire::input_json(&a.input);
+            self.pending.push(Pending {
+                client_id: a.client_id,
+                action_id: a.action_id,
+                input: a.input,
+                json,
+            });
         }
-        unreadable
     }
 }
 
-pub use crate::runtime::wire::json_string;
+/// An unanswered action as `localStorage` keeps it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SavedAction {
+    pub client_id: String,
+    pub action_id: String,
+    pub input: Input,
+}
+
+pub use crate::link::wire::json_string;
 
 /// The first frame on a new socket.
 pub fn auth_frame(token: &str) -> String {
@@ -246,7 +246,7 @@ pub fn input_label(input: &Input) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::runtime::centre::Centre;
+    use crate::centre::Centre;
     use omnidesk_core::{AgentId, Engine, ItemId};
 
     fn pick(item: &str) -> Input {
@@ -270,7 +270,7 @@ mod tests {
     }
 
     #[test]
-    fn the_outbox_survives_its_text_form_and_reports_lines_it_cannot_read() {
+    fn the_outbox_survives_its_saved_form() {
         let mut o = Outbox::new("c1".into());
         o.push(Input::AgentMessage {
             agent: AgentId::from("bert"),
@@ -278,22 +278,10 @@ mod tests {
             text: "tab\there\nand \"quotes\"".into(),
         });
         o.push(pick("w2"));
-        let text = o.encode();
+        let json = serde_json::to_string(&o.saved()).unwrap();
         let mut back = Outbox::new("c2".into());
-        let inputs: Vec<(String, Input)> = o
-            .pending
-            .iter()
-            .map(|p| (p.json.clone(), p.input.clone()))
-            .collect();
-        let parse = |json: &str| {
-            inputs
-                .iter()
-                .find(|(j, _)| j == json)
-                .map(|(_, i)| i.clone())
-        };
-        let bad = back.decode(&format!("{text}\ngarbage"), parse);
+        back.restore(serde_json::from_str(&json).unwrap());
         assert_eq!(back.pending, o.pending);
-        assert_eq!(bad, vec!["garbage".to_owned()]);
     }
 
     #[test]

@@ -2,16 +2,17 @@
 //! conversation's messages, the explanation of its last routing decision (R18 keeps it O(1)
 //! per decision: it lives in the `offered` event) and when it last changed state.
 
-use crate::runtime::demo;
+use crate::centre::demo;
 use omnidesk_core::protocol::Explanation;
 use omnidesk_core::{AgentId, Config, Event, ItemId, Stamped};
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// Messages kept per conversation; older ones are dropped first.
 pub const MAX_MESSAGES: usize = 200;
 
 /// Who wrote a message.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Author {
     Customer,
     Agent(String),
@@ -19,7 +20,7 @@ pub enum Author {
 }
 
 /// One line of a conversation's log.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Message {
     pub at: u64,
     pub author: Author,
@@ -27,7 +28,7 @@ pub struct Message {
 }
 
 /// The journal: a fold of the event log, like the core's state.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Journal {
     /// Arrivals seen so far (generated customers and item ids count from it).
     pub arrivals: u64,

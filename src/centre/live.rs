@@ -1,22 +1,47 @@
 //! The live-chat channel of the standalone demo: the customer page (`/chat`) and the agent's
 //! tab talk over a `BroadcastChannel` (same browser, other tab). This module is the protocol,
-//! plain Rust: what the customer page says becomes core inputs ([`customer_input`]), and the
-//! events of a live-chat item become lines for the customer page ([`to_customer`]).
-//!
-//! Lines are tab-separated, fields escaped with [`log::clean`]:
-//! - customer page → agent tab: `start chat name question`, `say chat text`, `leave chat`
-//! - agent tab → customer page: `queued chat`, `joined chat agent`, `agent chat agent text`,
-//!   `ended chat`, `closed chat`
+//! plain Rust: serde types posted as structured clones ([`FromCustomer`], [`ToCustomer`]);
+//! what the customer page says becomes core inputs ([`customer_input`]), and the events of a
+//! live-chat item become messages for the customer page ([`to_customer`]).
 //!
 //! `chat` is the customer page's id; the item is `live-<chat>` ([`demo::LIVE_CHAT_PREFIX`]).
 
-use crate::runtime::demo;
-use crate::runtime::log::{clean, unclean};
+use crate::centre::demo;
 use omnidesk_core::protocol::Customer;
 use omnidesk_core::{ChannelId, Config, Event, Input, ItemId, QueueId, Stamped};
+use serde::{Deserialize, Serialize};
 
 /// The BroadcastChannel's name.
 pub const CHANNEL: &str = "omnidesk-live-chat";
+
+/// What the customer page posts.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "from_customer", rename_all = "snake_case")]
+pub enum FromCustomer {
+    Start {
+        chat: String,
+        name: String,
+        question: String,
+    },
+    Say {
+        chat: String,
+        text: String,
+    },
+    Leave {
+        chat: String,
+    },
+}
+
+/// What the agent's tab posts about a customer page's chat.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "to_customer", rename_all = "snake_case")]
+pub enum ToCustomer {
+    Queued { chat: String },
+    Joined { chat: String, agent: String },
+    Agent { chat: String, agent: String, text: String },
+    Ended { chat: String },
+    Closed { chat: String },
+}
 
 /// The item of a customer page's chat.
 pub fn item_of(chat: &str) -> ItemId {
@@ -34,18 +59,21 @@ fn valid_chat(chat: &str) -> bool {
         && chat.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
 }
 
-/// The core input a customer page's line asks for; `None` for anything else.
-pub fn customer_input(line: &str) -> Option<Input> {
-    let f: Vec<&str> = line.split('\t').collect();
-    let chat = *f.get(1)?;
+/// The core input a customer page's message asks for; `None` for anything else.
+pub fn customer_input(message: &FromCustomer) -> Option<Input> {
+    let chat = match message {
+        FromCustomer::Start { chat, .. }
+        | FromCustomer::Say { chat, .. }
+        | FromCustomer::Leave { chat } => chat,
+    };
     if !valid_chat(chat) {
         return None;
     }
     let item = item_of(chat);
-    match *f.first()? {
-        "start" => {
-            let name = unclean(f.get(2)?).trim().to_owned();
-            let question = unclean(f.get(3)?).trim().to_owned();
+    match message {
+        FromCustomer::Start { name, question, .. } => {
+            let name = name.trim().to_owned();
+            let question = question.trim().to_owned();
             if name.is_empty() {
                 return None;
             }
@@ -65,37 +93,34 @@ pub fn customer_input(line: &str) -> Option<Input> {
                 text: (!question.is_empty()).then_some(question),
             })
         }
-        "say" => {
-            let text = unclean(f.get(2)?);
-            (!text.trim().is_empty()).then_some(Input::CustomerMessage { item, text })
-        }
-        "leave" => Some(Input::End { item, agent: None }),
-        _ => None,
+        FromCustomer::Say { text, .. } => (!text.trim().is_empty()).then(|| Input::CustomerMessage {
+            item,
+            text: text.clone(),
+        }),
+        FromCustomer::Leave { .. } => Some(Input::End { item, agent: None }),
     }
 }
 
 /// What the customer page is told about an event of its chat; `None` if nothing.
-pub fn to_customer(config: &Config, stamped: &Stamped) -> Option<String> {
-    let line = match &stamped.event {
-        Event::Arrived { item, .. } => format!("queued\t{}", chat_of(item)?),
+pub fn to_customer(config: &Config, stamped: &Stamped) -> Option<ToCustomer> {
+    let chat = |item: &ItemId| chat_of(item).map(str::to_owned);
+    Some(match &stamped.event {
+        Event::Arrived { item, .. } => ToCustomer::Queued { chat: chat(item)? },
         Event::Accepted { item, agent }
         | Event::Picked { item, agent }
-        | Event::Reopened { item, agent } => format!(
-            "joined\t{}\t{}",
-            chat_of(item)?,
-            clean(&demo::agent_name(config, agent))
-        ),
-        Event::AgentMessage { item, agent, text } => format!(
-            "agent\t{}\t{}\t{}",
-            chat_of(item)?,
-            clean(&demo::agent_name(config, agent)),
-            clean(text)
-        ),
-        Event::Ended { item, .. } => format!("ended\t{}", chat_of(item)?),
-        Event::Closed { item, .. } => format!("closed\t{}", chat_of(item)?),
+        | Event::Reopened { item, agent } => ToCustomer::Joined {
+            chat: chat(item)?,
+            agent: demo::agent_name(config, agent),
+        },
+        Event::AgentMessage { item, agent, text } => ToCustomer::Agent {
+            chat: chat(item)?,
+            agent: demo::agent_name(config, agent),
+            text: text.clone(),
+        },
+        Event::Ended { item, .. } => ToCustomer::Ended { chat: chat(item)? },
+        Event::Closed { item, .. } => ToCustomer::Closed { chat: chat(item)? },
         _ => return None,
-    };
-    Some(line)
+    })
 }
 
 /// What the customer page shows for a line from the agent tab.
@@ -129,38 +154,22 @@ pub fn told_by_server(event: &Event) -> Option<Told> {
     })
 }
 
-/// Reads a line for the chat `chat`; `None` if it is for another chat or not understood.
-pub fn told(line: &str, chat: &str) -> Option<Told> {
-    let f: Vec<&str> = line.split('\t').collect();
-    if *f.get(1)? != chat {
-        return None;
-    }
-    Some(match *f.first()? {
-        "queued" => Told::Queued,
-        "joined" => Told::Joined(unclean(f.get(2)?)),
-        "agent" => Told::Agent(unclean(f.get(2)?), unclean(f.get(3)?)),
-        "ended" | "closed" => Told::Ended,
-        _ => return None,
-    })
-}
-
-/// The customer page's lines.
-pub fn start_line(chat: &str, name: &str, question: &str) -> String {
-    format!("start\t{chat}\t{}\t{}", clean(name), clean(question))
-}
-
-pub fn say_line(chat: &str, text: &str) -> String {
-    format!("say\t{chat}\t{}", clean(text))
-}
-
-pub fn leave_line(chat: &str) -> String {
-    format!("leave\t{chat}")
+/// What the chat `chat` shows for a message of the agent's tab; `None` if it is for another
+/// chat.
+pub fn told(message: &ToCustomer, chat: &str) -> Option<Told> {
+    let (of, told) = match message {
+        ToCustomer::Queued { chat } => (chat, Told::Queued),
+        ToCustomer::Joined { chat, agent } => (chat, Told::Joined(agent.clone())),
+        ToCustomer::Agent { chat, agent, text } => (chat, Told::Agent(agent.clone(), text.clone())),
+        ToCustomer::Ended { chat } | ToCustomer::Closed { chat } => (chat, Told::Ended),
+    };
+    (of == chat).then_some(told)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::runtime::centre::Centre;
+    use crate::centre::Centre;
 
     #[test]
     fn the_servers_customer_stream_reads_as_the_chat_page_lines() {
@@ -201,13 +210,18 @@ mod tests {
     #[test]
     fn a_customer_page_chat_reaches_the_queue_and_hears_back() {
         let (mut c, _) = Centre::fresh(1, false, 1_000);
-        let start = customer_input(&start_line("abc1", "Ada\tL", "Hi\nthere")).unwrap();
+        let start = customer_input(&FromCustomer::Start {
+            chat: "abc1".into(),
+            name: "Ada\tL".into(),
+            question: "Hi\nthere".into(),
+        })
+        .unwrap();
         let events = c.submit(start, 2_000);
         let item = item_of("abc1");
         let it = &c.engine.state().items[&item];
         assert_eq!(it.customer.name, "Ada\tL");
         assert_eq!(c.journal.messages[&item][0].text, "Hi\nthere");
-        let told_lines: Vec<String> = events
+        let told_lines: Vec<ToCustomer> = events
             .iter()
             .filter_map(|e| to_customer(c.engine.config(), e))
             .collect();
@@ -238,11 +252,21 @@ mod tests {
                 Told::Agent("Alex Morgan".into(), "Hello <b>Ada</b>".into())
             ]
         );
-        let say = customer_input(&say_line("abc1", "Thanks")).unwrap();
+        let say = customer_input(&FromCustomer::Say {
+            chat: "abc1".into(),
+            text: "Thanks".into(),
+        })
+        .unwrap();
         c.submit(say, 4_000);
         assert_eq!(c.journal.messages[&item].last().unwrap().text, "Thanks");
         let ended: Vec<Told> = c
-            .submit(customer_input(&leave_line("abc1")).unwrap(), 5_000)
+            .submit(
+                customer_input(&FromCustomer::Leave {
+                    chat: "abc1".into(),
+                })
+                .unwrap(),
+                5_000,
+            )
             .iter()
             .filter_map(|e| to_customer(c.engine.config(), e))
             .filter_map(|l| told(&l, "abc1"))
@@ -251,10 +275,25 @@ mod tests {
     }
 
     #[test]
-    fn foreign_lines_are_ignored() {
-        assert_eq!(customer_input("start\t../x\tA\tq"), None);
-        assert_eq!(customer_input("start\tabc\t \tq"), None);
-        assert_eq!(customer_input("say\tabc\t  "), None);
-        assert_eq!(customer_input("nonsense"), None);
+    fn foreign_messages_are_ignored() {
+        let start = |chat: &str, name: &str| FromCustomer::Start {
+            chat: chat.into(),
+            name: name.into(),
+            question: "q".into(),
+        };
+        assert_eq!(customer_input(&start("../x", "A")), None);
+        assert_eq!(customer_input(&start("abc", " ")), None);
+        let say = FromCustomer::Say {
+            chat: "abc".into(),
+            text: "  ".into(),
+        };
+        assert_eq!(customer_input(&say), None);
+        // The protocol's JSON form (the same serde value is posted as a structured clone).
+        let json = serde_json::to_string(&start("abc", "Ada")).unwrap();
+        assert_eq!(
+            json,
+            r#"{"from_customer":"start","chat":"abc","name":"Ada","question":"q"}"#
+        );
+        assert!(serde_json::from_str::<ToCustomer>(&json).is_err());
     }
 }

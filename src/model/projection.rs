@@ -6,9 +6,9 @@
 //! **Architecture invariant:** nothing here decides routing or presence; it reads what the core
 //! decided.
 
-use crate::runtime::centre::AppEngine as Engine;
-use crate::runtime::demo;
-use crate::runtime::journal::Journal;
+use crate::centre::AppEngine as Engine;
+use crate::centre::demo;
+use crate::centre::journal::Journal;
 use omnidesk_core::state::ItemStatus;
 use omnidesk_core::{AgentId, Config, ItemId, MemberReason, Presence};
 
@@ -569,7 +569,7 @@ pub fn urgent(now: u64, expires_at: u64) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::runtime::centre::Centre;
+    use crate::centre::Centre;
     use omnidesk_core::Input;
 
     fn away_centre() -> Centre {

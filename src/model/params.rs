@@ -2,7 +2,8 @@
 //! `?sim=off` (no arrivals, no simulated colleagues), `?seed=N` (a reproducible simulator),
 //! `?reset` (start from an empty saved state), `?demo=N` (N open items, for benchmarks),
 //! `?server=URL` (the server to follow; the standalone build opens that server's app),
-//! `?rate=N` (automatic arrivals per minute).
+//! `?rate=N` (automatic arrivals per minute). In the browser they are read through
+//! leptos_router's `use_query_map` ([`Params::from_pairs`]).
 
 /// The parsed parameters.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -25,6 +26,14 @@ pub fn server_url(url: &str) -> Option<String> {
 impl Params {
     /// Parses a query string (`?sim=off&seed=3`, with or without the `?`).
     pub fn parse(query: &str) -> Params {
+        Params::from_pairs(query.trim_start_matches('?').split('&').map(|pair| {
+            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+            (key, value)
+        }))
+    }
+
+    /// Reads (key, value) pairs, e.g. leptos_router's `use_query_map()` (values decoded).
+    pub fn from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Params {
         let mut p = Params {
             sim_on: true,
             seed: None,
@@ -33,8 +42,7 @@ impl Params {
             rate: None,
             server: None,
         };
-        for pair in query.trim_start_matches('?').split('&') {
-            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        for (key, value) in pairs {
             match key {
                 "sim" => p.sim_on = !matches!(value, "off" | "0" | "false"),
                 "seed" => p.seed = value.parse().ok(),

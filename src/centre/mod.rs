@@ -1,13 +1,31 @@
-//! [`Centre`]: the standalone contact centre. It owns the engine, feeds it inputs stamped with
+//! The contact centre in the page. [`Centre`] owns the engine, feeds it inputs stamped with
 //! the caller's clock, and folds every event it emits into the [`Journal`] and the [`Sim`].
-//! The browser loop calls [`Centre::tick`] on a steady cadence and at `engine.next_timer()`.
-//! In server mode the same journal and the UI's projections would fold the server's events.
+//! The standalone loop calls [`Centre::tick`] on a steady cadence and at
+//! `engine.next_timer()`. In server mode a [`Centre::replica`] only folds the server's events.
+//!
+//! - [`demo`]: the built-in configuration (queues, the five channels, the agent at the
+//!   keyboard and simulated colleagues) and the generated customers.
+//! - [`journal`]: what the UI needs that the core's state doesn't keep (messages, the last
+//!   routing explanation, when an item last changed), folded from events.
+//! - [`sim`]: the simulator, an input source: colleagues who accept, work and close items, and
+//!   arrivals. It decides nothing about routing.
+//! - [`rng`]: a small deterministic PRNG (SplitMix64) for `?seed=N`.
+//! - [`live`]: the `/chat` page's BroadcastChannel protocol (serde types) and its mapping to
+//!   core inputs and back.
+//!
+//! **Architecture invariant:** nothing here decides who gets an item or what presence is: the
+//! simulator and the buttons send inputs, the core decides.
 
-use crate::runtime::demo;
-use crate::runtime::journal::Journal;
-use crate::runtime::log;
-use crate::runtime::save::{self, LoadError, Saved};
-use crate::runtime::sim::{Action, Plan, Sim};
+pub mod demo;
+pub mod journal;
+pub mod live;
+pub mod rng;
+pub mod sim;
+
+use crate::mode::AppRouter;
+use crate::storage::save::{LoadError, LogEntry, Saved, SnapshotRef};
+use journal::Journal;
+use sim::{Action, Plan, Sim};
 use omnidesk_core::protocol::Customer;
 use omnidesk_core::{AgentId, ChannelId, Engine, Input, ItemId, QueueId, Stamped};
 
@@ -18,16 +36,7 @@ pub const DEFAULT_ARRIVALS_PER_MINUTE: u64 = 6;
 /// A fresh centre's first arrival comes this soon, so the demo shows life at once.
 pub const FIRST_ARRIVAL_MS: u64 = 1_500;
 
-/// The router of this build's engine. The standalone demo routes in the page (the indexed
-/// router). The server build's engine is a replica that only applies the server's events: the
-/// reference router keeps no indices (its `observe` does nothing), and its routing code is
-/// never linked, since the replica never handles an input.
-#[cfg(not(feature = "server"))]
-pub type AppRouter = omnidesk_core::route::IndexedRouter;
-#[cfg(feature = "server")]
-pub type AppRouter = omnidesk_core::route::ReferenceRouter;
-
-/// The engine of this build ([`AppRouter`]).
+/// The engine of this build (its router: [`AppRouter`], chosen by the mode).
 pub type AppEngine = Engine<AppRouter>;
 
 /// The engine and what is folded beside it.
@@ -39,8 +48,8 @@ pub struct Centre {
     pub sim_on: bool,
     /// The agent at the keyboard.
     pub me: AgentId,
-    /// Log lines ([`log::encode`]) of the inputs handled since the caller last took them.
-    pub unsaved: Vec<(u64, String)>,
+    /// The inputs handled since the caller last took them, for the input log.
+    pub unsaved: Vec<LogEntry>,
 }
 
 impl Centre {
@@ -75,15 +84,22 @@ impl Centre {
         (centre, events)
     }
 
-    /// A centre restored from a snapshot and the log lines written after it: each logged
-    /// input is handled again at its time and must end at its logged event number.
-    pub fn restore(saved: Saved, lines: &[String], sim_on: bool) -> Result<Centre, LoadError> {
+    /// A centre restored from a snapshot and the input log written after it: each logged
+    /// input is handled again at its time and must end at its logged event number. The
+    /// demo's configuration is today's ([`demo::config`]), not the saved one.
+    pub fn restore(
+        saved: Saved,
+        mut entries: Vec<LogEntry>,
+        sim_on: bool,
+    ) -> Result<Centre, LoadError> {
         if !saved.state.agents.contains_key(&AgentId::from(demo::ME)) {
             return Err(LoadError::Corrupt(
                 "the agent at the keyboard is missing".into(),
             ));
         }
-        let engine = Engine::restore(saved.state, saved.now, saved.seq, Default::default());
+        let mut state = saved.state;
+        state.config = demo::config();
+        let engine = Engine::restore(state, saved.now, saved.seq, Default::default());
         let mut centre = Centre {
             engine,
             journal: saved.journal,
@@ -92,15 +108,8 @@ impl Centre {
             me: AgentId::from(demo::ME),
             unsaved: Vec::new(),
         };
-        let mut entries: Vec<(u64, u64, Input)> = lines
-            .iter()
-            .map(|l| {
-                log::decode(l)
-                    .ok_or_else(|| LoadError::Corrupt(format!("unreadable log line {l:?}")))
-            })
-            .collect::<Result<_, _>>()?;
-        entries.sort_by_key(|(seq, _, _)| *seq);
-        for (seq, now, input) in entries {
+        entries.sort_by_key(|e| e.seq);
+        for LogEntry { seq, now, input } in entries {
             if seq <= centre.engine.last_seq() {
                 continue; // already in the snapshot
             }
@@ -146,22 +155,9 @@ impl Centre {
         Ok(true)
     }
 
-    /// The snapshot to save.
-    #[cfg(test)]
-    pub fn saved(&self) -> Saved {
-        Saved {
-            format: save::FORMAT,
-            now: self.engine.now(),
-            seq: self.engine.last_seq(),
-            state: self.engine.state().clone(),
-            journal: self.journal.clone(),
-            sim: self.sim.clone(),
-        }
-    }
-
-    /// The snapshot text ([`save::write`]), without cloning the state.
-    pub fn saved_text(&self) -> String {
-        save::write(
+    /// The snapshot to save, borrowed (serialised without cloning the state).
+    pub fn snapshot(&self) -> SnapshotRef<'_> {
+        SnapshotRef::new(
             self.engine.now(),
             self.engine.last_seq(),
             self.engine.state(),
@@ -179,11 +175,14 @@ impl Centre {
     /// folds the events it emits.
     pub fn submit(&mut self, input: Input, now: u64) -> Vec<Stamped> {
         let now = now.max(self.engine.now());
-        let line_input = input.clone();
+        let logged = input.clone();
         let events = self.engine.handle(input, now).unwrap_or_default();
         if !events.is_empty() {
-            let seq = self.engine.last_seq();
-            self.unsaved.push((seq, log::encode(seq, now, &line_input)));
+            self.unsaved.push(LogEntry {
+                seq: self.engine.last_seq(),
+                now,
+                input: logged,
+            });
         }
         for stamped in &events {
             self.fold(stamped);
@@ -397,17 +396,16 @@ mod tests {
         for s in 1..=300u64 {
             c.tick(s * 1_000);
         }
-        let text = c.saved_text();
-        let saved = save::parse_snapshot(&text).unwrap();
-        assert_eq!(saved, c.saved());
+        // Through serde and back (JSON here; the browser keeps the same serde value).
+        let json = serde_json::to_string(&c.snapshot()).unwrap();
+        let saved: Saved = serde_json::from_str(&json).unwrap();
+        assert_eq!(&saved.state, c.engine.state());
         c.unsaved.clear();
-        let mut later = Vec::new();
         for s in 301..=400u64 {
-            later.extend(c.tick(s * 1_000));
+            c.tick(s * 1_000);
         }
-        let _ = later;
-        let lines: Vec<String> = c.unsaved.iter().map(|(_, l)| l.clone()).collect();
-        let restored = Centre::restore(saved, &lines, true).unwrap();
+        let log: Vec<LogEntry> = serde_json::from_str(&serde_json::to_string(&c.unsaved).unwrap()).unwrap();
+        let restored = Centre::restore(saved, log, true).unwrap();
         assert_eq!(restored.engine.state(), c.engine.state());
         assert_eq!(restored.journal, c.journal);
         assert_eq!(restored.sim.plans, c.sim.plans);

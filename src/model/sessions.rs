@@ -1,8 +1,8 @@
 //! The Sessions tablist's model (ui-contract.md, "Shell"): Home is always first and never
 //! closes; each conversation session is added at the end, named after its customer (with the
 //! channel where two open sessions share a name); at most [`MAX_SESSIONS`] including Home.
-//! Kept free of the DOM so it is tested natively, and serialisable so open sessions and the
-//! selected one survive a reload.
+//! Kept free of the DOM so it is tested natively, and serde so open sessions and the selected
+//! one survive a reload.
 
 use omnidesk_core::ItemId;
 
@@ -13,7 +13,7 @@ pub const MAX_SESSIONS: usize = 10;
 pub const MAXIMUM_REACHED: &str = "Maximum sessions reached";
 
 /// The open sessions: index 0 of the tablist is Home, index `i` is `items[i - 1]`.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Sessions {
     pub items: Vec<ItemId>,
     pub selected: usize,
@@ -67,22 +67,14 @@ impl Sessions {
         true
     }
 
-    /// The saved form: the selected index, then the items, tab-separated.
-    pub fn encode(&self) -> String {
-        let mut out = self.selected.to_string();
-        for i in &self.items {
-            out.push('\t');
-            out.push_str(i.as_str());
-        }
-        out
+    /// The item of the selected session (`None`: Home).
+    pub fn selected_item(&self) -> Option<&ItemId> {
+        self.items.get(self.selected.wrapping_sub(1))
     }
 
-    /// Reads [`Sessions::encode`]'s form; `None` if it isn't one.
-    pub fn decode(text: &str) -> Option<Sessions> {
-        let mut parts = text.split('\t');
-        let selected = parts.next()?.parse().ok()?;
-        let items: Vec<ItemId> = parts.map(ItemId::from).collect();
-        (selected <= items.len()).then_some(Sessions { items, selected })
+    /// The tab index of `item`'s session, if open.
+    pub fn index_of(&self, item: &ItemId) -> Option<usize> {
+        self.items.iter().position(|i| i == item).map(|p| p + 1)
     }
 
     /// Keeps only sessions whose item `exists`, and a valid selection.
@@ -149,15 +141,28 @@ mod tests {
     }
 
     #[test]
-    fn sessions_save_and_load() {
+    fn retain_keeps_the_selection_on_its_session() {
         let mut s = Sessions::default();
-        assert_eq!(Sessions::decode(&s.encode()), Some(s.clone()));
         s.open(&id("a"));
         s.open(&id("b"));
-        s.selected = 1;
-        assert_eq!(Sessions::decode(&s.encode()), Some(s));
-        assert_eq!(Sessions::decode("{\"items\":[]}"), None);
-        assert_eq!(Sessions::decode("3\ta"), None);
+        s.open(&id("c"));
+        s.selected = 3;
+        s.retain(|i| i.as_str() != "a");
+        assert_eq!(s.items, vec![id("b"), id("c")]);
+        assert_eq!(s.selected, 2);
+        s.retain(|i| i.as_str() != "c");
+        assert_eq!(s.selected, 0);
+    }
+
+    /// The currently selected item, if a conversation session is selected.
+    #[test]
+    fn selected_item_is_the_conversation_in_view() {
+        let mut s = Sessions::default();
+        assert_eq!(s.selected_item(), None);
+        s.open(&id("a"));
+        assert_eq!(s.selected_item(), Some(&id("a")));
+        assert_eq!(s.index_of(&id("a")), Some(1));
+        assert_eq!(s.index_of(&id("z")), None);
     }
 
     #[test]

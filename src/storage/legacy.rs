@@ -1,12 +1,7 @@
-//! The save format: a versioned snapshot (engine state, journal, simulator); the inputs
-//! handled after it are logged beside it ([`crate::runtime::log`]). Reading checks the version
-//! first, so an old format or a corrupt save is reported and set aside instead of breaking the
-//! page.
-//!
-//! The snapshot is written by hand as tab-separated lines (fields escaped with
-//! [`log::clean`]), one record a line, instead of serde + JSON: the derives of the core's
-//! large types and serde_json's parser and float formatting were about a tenth of the
-//! bundle. The configuration is not saved: the demo's is rebuilt ([`demo::config`]).
+//! The previous save format (format 2, tab-separated, written by omnidesk before serde) —
+//! read only, to migrate a save of the previous version: its snapshot
+//! ([`parse_snapshot`]), its input log lines ([`decode_log_line`]) and its open sessions
+//! ([`decode_sessions`]). Nothing writes it any more.
 //!
 //! ```text
 //! omnidesk-save  2  now  seq
@@ -20,61 +15,22 @@
 //! S  seed  arrival_every_ms  next_arrival|-
 //! P  due  item  plan  agent
 //! ```
+//! A log line is `seq \t now \t verb \t fields…`; the sessions were `selected \t item…`.
 
-use crate::runtime::demo;
-use crate::runtime::journal::{Author, Journal, Message};
-use crate::runtime::log::{clean, unclean};
-use crate::runtime::sim::{Plan, Sim};
+use crate::centre::demo;
+use crate::centre::journal::{Author, Journal, Message};
+use crate::centre::sim::{Plan, Sim};
+use crate::model::sessions::Sessions;
+use crate::storage::save::{LoadError, LogEntry, Saved};
 use omnidesk_core::protocol::{Criterion, Customer, Excluded, Explanation};
 use omnidesk_core::state::{AgentState, Item, ItemStatus};
-use omnidesk_core::{AgentId, ChannelId, ItemId, Presence, QueueId, State};
+use omnidesk_core::{AgentId, ChannelId, Input, ItemId, Presence, QueueId, State};
 use std::collections::BTreeMap;
-use std::fmt::{self, Write};
 
-/// The version of the snapshot; bump it when the shape changes. Format 1 was JSON.
+/// The version this module reads.
 pub const FORMAT: u32 = 2;
 
 const MAGIC: &str = "omnidesk-save";
-
-/// A snapshot of the centre.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Saved {
-    pub format: u32,
-    pub now: u64,
-    pub seq: u64,
-    pub state: State,
-    pub journal: Journal,
-    pub sim: Sim,
-}
-
-/// Why a save can't be used.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum LoadError {
-    /// Written by another version of the app.
-    OldFormat(u64),
-    /// Not what this app writes.
-    Corrupt(String),
-}
-
-impl fmt::Display for LoadError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            LoadError::OldFormat(v) => write!(
-                f,
-                "it was saved in format {v} by another version of omnidesk (this one reads format {FORMAT})"
-            ),
-            LoadError::Corrupt(why) => write!(f, "it is damaged ({why})"),
-        }
-    }
-}
-
-fn opt_u64(v: Option<u64>) -> String {
-    v.map_or_else(|| "-".to_owned(), |v| v.to_string())
-}
-
-fn opt_str(v: &Option<String>) -> String {
-    v.as_deref().map(clean).unwrap_or_default()
-}
 
 const CRITERIA: [(Criterion, &str); 7] = [
     (Criterion::Affinity, "affinity"),
@@ -88,144 +44,6 @@ const CRITERIA: [(Criterion, &str); 7] = [
     (Criterion::EarliestIdleSince, "earliest_idle_since"),
     (Criterion::AgentId, "agent_id"),
 ];
-
-/// Writes the snapshot text.
-pub fn write(now: u64, seq: u64, state: &State, journal: &Journal, sim: &Sim) -> String {
-    let mut o = String::with_capacity(256 + state.items.len() * 160);
-    let _ = writeln!(o, "{MAGIC}\t{FORMAT}\t{now}\t{seq}");
-    for (id, a) in &state.agents {
-        let _ = write!(
-            o,
-            "A\t{id}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
-            u8::from(a.signed_in),
-            clean(a.presence.name()),
-            u8::from(a.manual),
-            a.used,
-            a.capacity,
-            opt_u64(a.last_assignment),
-            a.idle_since
-        );
-        for (q, at) in &a.last_assignment_in_queue {
-            let _ = write!(o, "\t{q}\t{at}");
-        }
-        o.push('\n');
-    }
-    for (id, it) in &state.items {
-        let (kind, a, b, c) = match &it.status {
-            ItemStatus::Open => ("open", String::new(), String::new(), String::new()),
-            ItemStatus::Offered { agent, expires_at } => (
-                "offered",
-                agent.to_string(),
-                expires_at.to_string(),
-                String::new(),
-            ),
-            ItemStatus::Active { agent } => {
-                ("active", agent.to_string(), String::new(), String::new())
-            }
-            ItemStatus::Waiting { agent, since } => (
-                "waiting",
-                agent.to_string(),
-                since.to_string(),
-                String::new(),
-            ),
-            ItemStatus::WrapUp {
-                agent,
-                ended_at,
-                blocking,
-            } => (
-                "wrap_up",
-                agent.to_string(),
-                ended_at.to_string(),
-                u8::from(*blocking).to_string(),
-            ),
-            ItemStatus::Closed { closed_at } => (
-                "closed",
-                closed_at.to_string(),
-                String::new(),
-                String::new(),
-            ),
-        };
-        let cu = &it.customer;
-        let _ = write!(
-            o,
-            "I\t{id}\t{}\t{}\t{}\t{}\t{}\t{}\t{kind}\t{a}\t{b}\t{c}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
-            it.channel,
-            it.queue,
-            it.priority,
-            it.enqueued_at,
-            it.declines,
-            it.last_holder
-                .as_ref()
-                .map_or_else(|| "-".to_owned(), |h| h.to_string()),
-            clean(&cu.name),
-            opt_str(&cu.id),
-            opt_str(&cu.email),
-            opt_str(&cu.phone),
-            opt_str(&cu.language),
-            opt_str(&cu.location),
-            it.skills.len()
-        );
-        for (s, l) in &it.skills {
-            let _ = write!(o, "\t{}\t{l}", clean(s));
-        }
-        for (agent, n) in &it.declines_by {
-            let _ = write!(o, "\t{agent}\t{n}");
-        }
-        o.push('\n');
-    }
-    let _ = writeln!(o, "J\t{}", journal.arrivals);
-    for (item, log) in &journal.messages {
-        for m in log {
-            let (kind, name) = match &m.author {
-                Author::Customer => ("customer", String::new()),
-                Author::Agent(n) => ("agent", clean(n)),
-                Author::System => ("system", String::new()),
-            };
-            let _ = writeln!(o, "M\t{item}\t{}\t{kind}\t{name}\t{}", m.at, clean(&m.text));
-        }
-    }
-    for (item, e) in &journal.explanations {
-        let crit = CRITERIA
-            .iter()
-            .find(|(c, _)| *c == e.criterion)
-            .map_or("agent_id", |(_, n)| n);
-        let x = &e.excluded;
-        let _ = writeln!(
-            o,
-            "E\t{item}\t{}\t{crit}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
-            e.agent,
-            e.eligible,
-            x.not_signed_in,
-            x.inactive,
-            x.presence,
-            x.capacity,
-            x.skill,
-            x.declined
-        );
-    }
-    for (item, at) in &journal.changed_at {
-        let _ = writeln!(o, "C\t{item}\t{at}");
-    }
-    let _ = writeln!(
-        o,
-        "S\t{}\t{}\t{}",
-        sim.seed,
-        sim.arrival_every_ms,
-        opt_u64(sim.next_arrival)
-    );
-    for ((due, item), plan) in &sim.plans {
-        let (kind, agent) = match plan {
-            Plan::Accept(a) => ("accept", a.as_str()),
-            Plan::Reject(a) => ("reject", a.as_str()),
-            Plan::End(a) => ("end", a.as_str()),
-            Plan::Close(a) => ("close", a.as_str()),
-            Plan::CustomerWrites => ("customer_writes", ""),
-            Plan::CustomerAnswers => ("customer_answers", ""),
-        };
-        let _ = writeln!(o, "P\t{due}\t{item}\t{kind}\t{agent}");
-    }
-    o
-}
 
 /// Reads fields of one line in order.
 struct Fields<'a> {
@@ -483,6 +301,125 @@ fn parse_body<'a>(
     })
 }
 
+/// Undoes the old format's escapes (`\\\\`, `\\t`, `\\n`, `\\r`).
+pub fn unclean(s: &str) -> String {
+    if !s.contains('\\') {
+        return s.to_owned();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('t') => out.push('\t'),
+            Some('n') => out.push('\n'),
+            Some('r') => out.push('\r'),
+            Some(other) => out.push(other),
+            None => {}
+        }
+    }
+    out
+}
+
+
+/// Reads one log line of the old format; `None` for anything else.
+pub fn decode_log_line(line: &str) -> Option<LogEntry> {
+    let f: Vec<&str> = line.split('\t').collect();
+    let seq = f.first()?.parse().ok()?;
+    let now = f.get(1)?.parse().ok()?;
+    let at = |i: usize| f.get(i).copied();
+    let agent = |i: usize| at(i).map(AgentId::from);
+    let item = |i: usize| at(i).map(ItemId::from);
+    let some = |i: usize| at(i).filter(|s| !s.is_empty()).map(unclean);
+    let input = match *f.get(2)? {
+        "sign_in" => Input::SignIn { agent: agent(3)? },
+        "sign_out" => Input::SignOut { agent: agent(3)? },
+        "reset_presence" => Input::ResetPresence { agent: agent(3)? },
+        "set_presence" => Input::SetPresence {
+            agent: agent(3)?,
+            status: Presence::from_name(&unclean(at(4)?)),
+        },
+        "arrive" => Input::Arrive {
+            item: item(3)?,
+            channel: ChannelId::from(at(4)?),
+            queue: QueueId::from(at(5)?),
+            priority: at(6)?.parse().ok()?,
+            customer: Customer {
+                name: unclean(at(7)?),
+                id: some(8),
+                email: some(9),
+                phone: some(10),
+                language: some(11),
+                location: some(12),
+            },
+            skills: Default::default(),
+            text: at(13)?.strip_prefix('+').map(unclean),
+        },
+        "accept" => Input::Accept {
+            agent: agent(3)?,
+            item: item(4)?,
+        },
+        "reject" => Input::Reject {
+            agent: agent(3)?,
+            item: item(4)?,
+        },
+        "pick" => Input::Pick {
+            agent: agent(3)?,
+            item: item(4)?,
+        },
+        "wait" => Input::Wait {
+            agent: agent(3)?,
+            item: item(4)?,
+        },
+        "open" => Input::Open {
+            agent: agent(3)?,
+            item: item(4)?,
+        },
+        "close" => Input::Close {
+            agent: agent(3)?,
+            item: item(4)?,
+        },
+        "reopen" => Input::Reopen {
+            agent: agent(3)?,
+            item: item(4)?,
+        },
+        "end" => Input::End {
+            item: item(3)?,
+            agent: some(4).map(AgentId::from),
+        },
+        "transfer" => Input::Transfer {
+            agent: agent(3)?,
+            item: item(4)?,
+            queue: QueueId::from(at(5)?),
+        },
+        "customer_message" => Input::CustomerMessage {
+            item: item(3)?,
+            text: unclean(at(4)?),
+        },
+        "agent_message" => Input::AgentMessage {
+            agent: agent(3)?,
+            item: item(4)?,
+            text: unclean(at(5)?),
+        },
+        "abandon" => Input::Abandon { item: item(3)? },
+        "tick" => Input::Tick,
+        _ => return None,
+    };
+    Some(LogEntry { seq, now, input })
+}
+
+
+/// Reads the old form of the open sessions (`selected \t item…`); `None` if it isn't one.
+pub fn decode_sessions(text: &str) -> Option<Sessions> {
+    let mut parts = text.split('\t');
+    let selected = parts.next()?.parse().ok()?;
+    let items: Vec<ItemId> = parts.map(ItemId::from).collect();
+    (selected <= items.len()).then_some(Sessions { items, selected })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -513,5 +450,38 @@ mod tests {
             parse_snapshot("omnidesk-save\t2\t1\t1\nI\tw1\tchat"),
             Err(LoadError::Corrupt(_))
         ));
+    }
+
+    /// A real save of the previous version (written by its `save::write` and `log::encode`,
+    /// captured in `tests/fixtures/save-format2/`) opens with the same state.
+    #[test]
+    fn a_format_2_save_migrates_to_the_same_centre() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/save-format2/");
+        let read = |f: &str| std::fs::read_to_string(format!("{dir}{f}")).unwrap();
+        let saved = parse_snapshot(&read("snapshot.txt")).unwrap();
+        let log: Vec<LogEntry> = read("log.txt")
+            .lines()
+            .map(|l| decode_log_line(l).unwrap_or_else(|| panic!("{l}")))
+            .collect();
+        assert!(log.len() > 20);
+        let centre = crate::centre::Centre::restore(saved, log, true).unwrap();
+        assert_eq!(
+            centre.engine.last_seq().to_string(),
+            read("expected-seq.txt").trim()
+        );
+        let expected: serde_json::Value = serde_json::from_str(&read("expected-state.json")).unwrap();
+        assert_eq!(serde_json::to_value(centre.engine.state()).unwrap(), expected);
+        // The customer of the /chat page, whose name and message had a tab and new lines.
+        let live = &centre.engine.state().items[&ItemId::from("live-abc1")];
+        assert_eq!(live.customer.name, "Ada\tLovelace");
+        assert_eq!(
+            centre.journal.messages[&ItemId::from("live-abc1")][0].text,
+            "Hi\nthere \\ ok"
+        );
+        let sessions = decode_sessions(read("ui.txt").trim()).unwrap();
+        assert_eq!(sessions.items.len(), 2);
+        assert_eq!(sessions.selected, 2);
+        assert_eq!(decode_sessions("{\"items\":[]}"), None);
+        assert_eq!(decode_sessions("3\ta"), None);
     }
 }

@@ -7,13 +7,38 @@
 //! Its plans are a fold of events with draws from [`rng::draw`] keyed by the event's `seq`, so
 //! a save (snapshot plus event log) restores them exactly.
 
-use crate::runtime::{demo, rng};
+use crate::centre::{demo, rng};
 use omnidesk_core::state::ItemStatus;
 use omnidesk_core::{AgentId, Event, ItemId, Stamped, State};
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+mod plans_as_list {
+    use super::Plan;
+    use omnidesk_core::ItemId;
+    use serde::{Deserialize, Deserializer, Serializer};
+    use std::collections::BTreeMap;
+
+    pub fn serialize<S: Serializer>(
+        plans: &BTreeMap<(u64, ItemId), Plan>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        s.collect_seq(plans.iter().map(|((due, item), plan)| (due, item, plan)))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<BTreeMap<(u64, ItemId), Plan>, D::Error> {
+        let list = Vec::<(u64, ItemId, Plan)>::deserialize(d)?;
+        Ok(list
+            .into_iter()
+            .map(|(due, item, plan)| ((due, item), plan))
+            .collect())
+    }
+}
+
 /// What the simulator will do to an item, and when.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Plan {
     Accept(AgentId),
     Reject(AgentId),
@@ -33,13 +58,15 @@ pub enum Action {
     Arrival,
 }
 
-/// The simulator's memory.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// The simulator's memory. Its plans are saved as a list of (due, item, plan): a map with
+/// tuple keys has no JSON or JavaScript form.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Sim {
     pub seed: u64,
     /// Mean time between automatic arrivals.
     pub arrival_every_ms: u64,
     /// (due, item) → plan, so due plans come out in (due, item) order.
+    #[serde(with = "plans_as_list")]
     pub plans: BTreeMap<(u64, ItemId), Plan>,
     pub next_arrival: Option<u64>,
 }

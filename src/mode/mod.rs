@@ -1,0 +1,39 @@
+//! **The mode switch.** The same source builds twice: the standalone demo (the routing core
+//! runs in the page: `standalone`) and, with the `server` feature, the client of
+//! omnidesk-server (the page follows the server's events: `server`). This is the one module
+//! that reads `cfg(feature = "server")`; everything else is mode-agnostic and talks to the
+//! mode through what is re-exported here:
+//!
+//! - [`AppRouter`]: the router of the page's engine;
+//! - `Backend` (wasm32): where an agent's input goes — the page's engine, or the server link;
+//! - `Workspace` (wasm32): the route that boots the mode and provides the context handles
+//!   (standalone: Web Lock, IndexedDB, restore; server: sign-in, replica, catch-up);
+//! - the mode's own widgets (standalone: the Demo region, the `/chat` page's
+//!   BroadcastChannel; server: the Connection status, Sign out, the refusal bar, `/signin`,
+//!   the `/chat` page's socket).
+//!
+//! A real `cfg` rather than `if SERVER_BUILD`: each bundle then carries only its mode's code
+//! (wasm's linker keeps boxed closures' vtables — and all they reach — even behind a false
+//! constant; ARCHITECTURE.md has the figures).
+
+/// Whether this is the server build (for plain `if`s in logic and tests).
+pub const SERVER_BUILD: bool = cfg!(feature = "server");
+
+/// The router of this build's engine. The standalone demo routes in the page (the indexed
+/// router). The server build's engine is a replica that only applies the server's events: the
+/// reference router keeps no indices (its `observe` does nothing), and its routing code is
+/// never linked, since the replica never handles an input.
+#[cfg(not(feature = "server"))]
+pub type AppRouter = omnidesk_core::route::IndexedRouter;
+#[cfg(feature = "server")]
+pub type AppRouter = omnidesk_core::route::ReferenceRouter;
+
+#[cfg(all(target_arch = "wasm32", not(feature = "server")))]
+mod standalone;
+#[cfg(all(target_arch = "wasm32", not(feature = "server")))]
+pub use standalone::*;
+
+#[cfg(all(target_arch = "wasm32", feature = "server"))]
+mod server;
+#[cfg(all(target_arch = "wasm32", feature = "server"))]
+pub use server::*;
