@@ -130,6 +130,10 @@ pub enum Told {
     Joined(String),
     Agent(String, String),
     Ended,
+    /// The customer's own words (server mode: drawn again after a reload).
+    Mine(String, String),
+    /// The connection dropped (server mode), with when it is tried again.
+    Lost(String),
 }
 
 /// Server mode: what an event of the customer's own stream (the server sends a customer only

@@ -17,8 +17,6 @@
 
 pub mod wire;
 
-#[cfg(target_arch = "wasm32")]
-pub mod net;
 
 use omnidesk_core::{Input, State};
 use serde::{Deserialize, Serialize};

@@ -5,6 +5,9 @@
 //! `?rate=N` (automatic arrivals per minute). In the browser they are read through
 //! leptos_router's `use_query_map` ([`Params::from_pairs`]).
 
+/// Seeds are kept to 53 bits, so a saved one is exact as a JavaScript number.
+pub const MAX_SEED: u64 = (1 << 53) - 1;
+
 /// The parsed parameters.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Params {
@@ -45,7 +48,7 @@ impl Params {
         for (key, value) in pairs {
             match key {
                 "sim" => p.sim_on = !matches!(value, "off" | "0" | "false"),
-                "seed" => p.seed = value.parse().ok(),
+                "seed" => p.seed = value.parse().ok().map(|s: u64| s & MAX_SEED),
                 "reset" => p.reset = !matches!(value, "0" | "false"),
                 "demo" => p.demo = value.parse().unwrap_or(0).min(100_000),
                 "rate" => p.rate = value.parse().ok().filter(|r| *r > 0),
@@ -70,6 +73,10 @@ mod tests {
         let d = Params::parse("");
         assert!(d.sim_on && !d.reset && d.seed.is_none());
         assert_eq!(Params::parse("?rate=12").rate, Some(12));
+        assert_eq!(
+            Params::parse("?seed=18446744073709551615").seed,
+            Some(MAX_SEED)
+        );
         assert_eq!(
             Params::parse("?sim=off&server=http%3A%2F%2Fh%3A9")
                 .server

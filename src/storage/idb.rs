@@ -1,36 +1,21 @@
-//! The browser side of the driver: the clock, IndexedDB persistence (a versioned snapshot plus
-//! a bounded event log) and the Web Locks leader election that keeps two tabs from running two
-//! engines on one save.
+//! IndexedDB: the snapshot and the bounded input log, each a structured clone of its
+//! serde-wasm-bindgen value ([`crate::storage::save`]), the open sessions, and a store where
+//! an unusable save is set aside. IndexedDB is used directly through web-sys (a few promise
+//! wrappers) rather than through a wrapper crate, so nothing more enters the bundle.
+//!
+//! [`Store::load`] reads what is there and [`read`] turns it into a snapshot and a log: the
+//! current format through serde, the previous one (strings, format 2) through
+//! [`crate::storage::legacy`], so a save of the previous version opens with nothing lost.
 
-use js_sys::{Array, Function, Object, Promise, Reflect};
+use crate::model::sessions::Sessions;
+use crate::storage::legacy;
+use crate::storage::save::{self, FormatOnly, LoadError, LogEntry, Saved, SnapshotRef};
+use js_sys::{Array, Function, Promise};
+use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{IdbDatabase, IdbKeyRange, IdbRequest, IdbTransaction, IdbTransactionMode};
-
-/// The browser's clock, in milliseconds since the Unix epoch.
-pub fn now_ms() -> u64 {
-    js_sys::Date::now() as u64
-}
-
-/// Sets a `performance.mark` (benchmarks read them).
-/// A line in the browser console (developers' diagnostics, never the agent's only notice).
-pub fn log(text: &str) {
-    web_sys::console::log_1(&wasm_bindgen::JsValue::from_str(text));
-}
-
-pub fn mark(name: &str) {
-    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
-        let _ = p.mark(name);
-    }
-}
-
-/// The page's query string.
-pub fn query() -> String {
-    web_sys::window()
-        .and_then(|w| w.location().search().ok())
-        .unwrap_or_default()
-}
 
 const DB_NAME: &str = "omnidesk";
 const DB_VERSION: u32 = 1;
@@ -38,21 +23,11 @@ const META: &str = "meta";
 const LOG: &str = "log";
 const ASIDE: &str = "aside";
 
-/// A message for the status line from a failed storage call.
-pub fn describe(err: &JsValue) -> String {
-    if let Some(e) = err.dyn_ref::<web_sys::DomException>() {
-        if e.name() == "QuotaExceededError" {
-            return "the browser's storage is full".to_owned();
-        }
-        return format!("{}: {}", e.name(), e.message());
-    }
-    err.as_string()
-        .or_else(|| {
-            Reflect::get(err, &"message".into())
-                .ok()
-                .and_then(|m| m.as_string())
-        })
-        .unwrap_or_else(|| "unknown storage error".to_owned())
+/// serde values as plain JavaScript values (maps as `Map`s, which structured clone keeps).
+fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::new())
+        .map_err(JsValue::from)
 }
 
 /// Waits for an IndexedDB request's result.
@@ -103,12 +78,57 @@ async fn committed(tx: &IdbTransaction) -> Result<(), JsValue> {
     JsFuture::from(promise).await.map(|_| ())
 }
 
-/// What was found in storage.
+/// What was found in storage, as stored.
 #[derive(Default)]
 pub struct Loaded {
-    pub snapshot: Option<String>,
-    pub log: Vec<String>,
-    pub ui: Option<String>,
+    pub snapshot: Option<JsValue>,
+    pub log: Vec<JsValue>,
+    pub ui: Option<JsValue>,
+}
+
+impl Loaded {
+    pub fn is_empty(&self) -> bool {
+        self.snapshot.is_none() && self.log.is_empty()
+    }
+}
+
+/// The snapshot and the log in what was found: serde values of this version, or the
+/// previous version's strings, migrated.
+pub fn read(loaded: &Loaded) -> Result<(Saved, Vec<LogEntry>), LoadError> {
+    let snapshot = loaded
+        .snapshot
+        .as_ref()
+        .ok_or_else(|| LoadError::Corrupt("the snapshot is missing".into()))?;
+    let saved = match snapshot.as_string() {
+        Some(text) => legacy::parse_snapshot(&text)?,
+        None => {
+            let format: FormatOnly = serde_wasm_bindgen::from_value(snapshot.clone())
+                .map_err(|e| LoadError::Corrupt(e.to_string()))?;
+            save::check_format(format.format)?;
+            serde_wasm_bindgen::from_value(snapshot.clone())
+                .map_err(|e| LoadError::Corrupt(e.to_string()))?
+        }
+    };
+    let log = loaded
+        .log
+        .iter()
+        .map(|v| match v.as_string() {
+            Some(line) => legacy::decode_log_line(&line)
+                .ok_or_else(|| LoadError::Corrupt(format!("unreadable log line {line:?}"))),
+            None => serde_wasm_bindgen::from_value(v.clone())
+                .map_err(|e| LoadError::Corrupt(format!("unreadable log entry: {e}"))),
+        })
+        .collect::<Result<_, _>>()?;
+    Ok((saved, log))
+}
+
+/// The open sessions in what was found (either version); `None` if there are none.
+pub fn read_sessions(loaded: &Loaded) -> Option<Sessions> {
+    let ui = loaded.ui.as_ref()?;
+    match ui.as_string() {
+        Some(text) => legacy::decode_sessions(&text),
+        None => serde_wasm_bindgen::from_value(ui.clone()).ok(),
+    }
 }
 
 /// The app's IndexedDB database.
@@ -157,56 +177,61 @@ impl Store {
         self.db.transaction_with_str_sequence_and_mode(&names, mode)
     }
 
-    /// Reads the snapshot, the events after it (in order) and the UI state.
+    /// Reads the snapshot, the log after it (in key order) and the open sessions.
     pub async fn load(&self) -> Result<Loaded, JsValue> {
         let tx = self.tx(&[META, LOG], false)?;
         let meta = tx.object_store(META)?;
-        let snapshot = request(&meta.get(&"snapshot".into())?).await?.as_string();
-        let ui = request(&meta.get(&"ui".into())?).await?.as_string();
+        let some = |v: JsValue| (!v.is_undefined() && !v.is_null()).then_some(v);
+        let snapshot = some(request(&meta.get(&"snapshot".into())?).await?);
+        let ui = some(request(&meta.get(&"ui".into())?).await?);
         let all = request(&tx.object_store(LOG)?.get_all()?).await?;
-        let log = Array::from(&all)
-            .iter()
-            .filter_map(|v| v.as_string())
-            .collect();
+        let log = Array::from(&all).iter().collect();
         Ok(Loaded { snapshot, log, ui })
     }
 
-    /// Appends events (one JSON line each, keyed by seq).
-    pub async fn append(&self, events: &[(u64, String)]) -> Result<(), JsValue> {
+    /// Appends inputs to the log (keyed by seq).
+    pub async fn append(&self, entries: &[LogEntry]) -> Result<(), JsValue> {
         let tx = self.tx(&[LOG], true)?;
         let log = tx.object_store(LOG)?;
-        for (seq, line) in events {
-            log.put_with_key(&JsValue::from_str(line), &JsValue::from_f64(*seq as f64))?;
+        for e in entries {
+            log.put_with_key(&to_js(e)?, &JsValue::from_f64(e.seq as f64))?;
         }
         committed(&tx).await
     }
 
-    /// Writes a snapshot and drops the events it contains, in one transaction.
-    pub async fn snapshot(&self, json: &str, seq: u64) -> Result<(), JsValue> {
+    /// Writes a snapshot and drops the log entries it contains, in one transaction. The value
+    /// is made before the first `await`, so it is the centre as it is now.
+    pub fn snapshot(
+        &self,
+        snapshot: &SnapshotRef<'_>,
+        seq: u64,
+    ) -> Result<impl std::future::Future<Output = Result<(), JsValue>>, JsValue> {
+        let value = to_js(snapshot)?;
         let tx = self.tx(&[META, LOG], true)?;
         tx.object_store(META)?
-            .put_with_key(&JsValue::from_str(json), &"snapshot".into())?;
+            .put_with_key(&value, &"snapshot".into())?;
         let range = IdbKeyRange::upper_bound(&JsValue::from_f64(seq as f64))?;
         tx.object_store(LOG)?.delete(&range)?;
-        committed(&tx).await
+        Ok(async move { committed(&tx).await })
     }
 
-    /// Saves the UI state (open sessions, the selected one).
-    pub async fn save_ui(&self, json: &str) -> Result<(), JsValue> {
+    /// Saves the open sessions.
+    pub async fn save_ui(&self, sessions: &Sessions) -> Result<(), JsValue> {
         let tx = self.tx(&[META], true)?;
         tx.object_store(META)?
-            .put_with_key(&JsValue::from_str(json), &"ui".into())?;
+            .put_with_key(&to_js(sessions)?, &"ui".into())?;
         committed(&tx).await
     }
 
     /// Moves an unusable save aside (kept under the time it was set aside) and empties the
-    /// live save. `what` is the snapshot and log as found.
-    pub async fn set_aside(&self, what: &str) -> Result<(), JsValue> {
+    /// live save.
+    pub async fn set_aside(&self, found: &Loaded) -> Result<(), JsValue> {
+        let what = Array::new();
+        what.push(found.snapshot.as_ref().unwrap_or(&JsValue::NULL));
+        what.push(&found.log.iter().collect::<Array>());
         let tx = self.tx(&[META, LOG, ASIDE], true)?;
-        tx.object_store(ASIDE)?.put_with_key(
-            &JsValue::from_str(what),
-            &JsValue::from_f64(js_sys::Date::now()),
-        )?;
+        tx.object_store(ASIDE)?
+            .put_with_key(&what, &JsValue::from_f64(js_sys::Date::now()))?;
         tx.object_store(META)?.clear()?;
         tx.object_store(LOG)?.clear()?;
         committed(&tx).await
@@ -218,55 +243,5 @@ impl Store {
         tx.object_store(META)?.clear()?;
         tx.object_store(LOG)?.clear()?;
         committed(&tx).await
-    }
-}
-
-/// The name of the Web Lock the leading tab holds for as long as it lives.
-const LOCK: &str = "omnidesk-centre";
-
-/// Who runs the engine on the save.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Leadership {
-    /// This tab holds the lock (or the browser has no Web Locks: it runs alone).
-    Leader,
-    /// Another tab of the app holds it.
-    Follower,
-}
-
-fn lock_manager() -> Option<JsValue> {
-    let navigator = web_sys::window()?.navigator();
-    Reflect::get(&navigator, &"locks".into())
-        .ok()
-        .filter(|l| !l.is_undefined() && !l.is_null())
-}
-
-/// Requests the lock. With `wait` false it answers at once; with `wait` true it resolves when
-/// the lock is granted (the leading tab closed). The lock is then held until the page goes.
-pub async fn lead(wait: bool) -> Leadership {
-    let Some(locks) = lock_manager() else {
-        return Leadership::Leader;
-    };
-    let Ok(request_fn) = Reflect::get(&locks, &"request".into()) else {
-        return Leadership::Leader;
-    };
-    let request_fn: Function = request_fn.unchecked_into();
-    let granted = Promise::new(&mut |resolve: Function, _reject: Function| {
-        let callback = Closure::once_into_js(move |lock: JsValue| -> JsValue {
-            let got = !lock.is_null() && !lock.is_undefined();
-            let _ = resolve.call1(&JsValue::NULL, &JsValue::from_bool(got));
-            if got {
-                // Held until the page unloads: a promise that never settles.
-                Promise::new(&mut |_, _| {}).into()
-            } else {
-                JsValue::NULL
-            }
-        });
-        let options = Object::new();
-        let _ = Reflect::set(&options, &"ifAvailable".into(), &JsValue::from_bool(!wait));
-        let _ = request_fn.call3(&locks, &JsValue::from_str(LOCK), &options, &callback);
-    });
-    match JsFuture::from(granted).await {
-        Ok(v) if v.as_bool() == Some(false) => Leadership::Follower,
-        _ => Leadership::Leader,
     }
 }
