@@ -51,9 +51,9 @@ pub fn public_base() -> String {
         .and_then(|d| d.query_selector("base[href]").ok().flatten())
         .and_then(|b| b.get_attribute("href"))
         .unwrap_or_default();
-    let path = href
-        .split_once("://")
-        .map_or(href.as_str(), |(_, rest)| rest.find('/').map_or("", |i| &rest[i..]));
+    let path = href.split_once("://").map_or(href.as_str(), |(_, rest)| {
+        rest.find('/').map_or("", |i| &rest[i..])
+    });
     path.trim_end_matches('/').to_owned()
 }
 

@@ -36,11 +36,24 @@ pub enum FromCustomer {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "to_customer", rename_all = "snake_case")]
 pub enum ToCustomer {
-    Queued { chat: String },
-    Joined { chat: String, agent: String },
-    Agent { chat: String, agent: String, text: String },
-    Ended { chat: String },
-    Closed { chat: String },
+    Queued {
+        chat: String,
+    },
+    Joined {
+        chat: String,
+        agent: String,
+    },
+    Agent {
+        chat: String,
+        agent: String,
+        text: String,
+    },
+    Ended {
+        chat: String,
+    },
+    Closed {
+        chat: String,
+    },
 }
 
 /// The item of a customer page's chat.
@@ -93,10 +106,12 @@ pub fn customer_input(message: &FromCustomer) -> Option<Input> {
                 text: (!question.is_empty()).then_some(question),
             })
         }
-        FromCustomer::Say { text, .. } => (!text.trim().is_empty()).then(|| Input::CustomerMessage {
-            item,
-            text: text.clone(),
-        }),
+        FromCustomer::Say { text, .. } => {
+            (!text.trim().is_empty()).then(|| Input::CustomerMessage {
+                item,
+                text: text.clone(),
+            })
+        }
         FromCustomer::Leave { .. } => Some(Input::End { item, agent: None }),
     }
 }

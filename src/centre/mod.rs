@@ -25,9 +25,9 @@ pub mod sim;
 use crate::mode::AppRouter;
 use crate::storage::save::{LoadError, LogEntry, Saved, SnapshotRef};
 use journal::Journal;
-use sim::{Action, Plan, Sim};
 use omnidesk_core::protocol::Customer;
 use omnidesk_core::{AgentId, ChannelId, Engine, Input, ItemId, QueueId, Stamped};
+use sim::{Action, Plan, Sim};
 
 /// Automatic arrivals per minute when the simulator runs: lively, but a pace a person can
 /// follow.
@@ -404,7 +404,8 @@ mod tests {
         for s in 301..=400u64 {
             c.tick(s * 1_000);
         }
-        let log: Vec<LogEntry> = serde_json::from_str(&serde_json::to_string(&c.unsaved).unwrap()).unwrap();
+        let log: Vec<LogEntry> =
+            serde_json::from_str(&serde_json::to_string(&c.unsaved).unwrap()).unwrap();
         let restored = Centre::restore(saved, log, true).unwrap();
         assert_eq!(restored.engine.state(), c.engine.state());
         assert_eq!(restored.journal, c.journal);

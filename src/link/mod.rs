@@ -1,160 +1,55 @@
-//! Server mode, the plain-Rust half: what the browser keeps while it follows `omnidesk-server`.
-//! The WebSocket driver (`mode::server`, wasm only) moves frames; everything it decides is
-//! here, tested natively.
+//! The server link, plain Rust: what the app adds to the shared protocol crate
+//! (`omnidesk_wire`, whose [`omnidesk_wire::Link`] is the sans-io state machine of the
+//! connection — state, outbox, backoff, keep-alive, resubscribe, catch-up, rebuild, refused
+//! token). Here, tested natively:
+//! - [`rejection_text`]: a server refusal in words the agent understands ("Ana Lima picked
+//!   this conversation first"), read from the replica's state — the replica may learn who won
+//!   only after the refusal arrives, so the UI recomputes it as events come in;
+//! - [`SavedSession`]: the sign-in kept in `localStorage` (serde; the previous version's
+//!   tab-separated form is read once).
 //!
-//! - [`Outbox`]: the agent's actions not yet answered. Each has a client id and an action id,
-//!   so sending it again after a reconnect (or a reload) is safe: the server answers a resend
-//!   with the first answer (`replayed`) and applies it once. The outbox is written to
-//!   `localStorage` ([`Outbox::saved`], serde) so an action typed while offline survives a
-//!   reload.
-//! - [`backoff_ms`]: when to try again after the connection dropped.
-//! - [`rejection_text`]: a server refusal in words the agent understands ("Ana Lima picked this
-//!   conversation first"), read from the replica's state — the replica may learn who won only
-//!   after the refusal arrives, so the UI recomputes it as events come in.
-//!
-//! The replica itself is a [`crate::centre::Centre`] whose engine only *applies* the server's
-//! events ([`crate::centre::Centre::follow`]): the browser never routes.
+//! In the browser (wasm32): [`driver`], the one gloo-net WebSocket driver that moves frames and
+//! timers between the socket and a `Link` (the desk and the `/chat` page both use it), and
+//! [`api`], the HTTP calls on gloo-net (sign-in, configuration, sign-out, conversations).
+//! [`codec`] decodes and encodes the wire types (the measured choice, BENCHMARKS.md).
 
-pub mod wire;
+pub mod codec;
 
+#[cfg(target_arch = "wasm32")]
+pub mod api;
+#[cfg(target_arch = "wasm32")]
+pub mod driver;
 
 use omnidesk_core::{Input, State};
 use serde::{Deserialize, Serialize};
 
-/// One action on its way to the server.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Pending {
-    pub client_id: String,
-    pub action_id: String,
-    pub input: Input,
-    /// The JSON the server gets as the action's `input` ([`crate::link::wire::input_json`]).
-    pub json: String,
-}
-
-impl Pending {
-    /// The WebSocket frame that sends it.
-    pub fn frame(&self) -> String {
-        action_frame(&self.client_id, &self.action_id, &self.json)
-    }
-}
-
-/// An action as `POST /api/actions` takes it: `{client_id, action_id, input}` (`input_json`
-/// already JSON, e.g. from [`crate::link::wire::input_json`]).
-pub fn action_body(client_id: &str, action_id: &str, input_json: &str) -> String {
-    format!(
-        "{{\"client_id\":{},\"action_id\":{},\"input\":{input_json}}}",
-        json_string(client_id),
-        json_string(action_id),
-    )
-}
-
-/// The same action as a WebSocket frame (`{"type":"action", …}`).
-pub fn action_frame(client_id: &str, action_id: &str, input_json: &str) -> String {
-    let body = action_body(client_id, action_id, input_json);
-    format!("{{\"type\":\"action\",{}", &body[1..])
-}
-
-/// The WebSocket URL of the server at `base` (`http(s)://host/` → `ws(s)://host/api/ws`).
-pub fn ws_url(base: &str) -> String {
-    let rest = base
-        .strip_prefix("https://")
-        .map(|r| format!("wss://{r}"))
-        .or_else(|| base.strip_prefix("http://").map(|r| format!("ws://{r}")))
-        .unwrap_or_else(|| base.to_owned());
-    format!("{rest}api/ws")
-}
-
-/// The actions sent (or waiting to be sent) and not yet answered, oldest first.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Outbox {
-    /// This page's client id: a fresh one per page load, so action ids never collide.
-    pub client_id: String,
-    next: u64,
-    pub pending: Vec<Pending>,
-}
-
-impl Outbox {
-    pub fn new(client_id: String) -> Outbox {
-        Outbox {
-            client_id,
-            next: 0,
-            pending: Vec::new(),
-        }
-    }
-
-    /// Queues `input`; returns the pending action (send its [`Pending::frame`]).
-    pub fn push(&mut self, input: Input) -> &Pending {
-        self.next += 1;
-        let json = crate::link::wire::input_json(&input);
-        self.pending.push(Pending {
-            client_id: self.client_id.clone(),
-            // Unique across page loads too: a reload resends the old page's actions beside
-            // this page's, and answers name the action id only.
-            action_id: format!("{}.{}", self.client_id, self.next),
-            input,
-            json,
-        });
-        self.pending.last().expect("just pushed")
-    }
-
-    /// The server answered `action_id` (from `client_id`): it leaves the outbox.
-    pub fn settle(&mut self, action_id: &str) -> Option<Pending> {
-        let i = self.pending.iter().position(|p| p.action_id == action_id)?;
-        Some(self.pending.remove(i))
-    }
-
-    /// What is kept in `localStorage` (serde): every unanswered action.
-    pub fn saved(&self) -> Vec<SavedAction> {
-        self.pending
-            .iter()
-            .map(|p| SavedAction {
-                client_id: p.client_id.clone(),
-                action_id: p.action_id.clone(),
-                input: p.input.clone(),
-            })
-            .collect()
-    }
-
-    /// Puts [`Outbox::saved`]'s actions back, after the ones already here.
-    pub fn restore(&mut self, saved: Vec<SavedAction>) {
-        for a in saved {
-            let json = crate::link::wire::input_json(&a.input);
-            self.pending.push(Pending {
-                client_id: a.client_id,
-                action_id: a.action_id,
-                input: a.input,
-                json,
-            });
-        }
-    }
-}
-
-/// An unanswered action as `localStorage` keeps it.
+/// A saved sign-in.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SavedAction {
-    pub client_id: String,
-    pub action_id: String,
-    pub input: Input,
+pub struct SavedSession {
+    pub base: String,
+    pub agent: String,
+    pub token: String,
 }
 
-pub use crate::link::wire::json_string;
+impl SavedSession {
+    /// `localStorage` key of the signed-in session.
+    pub const KEY: &'static str = "omnidesk.server-session";
 
-/// The first frame on a new socket.
-pub fn auth_frame(token: &str) -> String {
-    format!("{{\"type\":\"auth\",\"token\":{}}}", json_string(token))
-}
+    /// This sign-in, if it is for the server at `base` (a token for another is not used).
+    pub fn for_base(self, base: &str) -> Option<SavedSession> {
+        (self.base == base && !self.token.is_empty()).then_some(self)
+    }
 
-/// Asks for every event after `after` (the whole log: the replica folds all of it).
-pub fn subscribe_frame(after: u64) -> String {
-    format!("{{\"type\":\"subscribe\",\"after\":{after}}}")
-}
-
-/// Reconnect delay after `attempt` failed tries (0 = the first retry): 0.5 s doubling up to
-/// 15 s, spread by ±25 % (`jitter` in 0..1) so many browsers don't all come back at once
-/// after a server restart.
-pub fn backoff_ms(attempt: u32, jitter: f64) -> u64 {
-    let base = 500u64.saturating_mul(1u64 << attempt.min(10)).min(15_000) as f64;
-    (base * (0.75 + 0.5 * jitter.clamp(0.0, 1.0))) as u64
+    /// The previous version's form: `base \t agent \t token`.
+    pub fn legacy(text: &str) -> Option<SavedSession> {
+        let mut f = text.split('\t');
+        let s = SavedSession {
+            base: f.next()?.to_owned(),
+            agent: f.next()?.to_owned(),
+            token: f.next()?.to_owned(),
+        };
+        f.next().is_none().then_some(s)
+    }
 }
 
 fn agent_name(state: &State, agent: &omnidesk_core::AgentId) -> String {
@@ -245,79 +140,21 @@ pub fn input_label(input: &Input) -> &'static str {
 mod tests {
     use super::*;
     use crate::centre::Centre;
-    use omnidesk_core::{AgentId, Engine, ItemId};
-
-    fn pick(item: &str) -> Input {
-        Input::Pick {
-            agent: AgentId::from("bert"),
-            item: ItemId::from(item),
-        }
-    }
+    use omnidesk_core::{AgentId, Engine};
 
     #[test]
-    fn the_outbox_gives_each_action_its_own_id_and_settles_by_it() {
-        let mut o = Outbox::new("c1".into());
-        let a = o.push(pick("w1")).clone();
-        let b = o.push(pick("w2")).clone();
-        assert_ne!(a.action_id, b.action_id);
-        assert!(a.frame().contains("\"client_id\":\"c1\""));
-        assert!(a.frame().starts_with("{\"type\":\"action\""));
-        assert_eq!(o.settle(&b.action_id), Some(b));
-        assert_eq!(o.settle("nope"), None);
-        assert_eq!(o.pending, vec![a]);
-    }
-
-    #[test]
-    fn the_outbox_survives_its_saved_form() {
-        let mut o = Outbox::new("c1".into());
-        o.push(Input::AgentMessage {
-            agent: AgentId::from("bert"),
-            item: ItemId::from("w1"),
-            text: "tab\there\nand \"quotes\"".into(),
-        });
-        o.push(pick("w2"));
-        let json = serde_json::to_string(&o.saved()).unwrap();
-        let mut back = Outbox::new("c2".into());
-        back.restore(serde_json::from_str(&json).unwrap());
-        assert_eq!(back.pending, o.pending);
-    }
-
-    #[test]
-    fn actions_have_one_shape_over_http_and_the_socket() {
-        let body = action_body("c1", "c1.1", "{\"input\":\"tick\"}");
-        assert_eq!(
-            body,
-            "{\"client_id\":\"c1\",\"action_id\":\"c1.1\",\"input\":{\"input\":\"tick\"}}"
-        );
-        assert_eq!(
-            action_frame("c1", "c1.1", "{\"input\":\"tick\"}"),
-            format!("{{\"type\":\"action\",{}", &body[1..])
-        );
-        assert_eq!(
-            ws_url("http://127.0.0.1:8080/"),
-            "ws://127.0.0.1:8080/api/ws"
-        );
-        assert_eq!(
-            ws_url("https://desk.example/od/"),
-            "wss://desk.example/od/api/ws"
-        );
-    }
-
-    #[test]
-    fn backoff_doubles_and_is_capped_with_jitter() {
-        assert_eq!(backoff_ms(0, 0.5), 500);
-        assert_eq!(backoff_ms(1, 0.5), 1_000);
-        assert_eq!(backoff_ms(3, 0.5), 4_000);
-        assert_eq!(backoff_ms(30, 0.5), 15_000);
-        assert_eq!(backoff_ms(0, 0.0), 375);
-        assert_eq!(backoff_ms(0, 1.0), 625);
-    }
-
-    #[test]
-    fn json_strings_escape_what_json_requires() {
-        assert_eq!(json_string("a\"b\\c\n\u{1}é"), "\"a\\\"b\\\\c\\n\\u0001é\"");
-        assert_eq!(auth_frame("t"), "{\"type\":\"auth\",\"token\":\"t\"}");
-        assert_eq!(subscribe_frame(7), "{\"type\":\"subscribe\",\"after\":7}");
+    fn a_saved_sign_in_reads_in_both_forms_and_only_for_its_server() {
+        let s = SavedSession {
+            base: "http://h/".into(),
+            agent: "ana".into(),
+            token: "t1".into(),
+        };
+        let json = serde_json::to_string(&s).unwrap();
+        let back: SavedSession = serde_json::from_str(&json).unwrap();
+        assert_eq!(back.clone().for_base("http://h/"), Some(s.clone()));
+        assert_eq!(back.for_base("http://other/"), None);
+        assert_eq!(SavedSession::legacy("http://h/\tana\tt1"), Some(s));
+        assert_eq!(SavedSession::legacy("garbage"), None);
     }
 
     #[test]

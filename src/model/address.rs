@@ -24,11 +24,12 @@ pub fn item_of_param(param: &str) -> Option<ItemId> {
 }
 
 /// The query string that follows the app from address to address: every parameter but
-/// `reset` (applied once at start-up, then dropped), in the order given. `""` or `"?a=b&c"`.
+/// `reset` (applied once at start-up, then dropped) and `next` (where sign-in goes after),
+/// in the order given. `""` or `"?a=b&c"`.
 pub fn kept_query<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {
     let kept: Vec<String> = pairs
         .into_iter()
-        .filter(|(k, _)| *k != "reset" && !k.is_empty())
+        .filter(|(k, _)| !matches!(*k, "reset" | "next" | ""))
         .map(|(k, v)| {
             if v.is_empty() {
                 encode(k)
@@ -44,9 +45,31 @@ pub fn kept_query<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> St
     }
 }
 
-/// A path with the kept query.
+/// A path (maybe with its own query) with the kept query.
 pub fn href(path: &str, query: &str) -> String {
-    format!("{path}{query}")
+    match (path.contains('?'), query.strip_prefix('?')) {
+        (true, Some(rest)) => format!("{path}&{rest}"),
+        _ => format!("{path}{query}"),
+    }
+}
+
+/// The sign-in address that comes back to `next` (an app path) afterwards.
+pub fn signin_path(next: &str) -> String {
+    if next.is_empty() || next == "/" {
+        "/signin".to_owned()
+    } else {
+        format!("/signin?next={}", encode(next))
+    }
+}
+
+/// Where sign-in goes afterwards: `next` if it is an app path (never another site).
+pub fn after_signin(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/signin") => {
+            n.to_owned()
+        }
+        _ => "/".to_owned(),
+    }
 }
 
 /// Why an address's item can't be shown.
@@ -157,6 +180,23 @@ mod tests {
             "?server=http%3A%2F%2Fh%3A9%2F"
         );
         assert_eq!(href("/chat", "?sim=off"), "/chat?sim=off");
+        assert_eq!(
+            href("/signin?next=%2Fx", "?sim=off"),
+            "/signin?next=%2Fx&sim=off"
+        );
+        assert_eq!(kept_query([("next", "/x"), ("seed", "1")]), "?seed=1");
+    }
+
+    #[test]
+    fn sign_in_comes_back_to_the_address_asked_for_and_nowhere_else() {
+        let path = signin_path("/session/w1");
+        assert_eq!(path, "/signin?next=%2Fsession%2Fw1");
+        assert_eq!(signin_path("/"), "/signin");
+        assert_eq!(after_signin(Some("/session/w1")), "/session/w1");
+        assert_eq!(after_signin(Some("https://evil.example/")), "/");
+        assert_eq!(after_signin(Some("//evil.example/")), "/");
+        assert_eq!(after_signin(Some("/signin")), "/");
+        assert_eq!(after_signin(None), "/");
     }
 
     #[test]

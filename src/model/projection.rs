@@ -6,9 +6,9 @@
 //! **Architecture invariant:** nothing here decides routing or presence; it reads what the core
 //! decided.
 
-use crate::centre::AppEngine as Engine;
 use crate::centre::demo;
 use crate::centre::journal::Journal;
+use crate::centre::AppEngine as Engine;
 use omnidesk_core::state::ItemStatus;
 use omnidesk_core::{AgentId, Config, ItemId, MemberReason, Presence};
 

@@ -324,7 +324,6 @@ pub fn unclean(s: &str) -> String {
     out
 }
 
-
 /// Reads one log line of the old format; `None` for anything else.
 pub fn decode_log_line(line: &str) -> Option<LogEntry> {
     let f: Vec<&str> = line.split('\t').collect();
@@ -411,7 +410,6 @@ pub fn decode_log_line(line: &str) -> Option<LogEntry> {
     Some(LogEntry { seq, now, input })
 }
 
-
 /// Reads the old form of the open sessions (`selected \t item…`); `None` if it isn't one.
 pub fn decode_sessions(text: &str) -> Option<Sessions> {
     let mut parts = text.split('\t');
@@ -469,8 +467,12 @@ mod tests {
             centre.engine.last_seq().to_string(),
             read("expected-seq.txt").trim()
         );
-        let expected: serde_json::Value = serde_json::from_str(&read("expected-state.json")).unwrap();
-        assert_eq!(serde_json::to_value(centre.engine.state()).unwrap(), expected);
+        let expected: serde_json::Value =
+            serde_json::from_str(&read("expected-state.json")).unwrap();
+        assert_eq!(
+            serde_json::to_value(centre.engine.state()).unwrap(),
+            expected
+        );
         // The customer of the /chat page, whose name and message had a tab and new lines.
         let live = &centre.engine.state().items[&ItemId::from("live-abc1")];
         assert_eq!(live.customer.name, "Ada\tLovelace");

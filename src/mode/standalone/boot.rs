@@ -155,7 +155,8 @@ async fn boot(params: Params, nav: Navigator) -> Phase {
     let mut migrated = false;
     if !loaded.is_empty() {
         migrated = loaded.snapshot.as_ref().is_some_and(|s| s.is_string());
-        match idb::read(&loaded).and_then(|(saved, log)| Centre::restore(saved, log, params.sim_on)) {
+        match idb::read(&loaded).and_then(|(saved, log)| Centre::restore(saved, log, params.sim_on))
+        {
             Ok(c) => centre = Some(c),
             Err(e) => {
                 problem = Some(format!(
@@ -169,8 +170,8 @@ async fn boot(params: Params, nav: Navigator) -> Phase {
         }
     }
     let fresh = centre.is_none();
-    let mut centre = centre
-        .unwrap_or_else(|| Centre::fresh(params.seed.unwrap_or(now), params.sim_on, now).0);
+    let mut centre =
+        centre.unwrap_or_else(|| Centre::fresh(params.seed.unwrap_or(now), params.sim_on, now).0);
     if let Some(rate) = params.rate {
         centre.sim.arrival_every_ms = 60_000 / rate;
     }

@@ -24,14 +24,13 @@ impl LiveChannel {
     /// Opens the channel: customer pages' messages are sent to the core as inputs.
     pub fn listen(commands: Commands) -> Option<LiveChannel> {
         let bc = web_sys::BroadcastChannel::new(live::CHANNEL).ok()?;
-        let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(
-            move |e: web_sys::MessageEvent| {
+        let on_message =
+            Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
                 let message = serde_wasm_bindgen::from_value::<FromCustomer>(e.data()).ok();
                 if let Some(input) = message.as_ref().and_then(live::customer_input) {
                     commands.send(input);
                 }
-            },
-        );
+            });
         bc.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         Some(LiveChannel {
             bc,
@@ -103,7 +102,12 @@ impl ChatTransport {
     }
 
     /// Starts the chat; `done` hears whether it started.
-    pub fn start(&self, name: String, question: String, done: impl FnOnce(Result<(), String>) + 'static) {
+    pub fn start(
+        &self,
+        name: String,
+        question: String,
+        done: impl FnOnce(Result<(), String>) + 'static,
+    ) {
         self.post(&FromCustomer::Start {
             chat: self.chat.clone(),
             name,

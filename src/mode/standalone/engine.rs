@@ -44,7 +44,10 @@ impl Backend {
     /// One input at the clock's time.
     pub fn send(&self, input: Input) {
         let now = self.clock.ms();
-        let events = self.cell.update(|c| c.submit(input, now)).unwrap_or_default();
+        let events = self
+            .cell
+            .update(|c| c.submit(input, now))
+            .unwrap_or_default();
         self.after(&events, now);
     }
 
@@ -60,15 +63,13 @@ impl Backend {
 
     /// The Demo region's note.
     pub fn sim_note(&self) -> String {
-        self.cell
-            .view()
-            .peek(|c| {
-                if c.sim_on {
-                    format!("Simulator on · seed {}", c.sim.seed)
-                } else {
-                    "Simulator off".to_owned()
-                }
-            })
+        self.cell.view().peek(|c| {
+            if c.sim_on {
+                format!("Simulator on · seed {}", c.sim.seed)
+            } else {
+                "Simulator off".to_owned()
+            }
+        })
     }
 
     /// The clock moved on: timers due fire (R0a), the simulator acts.

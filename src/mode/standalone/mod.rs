@@ -7,7 +7,7 @@ mod boot;
 mod chat;
 mod engine;
 
-pub use boot::Workspace;
+pub use boot::{run, Workspace};
 pub use chat::ChatTransport;
 pub use engine::Backend;
 

@@ -42,10 +42,14 @@ impl Clock {
         self.now.try_set(now);
     }
 
-    /// Server mode: the server said its clock reads `server_now`.
-    pub fn set_server_now(&self, server_now: u64) {
-        self.offset
-            .set_value(server_now as i64 - crate::browser::now_ms() as i64);
+    /// Server mode: the server's clock minus the browser's (ms).
+    pub fn set_offset(&self, offset: i64) {
+        self.offset.try_set_value(offset);
         self.tick();
+    }
+
+    /// The clock's time at browser time `local` (ms).
+    pub fn at(&self, local: u64) -> u64 {
+        local.saturating_add_signed(self.offset.try_get_value().unwrap_or(0))
     }
 }

@@ -13,7 +13,9 @@ pub enum Conn {
     CatchingUp,
     Live,
     /// The socket dropped; the next try is at this time (the clock's).
-    Reconnecting { retry_at: u64 },
+    Reconnecting {
+        retry_at: u64,
+    },
     /// Signed out, or the server refused the token: the message for the sign-in page.
     Ended(String),
 }

@@ -35,9 +35,8 @@ impl Navigator {
 
     /// The kept query (`""` or `"?sim=off&seed=3"`), tracked.
     pub fn query(&self) -> String {
-        self.query.with(|q| {
-            address::kept_query(q.into_iter().map(|(k, v)| (k.as_ref(), v)))
-        })
+        self.query
+            .with(|q| address::kept_query(q.into_iter().map(|(k, v)| (k.as_ref(), v))))
     }
 
     /// An app path (`/chat`) with the kept query, for links.

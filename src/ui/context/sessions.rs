@@ -144,9 +144,9 @@ impl SessionsHandle {
                 if self.state.with_untracked(|s| s.selected != 0) {
                     self.state.update(|s| s.selected = 0);
                 }
-                self.notices.alert(
-                    refused.unwrap_or_else(|| format!("{MAXIMUM_REACHED}: close a session to open this one.")),
-                );
+                self.notices.alert(refused.unwrap_or_else(|| {
+                    format!("{MAXIMUM_REACHED}: close a session to open this one.")
+                }));
                 self.nav.go("/", Nav::Replace);
             }
         }
@@ -172,9 +172,7 @@ impl SessionsHandle {
 
     /// The selected session's messages are in view: nothing unread there.
     fn mark_read(&self) {
-        let selected = self
-            .state
-            .with_untracked(|s| s.selected_item().cloned());
+        let selected = self.state.with_untracked(|s| s.selected_item().cloned());
         if let Some(item) = selected {
             if self.unread.with_untracked(|u| u.contains_key(&item)) {
                 self.unread.update(|u| {

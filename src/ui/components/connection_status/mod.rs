@@ -27,7 +27,9 @@ pub fn ConnectionStatus() -> impl IntoView {
         let actions = if pending == 1 { "action" } else { "actions" };
         match (pending, offline) {
             (0, _) => state,
-            (n, true) => format!("{state} · {n} {actions} will be sent when the connection is back"),
+            (n, true) => {
+                format!("{state} · {n} {actions} will be sent when the connection is back")
+            }
             (n, false) => format!("{state} · sending {n} {actions}…"),
         }
     };

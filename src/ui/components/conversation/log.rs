@@ -15,7 +15,13 @@ pub fn MessageLog(item: ItemId, info: Memo<Option<Conversation>>) -> impl IntoVi
     let link = expect_context::<LinkStatus>();
     let log_item = item.clone();
     let messages = Memo::new(move |_| {
-        centre.read(|c| c.journal.messages.get(&log_item).cloned().unwrap_or_default())
+        centre.read(|c| {
+            c.journal
+                .messages
+                .get(&log_item)
+                .cloned()
+                .unwrap_or_default()
+        })
     });
     let unsent = Memo::new(move |_| {
         link.pending.with(|p| {

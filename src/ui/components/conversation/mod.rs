@@ -103,10 +103,17 @@ pub fn ConversationSession(item: ItemId) -> impl IntoView {
 
 /// The customer's name, once the conversation is known.
 pub fn customer_name(info: Memo<Option<Conversation>>) -> String {
-    info.with(|i| i.as_ref().map(|i| i.customer.name.clone()).unwrap_or_default())
+    info.with(|i| {
+        i.as_ref()
+            .map(|i| i.customer.name.clone())
+            .unwrap_or_default()
+    })
 }
 
 /// Whether the conversation is the agent's and in one of `states`.
 pub fn mine_in(info: Memo<Option<Conversation>>, states: &[&str]) -> bool {
-    info.with(|i| i.as_ref().is_some_and(|i| i.mine && states.contains(&i.status)))
+    info.with(|i| {
+        i.as_ref()
+            .is_some_and(|i| i.mine && states.contains(&i.status))
+    })
 }

@@ -45,4 +45,3 @@ pub fn CustomerProfile(info: Memo<Option<Conversation>>) -> impl IntoView {
         })
     }
 }
-

@@ -5,7 +5,10 @@ use super::icons::channel_icon;
 use leptos::prelude::*;
 
 #[component]
-pub fn DemoRegion(note: String, on_simulate: impl Fn(&'static str) + Copy + 'static) -> impl IntoView {
+pub fn DemoRegion(
+    note: String,
+    on_simulate: impl Fn(&'static str) + Copy + 'static,
+) -> impl IntoView {
     view! {
         <section role="region" aria-label="Demo" class="demo">
             <span class="demo-title" aria-hidden="true">"Demo"</span>

@@ -56,7 +56,10 @@ pub fn MenuButton(
     let handle = MenuHandle { open, button };
     provide_context(handle);
     let items = move || -> Vec<web_sys::HtmlElement> {
-        let Some(list) = menu.get_untracked().and_then(|m| m.query_selector_all(ITEMS).ok()) else {
+        let Some(list) = menu
+            .get_untracked()
+            .and_then(|m| m.query_selector_all(ITEMS).ok())
+        else {
             return Vec::new();
         };
         (0..list.length())

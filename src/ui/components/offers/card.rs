@@ -25,7 +25,10 @@ pub fn OfferCard(offer: projection::Offer) -> impl IntoView {
     ]
     .into_iter()
     .filter_map(|(k, v)| v.map(|v| (k, v)))
-    .chain(std::iter::once(("Previous conversations", o.previous.to_string())))
+    .chain(std::iter::once((
+        "Previous conversations",
+        o.previous.to_string(),
+    )))
     .collect();
     view! {
         <div

@@ -17,7 +17,8 @@ use omnidesk_core::ItemId;
 pub fn Offers() -> impl IntoView {
     let centre = expect_context::<CentreView>();
     let alerts = expect_context::<OfferAlerts>();
-    let offers = Memo::new(move |_| centre.read(|c| projection::offers(&c.engine, &c.journal, &c.me)));
+    let offers =
+        Memo::new(move |_| centre.read(|c| projection::offers(&c.engine, &c.journal, &c.me)));
     let announcement = RwSignal::new(String::new());
     Effect::new(move |previous: Option<Vec<ItemId>>| {
         let current: Vec<ItemId> = offers.with(|o| o.iter().map(|o| o.id.clone()).collect());
@@ -28,10 +29,16 @@ pub fn Offers() -> impl IntoView {
                 "New {} request from {}{}",
                 o.channel_label,
                 o.customer,
-                o.text.as_ref().map(|t| format!(": {t}")).unwrap_or_default()
+                o.text
+                    .as_ref()
+                    .map(|t| format!(": {t}"))
+                    .unwrap_or_default()
             );
             announcement.set(text.clone());
-            notify::show(&format!("{} request: {}", o.channel_label, o.customer), &text);
+            notify::show(
+                &format!("{} request: {}", o.channel_label, o.customer),
+                &text,
+            );
             if alerts.sound.get_untracked() {
                 notify::beep();
             }

@@ -11,8 +11,12 @@ pub fn PresenceMenu() -> impl IntoView {
     let centre = expect_context::<CentreView>();
     let commands = expect_context::<Commands>();
     let me = Memo::new(move |_| centre.read(|c| projection::me(&c.engine, &c.me)));
-    let (choices, config) =
-        centre.peek(|c| (projection::presence_choices(c.engine.config()), c.engine.config().clone()));
+    let (choices, config) = centre.peek(|c| {
+        (
+            projection::presence_choices(c.engine.config()),
+            c.engine.config().clone(),
+        )
+    });
     let trigger = view! {
         <span class=move || format!("dot {}", me.with(|m| m.class)) aria-hidden="true"></span>
         <span class="sr-only">"Presence: "</span>

@@ -33,7 +33,10 @@ pub fn SessionTabs() -> impl IntoView {
                 )
             })
         });
-        items.into_iter().zip(names).collect::<Vec<(ItemId, String)>>()
+        items
+            .into_iter()
+            .zip(names)
+            .collect::<Vec<(ItemId, String)>>()
     });
     let selected = move || sessions.selected();
     let on_keydown = move |ev: KeyboardEvent| {
@@ -57,9 +60,7 @@ pub fn SessionTabs() -> impl IntoView {
             focus_nth(&list, "[role=tab]", next);
         }
     };
-    let index_of = move |id: &ItemId| {
-        sessions.with_untracked(|s| s.index_of(id).unwrap_or(0))
-    };
+    let index_of = move |id: &ItemId| sessions.with_untracked(|s| s.index_of(id).unwrap_or(0));
     view! {
         <div class="session-rows">
             <div

@@ -8,9 +8,7 @@ use omnidesk_core::ItemId;
 pub fn SessionTab(item: ItemId, name: String) -> impl IntoView {
     let sessions = expect_context::<SessionsHandle>();
     let key = item.clone();
-    let is_selected = Memo::new(move |_| {
-        sessions.with(|s| s.selected_item() == Some(&key))
-    });
+    let is_selected = Memo::new(move |_| sessions.with(|s| s.selected_item() == Some(&key)));
     let unread_item = item.clone();
     let unread = Memo::new(move |_| sessions.unread(&unread_item));
     let click_item = item.clone();

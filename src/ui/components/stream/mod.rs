@@ -118,4 +118,3 @@ pub fn StreamView(stream: Stream) -> impl IntoView {
         </section>
     }
 }
-

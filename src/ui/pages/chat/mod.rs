@@ -31,17 +31,33 @@ struct Chat {
 
 impl Chat {
     fn line(&self, who: String, text: String, mine: bool) {
-        self.lines.update(|l| l.push(Line { who, text, system: false, mine }));
+        self.lines.update(|l| {
+            l.push(Line {
+                who,
+                text,
+                system: false,
+                mine,
+            })
+        });
     }
 
     fn system(&self, text: String) {
         self.status.set(text.clone());
-        self.lines.update(|l| l.push(Line { who: String::new(), text, system: true, mine: false }));
+        self.lines.update(|l| {
+            l.push(Line {
+                who: String::new(),
+                text,
+                system: true,
+                mine: false,
+            })
+        });
     }
 
     fn told(&self, told: Told) {
         match told {
-            Told::Queued => self.system("You're in the queue. An agent will be with you shortly.".into()),
+            Told::Queued => {
+                self.system("You're in the queue. An agent will be with you shortly.".into())
+            }
             Told::Joined(agent) => {
                 self.joined.set(true);
                 self.system(format!("{agent} has joined the chat."));

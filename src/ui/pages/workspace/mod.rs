@@ -31,7 +31,11 @@ pub fn Desk() -> impl IntoView {
         if !(ev.ctrl_key() && ev.alt_key()) {
             return;
         }
-        let Some(n) = ev.code().strip_prefix("Digit").and_then(|d| d.parse::<usize>().ok()) else {
+        let Some(n) = ev
+            .code()
+            .strip_prefix("Digit")
+            .and_then(|d| d.parse::<usize>().ok())
+        else {
             return;
         };
         if (1..=9).contains(&n) && n <= sessions.with_untracked(|s| s.len()) {
