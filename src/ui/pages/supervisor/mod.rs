@@ -6,7 +6,6 @@
 use crate::ui::components::top_bar::TopBar;
 use crate::ui::context::Navigator;
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 #[component]
 pub fn SupervisorPage() -> impl IntoView {
@@ -19,7 +18,7 @@ pub fn SupervisorPage() -> impl IntoView {
                 <p class="panel-lead">
                     "The supervisor's view of the whole contact centre — queues, agents and every ongoing conversation, live — comes soon."
                 </p>
-                <p><A href=move || nav.href("/")>"Back to my workspace"</A></p>
+                <p><a href=move || nav.href("/")>"Back to my workspace"</a></p>
             </main>
         </div>
     }
