@@ -11,7 +11,7 @@ use crate::model::sessions::Sessions;
 use crate::storage::legacy;
 use crate::storage::save::{self, FormatOnly, LoadError, LogEntry, Saved, SnapshotRef};
 use js_sys::{Array, Function, Promise};
-use serde::Serialize;
+use super::clone::{from_js, to_js};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -22,13 +22,6 @@ const DB_VERSION: u32 = 1;
 const META: &str = "meta";
 const LOG: &str = "log";
 const ASIDE: &str = "aside";
-
-/// serde values as plain JavaScript values (maps as `Map`s, which structured clone keeps).
-fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::new())
-        .map_err(JsValue::from)
-}
 
 /// Waits for an IndexedDB request's result.
 async fn request(req: &IdbRequest) -> Result<JsValue, JsValue> {
@@ -102,11 +95,9 @@ pub fn read(loaded: &Loaded) -> Result<(Saved, Vec<LogEntry>), LoadError> {
     let saved = match snapshot.as_string() {
         Some(text) => legacy::parse_snapshot(&text)?,
         None => {
-            let format: FormatOnly = serde_wasm_bindgen::from_value(snapshot.clone())
-                .map_err(|e| LoadError::Corrupt(e.to_string()))?;
+            let format: FormatOnly = from_js(snapshot).map_err(LoadError::Corrupt)?;
             save::check_format(format.format)?;
-            serde_wasm_bindgen::from_value(snapshot.clone())
-                .map_err(|e| LoadError::Corrupt(e.to_string()))?
+            from_js(snapshot).map_err(LoadError::Corrupt)?
         }
     };
     let log = loaded
@@ -115,8 +106,7 @@ pub fn read(loaded: &Loaded) -> Result<(Saved, Vec<LogEntry>), LoadError> {
         .map(|v| match v.as_string() {
             Some(line) => legacy::decode_log_line(&line)
                 .ok_or_else(|| LoadError::Corrupt(format!("unreadable log line {line:?}"))),
-            None => serde_wasm_bindgen::from_value(v.clone())
-                .map_err(|e| LoadError::Corrupt(format!("unreadable log entry: {e}"))),
+            None => from_js(v).map_err(|e| LoadError::Corrupt(format!("unreadable log entry: {e}"))),
         })
         .collect::<Result<_, _>>()?;
     Ok((saved, log))
@@ -127,7 +117,7 @@ pub fn read_sessions(loaded: &Loaded) -> Option<Sessions> {
     let ui = loaded.ui.as_ref()?;
     match ui.as_string() {
         Some(text) => legacy::decode_sessions(&text),
-        None => serde_wasm_bindgen::from_value(ui.clone()).ok(),
+        None => from_js(ui).ok(),
     }
 }
 

@@ -11,6 +11,8 @@ pub mod legacy;
 pub mod save;
 
 #[cfg(target_arch = "wasm32")]
+pub mod clone;
+#[cfg(target_arch = "wasm32")]
 pub mod idb;
 #[cfg(target_arch = "wasm32")]
 pub mod local;

@@ -11,7 +11,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 fn to_js<T: serde::Serialize>(value: &T) -> Option<JsValue> {
-    serde_wasm_bindgen::to_value(value).ok()
+    crate::storage::clone::to_js(value).ok()
 }
 
 /// The agent tab's channel.
@@ -26,7 +26,7 @@ impl LiveChannel {
         let bc = web_sys::BroadcastChannel::new(live::CHANNEL).ok()?;
         let on_message =
             Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
-                let message = serde_wasm_bindgen::from_value::<FromCustomer>(e.data()).ok();
+                let message = crate::storage::clone::from_js::<FromCustomer>(&e.data()).ok();
                 if let Some(input) = message.as_ref().and_then(live::customer_input) {
                     commands.send(input);
                 }
@@ -74,7 +74,7 @@ impl ChatTransport {
         let on_message = bc.as_ref().map(|bc| {
             let c = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(
                 move |e: web_sys::MessageEvent| {
-                    let message = serde_wasm_bindgen::from_value::<ToCustomer>(e.data()).ok();
+                    let message = crate::storage::clone::from_js::<ToCustomer>(&e.data()).ok();
                     if let Some(t) = message.as_ref().and_then(|m| live::told(m, &mine)) {
                         told(t);
                     }
