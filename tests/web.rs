@@ -123,8 +123,13 @@ fn TestWorkspace() -> impl IntoView {
         .with(|c| c.borrow_mut().take())
         .expect("a centre to mount");
     let ws = Workspace::new(centre, Sessions::default(), Navigator::here());
-    ws.attach(backend(&ws));
+    let backend = backend(&ws);
+    ws.attach(move |input| {
+        backend.send(input);
+    });
     ws.provide();
+    provide_context(backend);
+    provide_context(omnidesk::mode::slots());
     MOUNTED.with(|w| *w.borrow_mut() = Some(ws));
     view! { <Outlet /> }
 }

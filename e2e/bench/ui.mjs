@@ -31,13 +31,20 @@ try {
       for (let k = 0; k < 100 && !performance.getEntriesByName('streams-painted').length; k++) {
         await new Promise((r) => setTimeout(r, 20));
       }
-      const m = performance.getEntriesByName('streams-painted')[0];
-      const ready = performance.getEntriesByName('centre-ready')[0];
-      return { painted: m?.startTime, ready: ready?.startTime };
+      const at = (n) => performance.getEntriesByName(n)[0]?.startTime;
+      return {
+        painted: at('streams-painted'),
+        ready: at('centre-ready'),
+        loaded: at('save-loaded'),
+        decoded: at('save-decoded'),
+      };
     });
     runs.push(painted);
   }
   const med = (xs) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  console.log(`navigation start → save read from IndexedDB: median ${med(runs.map((r) => r.loaded)).toFixed(0)} ms`);
+  console.log(`save read → decoded (serde): median ${med(runs.map((r) => r.decoded - r.loaded)).toFixed(0)} ms`);
+  console.log(`decoded → centre restored (engine, indices): median ${med(runs.map((r) => r.ready - r.decoded)).toFixed(0)} ms`);
   console.log(`navigation start → centre restored: median ${med(runs.map((r) => r.ready)).toFixed(0)} ms`);
   const runsText = runs.map((r) => r.painted.toFixed(0)).join(', ');
   const paintMedian = med(runs.map((r) => r.painted));

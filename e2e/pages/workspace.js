@@ -82,7 +82,9 @@ export class WorkspacePage {
         get.onsuccess = () => {
           db.close();
           const v = get.result;
-          resolve(v === undefined ? null : JSON.parse(JSON.stringify(v, (k, x) => (x instanceof Map ? Object.fromEntries(x) : x))));
+          // This version keeps JSON text; the previous one tab-separated text.
+          if (v === undefined) resolve(null);
+          else { try { resolve(JSON.parse(v)); } catch { resolve(v); } }
         };
         get.onerror = () => { db.close(); resolve(null); };
       };

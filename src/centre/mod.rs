@@ -12,6 +12,8 @@
 //! - [`rng`]: a small deterministic PRNG (SplitMix64) for `?seed=N`.
 //! - [`live`]: the `/chat` page's BroadcastChannel protocol (serde types) and its mapping to
 //!   core inputs and back.
+//! - [`save`]: the centre's saved form — the versioned snapshot and the input log (serde
+//!   types); `crate::storage` keeps them in the browser.
 //!
 //! **Architecture invariant:** nothing here decides who gets an item or what presence is: the
 //! simulator and the buttons send inputs, the core decides.
@@ -20,10 +22,11 @@ pub mod demo;
 pub mod journal;
 pub mod live;
 pub mod rng;
+pub mod save;
 pub mod sim;
 
-use crate::mode::AppRouter;
-use crate::storage::save::{LoadError, LogEntry, Saved, SnapshotRef};
+use crate::centre::save::{LoadError, LogEntry, Saved, SnapshotRef};
+use crate::mode::build::AppRouter;
 use journal::Journal;
 use omnidesk_core::protocol::Customer;
 use omnidesk_core::{AgentId, ChannelId, Engine, Input, ItemId, QueueId, Stamped};

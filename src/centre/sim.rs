@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 mod plans_as_list {
-    use super::Plan;
+    use crate::centre::sim::Plan;
     use omnidesk_core::ItemId;
     use serde::{Deserialize, Deserializer, Serializer};
     use std::collections::BTreeMap;

@@ -1,17 +1,17 @@
-//! IndexedDB: the snapshot and the bounded input log, each a structured clone of its
-//! serde-wasm-bindgen value ([`crate::storage::save`]), the open sessions, and a store where
-//! an unusable save is set aside. IndexedDB is used directly through web-sys (a few promise
+//! IndexedDB: the snapshot and the bounded input log, each the JSON text of its serde value
+//! ([`crate::centre::save`], [`crate::storage::clone`]), the open sessions, and a store
+//! where an unusable save is set aside. IndexedDB is used directly through web-sys (a few promise
 //! wrappers) rather than through a wrapper crate, so nothing more enters the bundle.
 //!
 //! [`Store::load`] reads what is there and [`read`] turns it into a snapshot and a log: the
-//! current format through serde, the previous one (strings, format 2) through
+//! current format through serde, the previous one (tab-separated text, format 2) through
 //! [`crate::storage::legacy`], so a save of the previous version opens with nothing lost.
 
+use super::clone::{from_text, is_json, to_js};
+use crate::centre::save::{self, FormatOnly, LoadError, LogEntry, Saved, SnapshotRef};
 use crate::model::sessions::Sessions;
 use crate::storage::legacy;
-use crate::storage::save::{self, FormatOnly, LoadError, LogEntry, Saved, SnapshotRef};
 use js_sys::{Array, Function, Promise};
-use super::clone::{from_js, to_js};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -92,21 +92,28 @@ pub fn read(loaded: &Loaded) -> Result<(Saved, Vec<LogEntry>), LoadError> {
         .snapshot
         .as_ref()
         .ok_or_else(|| LoadError::Corrupt("the snapshot is missing".into()))?;
-    let saved = match snapshot.as_string() {
-        Some(text) => legacy::parse_snapshot(&text)?,
-        None => {
-            let format: FormatOnly = from_js(snapshot).map_err(LoadError::Corrupt)?;
-            save::check_format(format.format)?;
-            from_js(snapshot).map_err(LoadError::Corrupt)?
-        }
+    let text = snapshot
+        .as_string()
+        .ok_or_else(|| LoadError::Corrupt("the snapshot is not text".into()))?;
+    let saved = if is_json(&text) {
+        let format: FormatOnly = from_text(&text).map_err(LoadError::Corrupt)?;
+        save::check_format(format.format)?;
+        from_text(&text).map_err(LoadError::Corrupt)?
+    } else {
+        legacy::parse_snapshot(&text)?
     };
     let log = loaded
         .log
         .iter()
-        .map(|v| match v.as_string() {
-            Some(line) => legacy::decode_log_line(&line)
-                .ok_or_else(|| LoadError::Corrupt(format!("unreadable log line {line:?}"))),
-            None => from_js(v).map_err(|e| LoadError::Corrupt(format!("unreadable log entry: {e}"))),
+        .map(|v| {
+            let line = v.as_string().unwrap_or_default();
+            if is_json(&line) {
+                from_text(&line)
+                    .map_err(|e| LoadError::Corrupt(format!("unreadable log entry: {e}")))
+            } else {
+                legacy::decode_log_line(&line)
+                    .ok_or_else(|| LoadError::Corrupt(format!("unreadable log line {line:?}")))
+            }
         })
         .collect::<Result<_, _>>()?;
     Ok((saved, log))
@@ -114,10 +121,11 @@ pub fn read(loaded: &Loaded) -> Result<(Saved, Vec<LogEntry>), LoadError> {
 
 /// The open sessions in what was found (either version); `None` if there are none.
 pub fn read_sessions(loaded: &Loaded) -> Option<Sessions> {
-    let ui = loaded.ui.as_ref()?;
-    match ui.as_string() {
-        Some(text) => legacy::decode_sessions(&text),
-        None => from_js(ui).ok(),
+    let text = loaded.ui.as_ref()?.as_string()?;
+    if is_json(&text) {
+        from_text(&text).ok()
+    } else {
+        legacy::decode_sessions(&text)
     }
 }
 

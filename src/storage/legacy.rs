@@ -19,9 +19,9 @@
 
 use crate::centre::demo;
 use crate::centre::journal::{Author, Journal, Message};
+use crate::centre::save::{LoadError, LogEntry, Saved};
 use crate::centre::sim::{Plan, Sim};
 use crate::model::sessions::Sessions;
-use crate::storage::save::{LoadError, LogEntry, Saved};
 use omnidesk_core::protocol::{Criterion, Customer, Excluded, Explanation};
 use omnidesk_core::state::{AgentState, Item, ItemStatus};
 use omnidesk_core::{AgentId, ChannelId, Input, ItemId, Presence, QueueId, State};

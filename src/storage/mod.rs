@@ -1,6 +1,6 @@
 //! What the browser keeps.
 //!
-//! - [`save`]: the versioned snapshot and the input log (serde types).
+//! The saved form itself is the centre's ([`crate::centre::save`]).
 //! - [`legacy`]: the previous version's tab-separated save, read once to migrate it.
 //! - `idb` (wasm32): IndexedDB — the snapshot and the bounded log as structured clones of
 //!   their serde values, the open sessions, a store where an unusable save is set aside.
@@ -8,7 +8,6 @@
 //!   the open sessions, the outbox).
 
 pub mod legacy;
-pub mod save;
 
 #[cfg(target_arch = "wasm32")]
 pub mod clone;

@@ -6,7 +6,7 @@
 //! and the session-saving effect end with the route (`on_cleanup`).
 
 use super::backend::{outbox_key, sessions_key, Backend};
-use super::{current_app_path, server_base, tell_signin};
+use super::place::{current_app_path, server_base, tell_signin};
 use crate::centre::Centre;
 use crate::link::api::{self, ApiError};
 use crate::link::SavedSession;
@@ -74,6 +74,10 @@ pub fn Workspace() -> impl IntoView {
         .into_any(),
         Phase::Ready(ws) => {
             ws.provide();
+            if let Some(Some((_, backend))) = started.try_get_untracked() {
+                provide_context(backend);
+            }
+            provide_context(super::slots::slots());
             run(ws);
             view! { <Outlet /> }.into_any()
         }
@@ -139,7 +143,9 @@ async fn start(
     );
     ws.link.conn.set(Conn::Connecting);
     let backend = Backend::new(ws, s);
-    ws.attach(backend);
+    ws.attach(move |input| {
+        backend.send(input);
+    });
     if started.try_set(Some((ws, backend))).is_some() {
         return;
     }

@@ -3,7 +3,7 @@
 //! desk uses. The conversation (server, token, name) is kept in `sessionStorage`, so a reload
 //! draws it again from the events — the customer's own words included — and goes on.
 
-use super::server_base;
+use super::place::server_base;
 use crate::centre::live::{told_by_server, Told};
 use crate::link::api;
 use crate::link::driver::LinkDriver;

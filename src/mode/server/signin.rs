@@ -1,7 +1,7 @@
 //! `/signin`: the form ([`crate::ui::pages::signin::SignInForm`]) and the request. After
 //! signing in, the page the agent asked for first (`?next=`) opens.
 
-use super::{server_base, take_signin_message};
+use super::place::{server_base, take_signin_message};
 use crate::link::api::{self, ApiError};
 use crate::link::SavedSession;
 use crate::model::address;

@@ -81,6 +81,8 @@ pub fn Workspace() -> impl IntoView {
         .into_any(),
         Phase::Ready(ws, backend) => {
             ws.provide();
+            provide_context(backend);
+            provide_context(super::slots::slots());
             run(ws, backend);
             view! { <Outlet /> }.into_any()
         }
@@ -141,7 +143,10 @@ async fn boot(params: Params, nav: Navigator) -> Phase {
             let _ = store.clear().await;
         }
         match store.load().await {
-            Ok(l) => loaded = l,
+            Ok(l) => {
+                browser::mark("save-loaded");
+                loaded = l
+            }
             Err(e) => {
                 problem = Some(format!(
                     "Your saved workspace couldn't be read: {}.",
@@ -154,9 +159,15 @@ async fn boot(params: Params, nav: Navigator) -> Phase {
     let mut centre: Option<Centre> = None;
     let mut migrated = false;
     if !loaded.is_empty() {
-        migrated = loaded.snapshot.as_ref().is_some_and(|s| s.is_string());
-        match idb::read(&loaded).and_then(|(saved, log)| Centre::restore(saved, log, params.sim_on))
-        {
+        // The previous version's save is tab-separated text: written again in this one's.
+        migrated = loaded
+            .snapshot
+            .as_ref()
+            .and_then(|s| s.as_string())
+            .is_some_and(|s| !crate::storage::clone::is_json(&s));
+        let read = idb::read(&loaded);
+        browser::mark("save-decoded");
+        match read.and_then(|(saved, log)| Centre::restore(saved, log, params.sim_on)) {
             Ok(c) => centre = Some(c),
             Err(e) => {
                 problem = Some(format!(
@@ -183,7 +194,7 @@ async fn boot(params: Params, nav: Navigator) -> Phase {
     sessions.retain(|i| centre.engine.state().items.contains_key(i));
     let ws = Handles::new(centre, sessions, nav);
     let backend = Backend::new(&ws, store);
-    ws.attach(backend);
+    ws.attach(move |input| backend.send(input));
     if let Some(p) = problem {
         ws.notices.alert(p);
     }

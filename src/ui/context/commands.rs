@@ -8,15 +8,18 @@ use super::drafts::Drafts;
 use super::nav::Nav;
 use super::notices::Notices;
 use super::sessions::SessionsHandle;
-use crate::mode::Backend;
 use crate::model::projection;
 use crate::model::sessions::{MAXIMUM_REACHED, MAX_SESSIONS};
 use leptos::prelude::*;
 use omnidesk_core::{Input, ItemId, Presence, QueueId};
+use std::rc::Rc;
+
+/// Where the mode's backend takes an input.
+pub type Send = Rc<dyn Fn(Input)>;
 
 #[derive(Clone, Copy)]
 pub struct Commands {
-    backend: StoredValue<Option<Backend>, LocalStorage>,
+    send: StoredValue<Option<Send>, LocalStorage>,
     centre: CentreView,
     sessions: SessionsHandle,
     drafts: Drafts,
@@ -33,7 +36,7 @@ impl Commands {
         notices: Notices,
     ) -> Commands {
         Commands {
-            backend: StoredValue::new_local(None),
+            send: StoredValue::new_local(None),
             centre,
             sessions,
             drafts,
@@ -42,18 +45,15 @@ impl Commands {
         }
     }
 
-    pub(super) fn attach(&self, backend: Backend) {
-        self.backend.set_value(Some(backend));
+    pub(super) fn attach(&self, send: Send) {
+        self.send.set_value(Some(send));
     }
 
-    /// Runs `f` with the backend (nothing once the workspace is gone).
-    pub fn with_backend<R>(&self, f: impl FnOnce(&Backend) -> R) -> Option<R> {
-        self.backend.try_with_value(|b| b.as_ref().map(f)).flatten()
-    }
-
-    /// Hands one input to the mode's backend.
+    /// Hands one input to the mode's backend (nothing once the workspace is gone).
     pub fn send(&self, input: Input) {
-        self.with_backend(|b| b.send(input));
+        if let Some(Some(send)) = self.send.try_get_value() {
+            send(input);
+        }
     }
 
     fn me(&self) -> omnidesk_core::AgentId {

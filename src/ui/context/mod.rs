@@ -16,6 +16,7 @@
 //! | [`OfferAlerts`] | the offer sound and the desktop-notification permission |
 //! | [`LinkStatus`] | the connection and the actions not yet answered (server mode) |
 //! | [`Commands`] | the agent's commands, turned into core inputs for the mode's backend |
+//! | [`ModeSlots`] | where the mode's own widgets go in the top bar, status bar, dashboard |
 
 mod alerts;
 mod centre;
@@ -27,6 +28,7 @@ mod link_status;
 mod nav;
 mod notices;
 mod sessions;
+mod slots;
 
 pub use alerts::OfferAlerts;
 pub use centre::{CentreCell, CentreView};
@@ -38,11 +40,13 @@ pub use link_status::{Conn, LinkStatus};
 pub use nav::{Nav, Navigator};
 pub use notices::{Notices, Rejection};
 pub use sessions::SessionsHandle;
+pub use slots::{slot, ModeSlots};
 
 use crate::centre::Centre;
-use crate::mode::Backend;
 use crate::model::sessions::Sessions;
 use leptos::prelude::*;
+use omnidesk_core::Input;
+use std::rc::Rc;
 
 /// Every handle of one running workspace.
 #[derive(Clone, Copy)]
@@ -86,8 +90,8 @@ impl Workspace {
     }
 
     /// Gives the commands their way out: the mode's backend.
-    pub fn attach(&self, backend: Backend) {
-        self.commands.attach(backend);
+    pub fn attach(&self, send: impl Fn(Input) + 'static) {
+        self.commands.attach(Rc::new(send));
     }
 
     /// Provides every handle as its own context.

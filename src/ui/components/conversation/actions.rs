@@ -2,7 +2,7 @@
 //! channels, Active), Transfer, End conversation (Active, Waiting), Close conversation
 //! (Wrap-up; asks first when a reply is unsent).
 
-use super::mine_in;
+use super::view::mine_in;
 use crate::model::projection::Conversation;
 use crate::ui::components::transfer_menu::TransferMenu;
 use crate::ui::context::Commands;

@@ -1,7 +1,7 @@
 //! The Message box and Send: Enter sends, Shift+Enter starts a new line; the draft is kept
 //! while the agent switches sessions. Shown while the conversation is the agent's and open.
 
-use super::mine_in;
+use super::view::mine_in;
 use crate::model::projection::Conversation;
 use crate::ui::context::{Commands, Drafts};
 use leptos::ev::KeyboardEvent;

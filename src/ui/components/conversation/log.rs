@@ -2,7 +2,7 @@
 //! never HTML), then — server mode — the agent's replies the server hasn't answered yet, as
 //! "Sending…". The newest message stays in view.
 
-use super::{clock_time, customer_name};
+use super::view::{clock_time, customer_name};
 use crate::centre::journal::Author;
 use crate::model::projection::Conversation;
 use crate::ui::context::{CentreView, LinkStatus};

@@ -6,6 +6,7 @@
 mod actions;
 mod composer;
 mod log;
+pub mod view;
 
 use super::customer_profile::CustomerProfile;
 use super::icons::channel_icon;
@@ -18,6 +19,7 @@ use composer::Composer;
 use leptos::prelude::*;
 use log::MessageLog;
 use omnidesk_core::ItemId;
+use view::customer_name;
 
 const CONVERSATION_APPS: &[TabSpec] = &[
     TabSpec {
@@ -29,12 +31,6 @@ const CONVERSATION_APPS: &[TabSpec] = &[
         label: "Customer",
     },
 ];
-
-/// The time of day of a timestamp, `hh:mm` in the browser's time zone.
-pub fn clock_time(at: u64) -> String {
-    let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(at as f64));
-    format!("{:02}:{:02}", d.get_hours(), d.get_minutes())
-}
 
 #[component]
 pub fn ConversationSession(item: ItemId) -> impl IntoView {
@@ -99,21 +95,4 @@ pub fn ConversationSession(item: ItemId) -> impl IntoView {
             </section>
         </div>
     }
-}
-
-/// The customer's name, once the conversation is known.
-pub fn customer_name(info: Memo<Option<Conversation>>) -> String {
-    info.with(|i| {
-        i.as_ref()
-            .map(|i| i.customer.name.clone())
-            .unwrap_or_default()
-    })
-}
-
-/// Whether the conversation is the agent's and in one of `states`.
-pub fn mine_in(info: Memo<Option<Conversation>>, states: &[&str]) -> bool {
-    info.with(|i| {
-        i.as_ref()
-            .is_some_and(|i| i.mine && states.contains(&i.status))
-    })
 }

@@ -1,7 +1,7 @@
 //! The Customer application tab: the customer's profile and their earlier conversations
 //! (by customer id).
 
-use super::conversation::clock_time;
+use super::conversation::view::clock_time;
 use crate::model::projection::Conversation;
 use leptos::prelude::*;
 

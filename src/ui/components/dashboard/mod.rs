@@ -3,6 +3,7 @@
 
 use super::stream::StreamView;
 use crate::model::projection::Stream;
+use crate::ui::context::slot;
 use leptos::prelude::*;
 
 #[component]
@@ -17,7 +18,7 @@ pub fn Dashboard() -> impl IntoView {
                     "Your work items, the open items of your queues and what you closed in the last 24 hours."
                 </p>
             </div>
-            <crate::mode::DashboardExtras />
+            {slot(|s| s.dashboard.clone())}
         </div>
         <div class="streams">
             {Stream::ALL.into_iter().map(|s| view! { <StreamView stream=s /> }).collect_view()}

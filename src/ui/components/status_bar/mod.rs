@@ -2,7 +2,7 @@
 //! Inactive warning, the mode's own part (server mode: the refusal bar), and short notices
 //! such as "Maximum sessions reached" — all in live regions.
 
-use crate::ui::context::{CentreView, Commands, Notices};
+use crate::ui::context::{slot, CentreView, Commands, Notices};
 use leptos::prelude::*;
 use omnidesk_core::Presence;
 
@@ -34,7 +34,7 @@ pub fn StatusBar() -> impl IntoView {
                 </span>
                 <button type="button" class="btn btn-subtle" on:click=move |_| commands.set_presence(Presence::Available)>"Set Available"</button>
             </div>
-            <crate::mode::StatusExtras />
+            {slot(|s| s.status_bar.clone())}
             <div role="status" class="toast" class:toast-shown=move || notices.notice.with(|n| !n.is_empty())>
                 {move || notices.notice.get()}
             </div>

@@ -1,9 +1,10 @@
 //! The top bar: the product, and once the workspace runs the Capacity meter and the Presence
-//! menu button, with the mode's own part (server mode: the Connection status, Sign out).
+//! menu button, with the mode's own part (server mode: the Connection status, Sign out) in its
+//! slot.
 
 use super::capacity_meter::CapacityMeter;
 use super::presence_menu::PresenceMenu;
-use crate::ui::context::CentreView;
+use crate::ui::context::{slot, CentreView};
 use leptos::prelude::*;
 
 #[component]
@@ -17,7 +18,7 @@ pub fn TopBar() -> impl IntoView {
             <span class="workspace">"Customer Service workspace"</span>
             <span class="spacer"></span>
             {running.then(|| view! {
-                <crate::mode::TopBarExtras />
+                {slot(|s| s.top_bar.clone())}
                 <CapacityMeter />
                 <PresenceMenu />
             })}

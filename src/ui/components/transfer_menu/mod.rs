@@ -3,7 +3,7 @@
 
 use super::menu_button::{MenuButton, MenuHandle};
 use crate::model::projection::Conversation;
-use crate::ui::components::conversation::mine_in;
+use crate::ui::components::conversation::view::mine_in;
 use crate::ui::context::Commands;
 use leptos::prelude::*;
 use omnidesk_core::ItemId;

@@ -9,16 +9,20 @@
 
 use crate::centre::journal::Journal;
 use crate::centre::sim::Sim;
-use omnidesk_core::{Input, State};
+use omnidesk_core::state::{AgentState, Item};
+use omnidesk_core::{AgentId, Input, ItemId, State};
 use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 /// The version of the snapshot; bump it when the shape changes. Format 1 was JSON written by
 /// hand-picked derives, format 2 tab-separated lines ([`crate::storage::legacy`]).
 pub const FORMAT: u32 = 3;
 
-/// A snapshot as read back.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+/// A snapshot as read back. Its state's configuration is the demo's (the configuration is
+/// not saved: [`crate::centre::demo::config`] rebuilds it, so a new version's demo centre
+/// applies to old saves, and the bundle carries no `Config` decoder).
+#[derive(Clone, Debug, PartialEq)]
 pub struct Saved {
     pub format: u32,
     pub now: u64,
@@ -28,13 +32,58 @@ pub struct Saved {
     pub sim: Sim,
 }
 
+impl<'de> Deserialize<'de> for Saved {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Saved, D::Error> {
+        let s = SavedOwned::deserialize(d)?;
+        Ok(Saved {
+            format: s.format,
+            now: s.now,
+            seq: s.seq,
+            state: State {
+                config: crate::centre::demo::config(),
+                agents: s.state.agents,
+                items: s.state.items,
+                open: s.state.open,
+            },
+            journal: s.journal,
+            sim: s.sim,
+        })
+    }
+}
+
+#[derive(Deserialize)]
+struct SavedOwned {
+    format: u32,
+    now: u64,
+    seq: u64,
+    state: StateOwned,
+    journal: Journal,
+    sim: Sim,
+}
+
+/// The state's fields but the configuration (a new field of `State` fails to compile here
+/// until the save carries it: nothing is dropped silently).
+#[derive(Deserialize)]
+struct StateOwned {
+    agents: BTreeMap<AgentId, AgentState>,
+    items: BTreeMap<ItemId, Box<Item>>,
+    open: BTreeSet<ItemId>,
+}
+
+#[derive(Serialize)]
+struct StateRef<'a> {
+    agents: &'a BTreeMap<AgentId, AgentState>,
+    items: &'a BTreeMap<ItemId, Box<Item>>,
+    open: &'a BTreeSet<ItemId>,
+}
+
 /// A snapshot to write, borrowed from the running centre (nothing is cloned).
 #[derive(Serialize)]
 pub struct SnapshotRef<'a> {
     format: u32,
     now: u64,
     seq: u64,
-    state: &'a State,
+    state: StateRef<'a>,
     journal: &'a Journal,
     sim: &'a Sim,
 }
@@ -47,11 +96,21 @@ impl<'a> SnapshotRef<'a> {
         journal: &'a Journal,
         sim: &'a Sim,
     ) -> SnapshotRef<'a> {
+        let State {
+            config: _,
+            agents,
+            items,
+            open,
+        } = state;
         SnapshotRef {
             format: FORMAT,
             now,
             seq,
-            state,
+            state: StateRef {
+                agents,
+                items,
+                open,
+            },
             journal,
             sim,
         }
