@@ -14,10 +14,10 @@ use serde::{Deserialize, Serialize};
 /// The BroadcastChannel's name.
 pub const CHANNEL: &str = "omnidesk-live-chat";
 
-/// What the customer page posts. Externally tagged (`{"start": {…}}`): an internally tagged
-/// enum's decoder buffers every field first and measured 11–15 KB more in the bundle.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+/// What the customer page asks for. It posts the core input this makes
+/// ([`customer_input`]) — the core's own vocabulary, whose decoder the agent's tab has anyway
+/// (the input log) — and the agent's tab admits only inputs of this shape ([`admit`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum FromCustomer {
     Start {
         chat: String,
@@ -115,6 +115,33 @@ pub fn customer_input(message: &FromCustomer) -> Option<Input> {
         }
         FromCustomer::Leave { .. } => Some(Input::End { item, agent: None }),
     }
+}
+
+/// An input posted by a customer page, if it is one a customer page may send (a chat's
+/// arrival, a message, the end — of a `live-` chat, in the demo's shape); `None` for anything
+/// else, so a page can't act for an agent or touch another item.
+pub fn admit(input: &Input) -> Option<Input> {
+    let message = match input {
+        Input::Arrive {
+            item,
+            customer,
+            text,
+            ..
+        } => FromCustomer::Start {
+            chat: chat_of(item)?.to_owned(),
+            name: customer.name.clone(),
+            question: text.clone().unwrap_or_default(),
+        },
+        Input::CustomerMessage { item, text } => FromCustomer::Say {
+            chat: chat_of(item)?.to_owned(),
+            text: text.clone(),
+        },
+        Input::End { item, agent: None } => FromCustomer::Leave {
+            chat: chat_of(item)?.to_owned(),
+        },
+        _ => return None,
+    };
+    customer_input(&message)
 }
 
 /// What the customer page is told about an event of its chat; `None` if nothing.
@@ -308,12 +335,44 @@ mod tests {
             text: "  ".into(),
         };
         assert_eq!(customer_input(&say), None);
-        // The protocol's JSON form (the same serde value is posted as a structured clone).
-        let json = serde_json::to_string(&start("abc", "Ada")).unwrap();
+        // What a page posts is admitted only in a customer page's shape.
+        let arrive = customer_input(&start("abc", "Ada")).unwrap();
+        assert_eq!(admit(&arrive), Some(arrive.clone()));
+        let agent = omnidesk_core::AgentId::from("alex");
+        let item = item_of("abc");
         assert_eq!(
-            json,
-            r#"{"start":{"chat":"abc","name":"Ada","question":"q"}}"#
+            admit(&Input::Close {
+                agent: agent.clone(),
+                item: item.clone()
+            }),
+            None
         );
-        assert!(serde_json::from_str::<ToCustomer>(&json).is_err());
+        assert_eq!(
+            admit(&Input::End {
+                item: item.clone(),
+                agent: Some(agent)
+            }),
+            None
+        );
+        assert_eq!(
+            admit(&Input::CustomerMessage {
+                item: ItemId::from("w000001"),
+                text: "hi".into()
+            }),
+            None
+        );
+        let mut queue_jump = arrive.clone();
+        if let Input::Arrive {
+            queue, priority, ..
+        } = &mut queue_jump
+        {
+            *queue = QueueId::from("vip");
+            *priority = 9;
+        }
+        assert_eq!(
+            admit(&queue_jump),
+            Some(arrive),
+            "normalised to the demo's shape"
+        );
     }
 }

@@ -1,7 +1,7 @@
 //! The `/chat` page's BroadcastChannel ([`crate::centre::live`]): the agent tab's end
 //! ([`LiveChannel`]: the customer page's messages become core inputs, and the events of its
-//! chat go back), and the customer page's end ([`ChatTransport`]). Messages are serde values
-//! posted as structured clones. Both close their channel when dropped.
+//! chat go back), and the customer page's end ([`ChatTransport`]). The page posts core inputs,
+//! the agent's tab posts [`ToCustomer`] messages, both as JSON text. Both close their channel when dropped.
 
 use crate::centre::live::{self, FromCustomer, ToCustomer, Told};
 use crate::centre::Centre;
@@ -26,8 +26,8 @@ impl LiveChannel {
         let bc = web_sys::BroadcastChannel::new(live::CHANNEL).ok()?;
         let on_message =
             Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
-                let message = crate::storage::clone::from_js::<FromCustomer>(&e.data()).ok();
-                if let Some(input) = message.as_ref().and_then(live::customer_input) {
+                let posted = crate::storage::clone::from_js::<omnidesk_core::Input>(&e.data()).ok();
+                if let Some(input) = posted.as_ref().and_then(live::admit) {
                     commands.send(input);
                 }
             });
@@ -96,7 +96,8 @@ impl ChatTransport {
     }
 
     fn post(&self, message: &FromCustomer) {
-        if let (Some(bc), Some(m)) = (&self.bc, to_js(message)) {
+        let input = live::customer_input(message);
+        if let (Some(bc), Some(m)) = (&self.bc, input.as_ref().and_then(to_js)) {
             let _ = bc.post_message(&m);
         }
     }
