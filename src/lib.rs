@@ -7,17 +7,21 @@
 //! # Layout
 //! The plain-Rust rooms build and test natively; the browser rooms are wasm32 only.
 //! - [`centre`]: the contact centre in the page — [`centre::Centre`] (the engine with the
-//!   journal and the simulator it feeds), the demo configuration, the simulator, and the
-//!   `/chat` page's BroadcastChannel protocol (serde types).
-//! - [`link`]: the server link's plain half — the outbox, the backoff, refusals in words, the
-//!   server's JSON (until the shared wire crate lands).
-//! - [`storage`]: what the browser keeps — the versioned snapshot and input log (serde), the
-//!   migration of the previous tab-separated save, and (wasm32) IndexedDB and `localStorage`.
+//!   journal and the simulator it feeds), the demo configuration, the simulator, the `/chat`
+//!   page's BroadcastChannel protocol, and the centre's saved form (serde types).
+//! - [`link`]: the server link, app side — refusals in words, the saved sign-in, the JSON
+//!   codec; in wasm32 the one gloo-net WebSocket driver around `omnidesk_wire::Link` (the
+//!   sans-io state machine of the shared protocol crate) and the HTTP API on gloo-net.
+//! - [`storage`]: what the browser keeps — the migration of the previous tab-separated save,
+//!   and (wasm32) IndexedDB and `localStorage`.
 //! - [`model`]: the view models — stream rows, presence, capacity, offers, R10, R18, the
 //!   Sessions tablist, the tabs keyboard model, the addresses and the URL parameters.
 //! - [`mode`]: **the mode switch**, the one module that reads `cfg(feature = "server")`: the
-//!   standalone engine or the server link behind one `Backend` type; the rest of the app is
-//!   mode-agnostic.
+//!   standalone engine or the server link behind one `Backend` type, the workspace route that
+//!   boots it, its widgets; the rest of the app is mode-agnostic.
+//!
+//! Dependencies point one way, with no import cycle between files: `ui::app` → `mode` →
+//! `ui` (pages, components, context) → `link`, `storage` → `centre` → `model`.
 //! - `browser` (wasm32): the clock, performance marks, the Web Lock, desktop notifications.
 //! - `ui` (wasm32): the Leptos app — `app` (the router), `context` (the narrow `Copy`
 //!   handles), `pages/` and `components/` (one folder per widget).

@@ -1,8 +1,9 @@
 //! The live-chat channel of the standalone demo: the customer page (`/chat`) and the agent's
 //! tab talk over a `BroadcastChannel` (same browser, other tab). This module is the protocol,
-//! plain Rust: serde types posted as structured clones ([`FromCustomer`], [`ToCustomer`]);
-//! what the customer page says becomes core inputs ([`customer_input`]), and the events of a
-//! live-chat item become messages for the customer page ([`to_customer`]).
+//! plain Rust: the customer page posts the core inputs its actions make ([`FromCustomer`],
+//! [`customer_input`]), which the agent's tab admits only in a customer page's shape
+//! ([`admit`]); the events of a live-chat item become [`ToCustomer`] messages for the page
+//! ([`to_customer`]). Both travel as JSON text.
 //!
 //! `chat` is the customer page's id; the item is `live-<chat>` ([`demo::LIVE_CHAT_PREFIX`]).
 

@@ -1,7 +1,7 @@
-//! The save: a versioned snapshot of the centre (engine state, journal, simulator) and the
-//! input log after it, both serde types. In the browser they are stored in IndexedDB as
-//! structured clones of their serde-wasm-bindgen values (BENCHMARKS.md has the measurements
-//! that chose this over MessagePack bytes). The log keeps *inputs*: replaying them through the
+//! The save: a versioned snapshot of the centre (engine state without its configuration,
+//! journal, simulator) and the input log after it, both serde types. In the browser they are
+//! stored in IndexedDB as JSON text (`storage::clone`; BENCHMARKS.md has the measurements
+//! that chose it over serde-wasm-bindgen values and MessagePack bytes). The log keeps *inputs*: replaying them through the
 //! engine gives the same events again (R0), and the journal and the simulator fold those
 //! events as they did the first time. Reading checks the version first, so an old or foreign
 //! save is reported instead of breaking the page; the previous (tab-separated) format is

@@ -4,13 +4,14 @@
 //! that reads `cfg(feature = "server")`; everything else is mode-agnostic and talks to the
 //! mode through what is re-exported here:
 //!
-//! - [`AppRouter`]: the router of the page's engine;
+//! - [`AppRouter`], [`SERVER_BUILD`] ([`build`], a leaf the plain-Rust rooms may use);
 //! - `Backend` (wasm32): where an agent's input goes — the page's engine, or the server link;
 //! - `Workspace` (wasm32): the route that boots the mode and provides the context handles
 //!   (standalone: Web Lock, IndexedDB, restore; server: sign-in, replica, catch-up);
-//! - the mode's own widgets (standalone: the Demo region, the `/chat` page's
-//!   BroadcastChannel; server: the Connection status, Sign out, the refusal bar, `/signin`,
-//!   the `/chat` page's socket).
+//! - `slots()` (wasm32): the mode's own widgets in the mode-agnostic views (standalone: the
+//!   Demo region; server: the Connection status, Sign out, the refusal bar);
+//! - `SignInRoute` (`/signin`: server mode's, a not-found page standalone) and
+//!   `ChatTransport` (the `/chat` page's BroadcastChannel, or its socket to the server).
 //!
 //! A real `cfg` rather than `if SERVER_BUILD`: each bundle then carries only its mode's code
 //! (wasm's linker keeps boxed closures' vtables — and all they reach — even behind a false

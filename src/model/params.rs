@@ -5,7 +5,8 @@
 //! `?rate=N` (automatic arrivals per minute). In the browser they are read through
 //! leptos_router's `use_query_map` ([`Params::from_pairs`]).
 
-/// Seeds are kept to 53 bits, so a saved one is exact as a JavaScript number.
+/// Seeds are kept to 53 bits, so one is exact wherever it is a JavaScript number (a tool
+/// reading the saved JSON, the page's own script).
 pub const MAX_SEED: u64 = (1 << 53) - 1;
 
 /// The parsed parameters.

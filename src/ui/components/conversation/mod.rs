@@ -1,6 +1,6 @@
 //! A conversation session (ui-contract.md, "Conversation session"): its **Applications**
 //! tablist (Active conversation, Customer); the **Conversation** region with its header and
-//! actions ([`actions`]), the `log` of messages ([`log`]) and the Message box ([`composer`]);
+//! actions (`actions`), the `log` of messages (`log`) and the Message box (`composer`);
 //! the Customer tab ([`super::customer_profile`]).
 
 mod actions;
