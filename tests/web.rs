@@ -57,6 +57,7 @@ fn listeners(kind: &str) -> i32 {
         .unwrap_or(0.0) as i32
 }
 
+#[cfg(not(feature = "server"))]
 fn intervals() -> i32 {
     eval("window.__od.intervals.size").as_f64().unwrap_or(0.0) as i32
 }
@@ -237,6 +238,7 @@ fn tabs_of(tablist: &Element) -> Vec<Element> {
 }
 
 /// The button whose accessible name (aria-label, else text) is exactly `name`.
+#[cfg(not(feature = "server"))]
 fn button(root: &Element, name: &str) -> HtmlElement {
     try_button(root, name).unwrap_or_else(|| panic!("no button named {name}"))
 }

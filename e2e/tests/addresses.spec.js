@@ -5,6 +5,7 @@
 // and unknown addresses say so.
 import { test, expect } from '../fixtures/test.js';
 import { WorkspacePage } from '../pages/workspace.js';
+import { axeViolations } from '../pages/axe.js';
 
 const session = (id) => new RegExp(`/session/${id}\\?sim=off$`);
 const home = /\/\?sim=off$/;
@@ -139,6 +140,7 @@ test('an unknown address says so, with a link Home', async ({ page }) => {
   await page.goto('/no/such/page?sim=off');
   await expect(page.getByRole('heading', { name: 'Page not found' })).toBeVisible();
   await expect(page.getByText('There is no page at /no/such/page')).toBeVisible();
+  expect(await axeViolations(page)).toEqual([]);
   await page.getByRole('link', { name: 'Home', exact: true }).click();
   await expect(page).toHaveURL(home);
   await expect(new WorkspacePage(page).homeTab).toHaveAttribute('aria-selected', 'true');
@@ -148,6 +150,7 @@ test('the supervisor page says it comes soon, with a way back', async ({ page })
   await page.goto('/supervisor?sim=off');
   await expect(page.getByRole('heading', { name: 'Supervisor', exact: true })).toBeVisible();
   await expect(page.getByText('comes soon')).toBeVisible();
+  expect(await axeViolations(page)).toEqual([]);
   await page.getByRole('link', { name: 'Back to my workspace' }).click();
   await expect(page).toHaveURL(home);
   await expect(new WorkspacePage(page).homeTab).toBeVisible();
