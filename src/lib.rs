@@ -20,8 +20,9 @@
 //!   standalone engine or the server link behind one `Backend` type, the workspace route that
 //!   boots it, its widgets; the rest of the app is mode-agnostic.
 //!
-//! Dependencies point one way, with no import cycle between files: `ui::app` → `mode` →
-//! `ui` (pages, components, context) → `link`, `storage` → `centre` → `model`.
+//! Dependencies point one way, with no import cycle between files: `ui::app` (and the `/chat`
+//! page) → `mode` → `ui` (context, components, pages) → `link`, `storage` → `centre` →
+//! `model`.
 //! - `browser` (wasm32): the clock, performance marks, the Web Lock, desktop notifications.
 //! - `ui` (wasm32): the Leptos app — `app` (the router), `context` (the narrow `Copy`
 //!   handles), `pages/` and `components/` (one folder per widget).
