@@ -38,6 +38,7 @@ pub mod config;
 pub mod engine;
 pub mod explain;
 pub mod ids;
+mod index;
 pub mod presence;
 pub mod protocol;
 pub mod queries;
@@ -45,6 +46,7 @@ pub mod route;
 pub mod scenario;
 pub mod snapshot;
 pub mod state;
+pub mod supervision;
 #[doc(hidden)]
 pub mod workload;
 

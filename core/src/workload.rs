@@ -283,7 +283,7 @@ impl Workload {
                 Event::SignedIn { agent } => {
                     self.signed_out.remove(&num(agent.as_str()));
                 }
-                Event::SignedOut { agent } => {
+                Event::SignedOut { agent, .. } => {
                     self.signed_out.insert(num(agent.as_str()));
                 }
                 Event::PresenceChanged { agent, to, .. } => {
