@@ -506,7 +506,7 @@ fn supervisor<R: Router>(engine: &Engine<R>, item: &ItemId, k: usize, n_agents: 
         .filter(|a| queue.as_ref().is_some_and(|q| a.supervises.contains(q)))
         .map(|a| &a.id)
         .collect();
-    if k % 9 == 0 || sups.is_empty() {
+    if k.is_multiple_of(9) || sups.is_empty() {
         AgentId::from(agent_name(k % n_agents.max(1)))
     } else {
         sups[k % sups.len()].clone()
