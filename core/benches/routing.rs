@@ -116,8 +116,8 @@ mod native {
     pub fn page_update(engine: &Engine, screen: usize) -> usize {
         let sup = supervisor();
         let mut n = 0;
-        for q in engine.supervised_queues(&sup) {
-            n += usize::from(engine.queue_figures(&q).is_some());
+        for q in &engine.config().agents[&sup].supervises {
+            n += usize::from(engine.queue_figures(q).is_some());
         }
         n += engine.supervised_agents(&sup, None, screen).len();
         n += engine.supervised_items(&sup, None, screen).len();
@@ -155,8 +155,8 @@ mod native {
             divan::black_box(page_update(&engine, 50));
         });
         let figures_ns = mean_ns(2_000, || {
-            for q in engine.supervised_queues(&sup) {
-                divan::black_box(engine.queue_figures(&q));
+            for q in &engine.config().agents[&sup].supervises {
+                divan::black_box(engine.queue_figures(q));
             }
         });
         let agents_all_ns = mean_ns(20, || {

@@ -816,7 +816,7 @@ impl<R: Router> Engine<R> {
                     ItemStatus::Offered { agent: holder, .. } if holder == agent => {}
                     _ => return Err(format!("item \"{item}\" is not offered to \"{agent}\"")),
                 }
-                if it.offer_seen_at.is_some() {
+                if it.offer_seen {
                     return Err(format!(
                         "the offer of item \"{item}\" to \"{agent}\" was already seen"
                     ));

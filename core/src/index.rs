@@ -54,7 +54,7 @@ pub fn item_timer(config: &Config, item: &Item) -> Option<(u64, Timer)> {
             // not shorter than the offer timeout). Each offer is timed from when it was made.
             let unseen = channel
                 .offer_seen_timeout_ms
-                .filter(|t| *t < channel.offer_timeout_ms && item.offer_seen_at.is_none())
+                .filter(|t| *t < channel.offer_timeout_ms && !item.offer_seen)
                 .zip(item.state_since)
                 .map(|(t, offered_at)| offered_at.saturating_add(t))
                 .filter(|due| due < expires_at);

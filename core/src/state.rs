@@ -9,6 +9,10 @@ use crate::protocol::{Customer, Event, Skills};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
 /// What the engine remembers about one agent.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AgentState {
@@ -135,9 +139,10 @@ pub struct Item {
     /// version before R28 (such items are not counted in the service level).
     #[serde(default)]
     pub arrived_at: Option<u64>,
-    /// R28: the queue it arrived in, recorded at its first transfer (until then, `queue`).
+    /// R28: the queue it arrived in, recorded at its first transfer (until then, `queue`;
+    /// boxed because it is rare and every item carries the field).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub arrived_in: Option<QueueId>,
+    pub arrived_in: Option<Box<QueueId>>,
     /// R28: when the item first became Active.
     #[serde(default)]
     pub first_active_at: Option<u64>,
@@ -145,10 +150,10 @@ pub struct Item {
     /// transfer). `None` only for an item saved by the version before R28 and not moved since.
     #[serde(default)]
     pub state_since: Option<u64>,
-    /// R23: when the holder confirmed that the current offer was seen; cleared by every change
-    /// of state.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub offer_seen_at: Option<u64>,
+    /// R23: the holder confirmed that the current offer was seen (the `offer_seen` event
+    /// records when); cleared by every change of state.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub offer_seen: bool,
 }
 
 impl Item {
@@ -159,7 +164,7 @@ impl Item {
 
     /// R28: the queue the item arrived in.
     pub fn arrival_queue(&self) -> &QueueId {
-        self.arrived_in.as_ref().unwrap_or(&self.queue)
+        self.arrived_in.as_deref().unwrap_or(&self.queue)
     }
 }
 
@@ -274,7 +279,7 @@ impl State {
             }
             Event::OfferSeen { item, .. } => {
                 if let Some(it) = self.items.get_mut(item) {
-                    it.offer_seen_at = Some(at);
+                    it.offer_seen = true;
                 }
             }
             Event::Assigned { item, agent, .. } => {
@@ -316,7 +321,7 @@ impl State {
                         arrived_in: None,
                         first_active_at: None,
                         state_since: Some(at),
-                        offer_seen_at: None,
+                        offer_seen: false,
                     }),
                 );
                 self.open.insert(item.clone());
@@ -419,7 +424,7 @@ impl State {
                 self.set_status(item, ItemStatus::Open, at);
                 if let Some(it) = self.items.get_mut(item) {
                     if it.arrived_in.is_none() {
-                        it.arrived_in = Some(it.queue.clone());
+                        it.arrived_in = Some(Box::new(it.queue.clone()));
                     }
                     it.queue = to_queue.clone();
                     it.enqueued_at = at;
@@ -487,7 +492,7 @@ impl State {
             if it.status.name() != status.name() {
                 it.state_since = Some(at);
             }
-            it.offer_seen_at = None;
+            it.offer_seen = false;
             it.status = status;
         }
     }

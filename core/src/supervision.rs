@@ -98,18 +98,18 @@ fn is_false(b: &bool) -> bool {
 impl<R: Router> Engine<R> {
     /// R25–R28: the queues `supervisor` supervises that the configuration has, by id.
     pub fn supervised_queues(&self, supervisor: &AgentId) -> Vec<QueueId> {
+        self.supervised(supervisor).cloned().collect()
+    }
+
+    /// The supervised queues, borrowed.
+    fn supervised<'a>(&'a self, supervisor: &AgentId) -> impl Iterator<Item = &'a QueueId> + 'a {
         let config = self.config();
         config
             .agents
             .get(supervisor)
-            .map(|a| {
-                a.supervises
-                    .iter()
-                    .filter(|q| config.queues.contains_key(*q))
-                    .cloned()
-                    .collect()
-            })
-            .unwrap_or_default()
+            .into_iter()
+            .flat_map(|a| a.supervises.iter())
+            .filter(move |q| config.queues.contains_key(*q))
     }
 
     /// R28: a queue's figures now, `None` for an unknown queue. O(log q).
@@ -178,8 +178,7 @@ impl<R: Router> Engine<R> {
 
     /// R28: how many items not Closed the supervised queues hold. O(q).
     pub fn supervised_item_count(&self, supervisor: &AgentId) -> usize {
-        self.supervised_queues(supervisor)
-            .iter()
+        self.supervised(supervisor)
             .filter_map(|q| self.index().queues.get(q))
             .map(|q| q.live.len())
             .sum()
@@ -195,8 +194,7 @@ impl<R: Router> Engine<R> {
     ) -> Vec<(ItemId, ItemRow)> {
         let index = self.index();
         let sets = self
-            .supervised_queues(supervisor)
-            .iter()
+            .supervised(supervisor)
             .filter_map(|q| index.queues.get(q))
             .map(|q| after_in(&q.live, after))
             .collect();
@@ -214,9 +212,8 @@ impl<R: Router> Engine<R> {
             now: self.now(),
             supervisor: supervisor.clone(),
             queues: self
-                .supervised_queues(supervisor)
-                .into_iter()
-                .filter_map(|q| self.queue_figures(&q).map(|f| (q, f)))
+                .supervised(supervisor)
+                .filter_map(|q| self.queue_figures(q).map(|f| (q.clone(), f)))
                 .collect(),
             agents: self
                 .supervised_agents(supervisor, None, usize::MAX)
@@ -270,8 +267,7 @@ impl<R: Router> Engine<R> {
     ) -> Vec<AgentId> {
         let config = self.config();
         let sets = self
-            .supervised_queues(supervisor)
-            .iter()
+            .supervised(supervisor)
             .filter_map(|q| config.queues.get(q))
             .map(|q| after_in(&q.members, after))
             .collect();

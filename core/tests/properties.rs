@@ -674,7 +674,7 @@ fn check_supervision(engine: &Engine, model: &Model) -> Result<(), TestCaseError
     }
     for it in state.items.values() {
         // R23: only an offer ringing now can have been seen.
-        if it.offer_seen_at.is_some() {
+        if it.offer_seen {
             let offered = matches!(it.status, ItemStatus::Offered { .. });
             prop_assert!(offered, "R23: {} seen but not offered", it.id);
         }

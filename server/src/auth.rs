@@ -117,10 +117,21 @@ pub fn complete_input(principal: &Principal, input: &mut serde_json::Value) {
     let kind = obj.get("input").and_then(|v| v.as_str()).unwrap_or("");
     match principal {
         Principal::Agent { agent } => {
-            let takes_agent = !matches!(
-                kind,
-                "arrive" | "customer_message" | "abandon" | "tick" | ""
-            );
+            // `agent` of an assign is the assignee, and a supervisor's inputs are told apart by
+            // `by` (R25–R27): never filled in.
+            let supervisor_transfer =
+                kind == "transfer" && obj.get("by").is_some_and(|v| !v.is_null());
+            let takes_agent = !supervisor_transfer
+                && !matches!(
+                    kind,
+                    "arrive"
+                        | "customer_message"
+                        | "abandon"
+                        | "tick"
+                        | "assign"
+                        | "force_close"
+                        | ""
+                );
             if takes_agent && obj.get("agent").is_none_or(|v| v.is_null()) {
                 obj.insert("agent".into(), agent.as_str().into());
             }
@@ -178,6 +189,30 @@ pub fn authorize(principal: &Principal, input: &Input, state: &State) -> Result<
                     return Err("an end without an agent is the customer's input".into())
                 }
                 Input::Tick => return Err("tick comes from the server's clock".into()),
+                Input::Disconnect { .. } | Input::Reconnect { .. } => {
+                    return Err(format!(
+                        "{} comes from the server's connection tracking, not from clients",
+                        input_name(input)
+                    ))
+                }
+                // R25–R27: a supervisor acts as themselves on items of the queues they
+                // supervise (an unknown item passes: the core refuses it, 409).
+                Input::Assign { by, item, .. }
+                | Input::ForceClose { by, item }
+                | Input::SupervisorTransfer { by, item, .. } => {
+                    if by != me {
+                        return Err(format!(
+                            "you are signed in as \"{me}\" and act only as yourself, not as \"{by}\""
+                        ));
+                    }
+                    return match state.items.get(item) {
+                        Some(it) if !state.config.supervises(me, &it.queue) => Err(format!(
+                            "item \"{item}\" is in queue \"{}\", which you don't supervise",
+                            it.queue
+                        )),
+                        _ => Ok(()),
+                    };
+                }
                 Input::SignIn { agent }
                 | Input::SignOut { agent }
                 | Input::ResetPresence { agent }
@@ -191,6 +226,7 @@ pub fn authorize(principal: &Principal, input: &Input, state: &State) -> Result<
                 | Input::Reopen { agent, .. }
                 | Input::Transfer { agent, .. }
                 | Input::AgentMessage { agent, .. }
+                | Input::OfferSeen { agent, .. }
                 | Input::End {
                     agent: Some(agent), ..
                 } => agent,
@@ -261,11 +297,17 @@ pub fn input_item(input: &Input) -> Option<&ItemId> {
         | Input::Transfer { item, .. }
         | Input::CustomerMessage { item, .. }
         | Input::AgentMessage { item, .. }
-        | Input::Abandon { item } => Some(item),
+        | Input::Abandon { item }
+        | Input::OfferSeen { item, .. }
+        | Input::Assign { item, .. }
+        | Input::ForceClose { item, .. }
+        | Input::SupervisorTransfer { item, .. } => Some(item),
         Input::SignIn { .. }
         | Input::SignOut { .. }
         | Input::ResetPresence { .. }
         | Input::SetPresence { .. }
+        | Input::Disconnect { .. }
+        | Input::Reconnect { .. }
         | Input::Tick => None,
     }
 }

@@ -323,6 +323,9 @@ fn parse_body<'a>(
                     last_assignment: f.opt_num()?,
                     idle_since: f.num()?,
                     last_assignment_in_queue: BTreeMap::new(),
+                    // Not in this save format (R24, R28): a reload starts them afresh.
+                    disconnected: None,
+                    presence_since: None,
                 };
                 for (q, at) in f.pairs() {
                     let at = at.parse().map_err(|_| "a bad assignment time")?;
@@ -400,6 +403,13 @@ fn parse_body<'a>(
                         declines_by,
                         declines,
                         last_holder,
+                        // Not in this save format (R23, R28): read like a state saved before
+                        // them.
+                        arrived_at: None,
+                        arrived_in: None,
+                        first_active_at: None,
+                        state_since: None,
+                        offer_seen: false,
                     }),
                 );
             }
@@ -436,6 +446,7 @@ fn parse_body<'a>(
                     eligible: f.num()?,
                     excluded: Excluded {
                         not_signed_in: f.num()?,
+                        disconnected: 0,
                         inactive: f.num()?,
                         presence: f.num()?,
                         capacity: f.num()?,
