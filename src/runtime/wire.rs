@@ -1346,6 +1346,7 @@ mod tests {
     fn the_server_reads_input_json() {
         let mut config = crate::runtime::demo::config();
         config.add_agent(omnidesk_core::config::AgentConfig::new("ana"));
+        config.add_agent(omnidesk_core::config::AgentConfig::new("sam"));
         for input in inputs() {
             let v: Value = serde_json::from_str(&input_json(&input)).unwrap();
             assert_eq!(parse_input_value(&v, &config), Ok(input), "{v}");
