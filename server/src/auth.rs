@@ -319,3 +319,104 @@ pub fn input_name(input: &Input) -> String {
         .and_then(|v| v.get("input").and_then(|n| n.as_str()).map(str::to_owned))
         .unwrap_or_else(|| "input".to_owned())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use omnidesk_core::scenario::Scenario;
+
+    fn state() -> State {
+        let scenario = Scenario::parse(
+            r#"{"queues": [{"id": "q1", "members": ["ana"]}, {"id": "q2", "members": ["ana"]}],
+                "agents": [{"id": "sam", "supervises": ["q1"]}, {"id": "ana"}],
+                "steps": [{"at": 0, "input": "sign_in", "agent": "ana"},
+                          {"at": 1, "input": "arrive", "item": "e1", "channel": "email", "queue": "q1", "customer": {"name": "A"}},
+                          {"at": 1, "input": "arrive", "item": "e2", "channel": "email", "queue": "q2", "customer": {"name": "B"}}]}"#,
+        )
+        .unwrap();
+        omnidesk_core::scenario::run(&scenario)
+            .engine
+            .state()
+            .clone()
+    }
+
+    fn agent(id: &str) -> Principal {
+        Principal::Agent {
+            agent: AgentId::from(id),
+        }
+    }
+
+    /// R24's inputs come only from the server; R25–R27's only from a supervisor of the item's
+    /// queue, acting as themselves.
+    #[test]
+    fn connection_and_supervisor_inputs_are_scoped() {
+        let st = state();
+        let assign = |by: &str, item: &str| Input::Assign {
+            by: by.into(),
+            item: item.into(),
+            agent: "ana".into(),
+        };
+        assert!(authorize(
+            &agent("ana"),
+            &Input::Disconnect {
+                agent: "ana".into()
+            },
+            &st
+        )
+        .is_err());
+        assert!(authorize(
+            &agent("ana"),
+            &Input::Reconnect {
+                agent: "ana".into()
+            },
+            &st
+        )
+        .is_err());
+        assert!(authorize(&agent("sam"), &assign("sam", "e1"), &st).is_ok());
+        assert!(authorize(&agent("sam"), &assign("sam", "e2"), &st).is_err());
+        assert!(authorize(&agent("ana"), &assign("sam", "e1"), &st).is_err());
+        assert!(authorize(&agent("ana"), &assign("ana", "e1"), &st).is_err());
+        let close = Input::ForceClose {
+            by: "sam".into(),
+            item: "e1".into(),
+        };
+        assert!(authorize(&agent("sam"), &close, &st).is_ok());
+        let moved = Input::SupervisorTransfer {
+            by: "sam".into(),
+            item: "e2".into(),
+            queue: "q1".into(),
+        };
+        assert!(authorize(&agent("sam"), &moved, &st).is_err());
+    }
+
+    /// complete_input fills the agent's own id only where the input means "me".
+    #[test]
+    fn complete_input_leaves_supervisor_inputs_alone() {
+        for (input, keeps_out) in [
+            (
+                serde_json::json!({"input": "assign", "by": "sam", "item": "e1"}),
+                true,
+            ),
+            (
+                serde_json::json!({"input": "force_close", "by": "sam", "item": "e1"}),
+                true,
+            ),
+            (
+                serde_json::json!({"input": "transfer", "by": "sam", "item": "e1", "queue": "q2"}),
+                true,
+            ),
+            (
+                serde_json::json!({"input": "transfer", "item": "e1", "queue": "q2"}),
+                false,
+            ),
+            (
+                serde_json::json!({"input": "offer_seen", "item": "e1"}),
+                false,
+            ),
+        ] {
+            let mut v = input.clone();
+            complete_input(&agent("sam"), &mut v);
+            assert_eq!(v.get("agent").is_none(), keeps_out, "{input}");
+        }
+    }
+}
