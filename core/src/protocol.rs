@@ -444,3 +444,66 @@ pub struct Stamped {
     #[serde(flatten)]
     pub event: Event,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(json: &str) -> Result<Input, String> {
+        serde_json::from_str(json).map_err(|e| e.to_string())
+    }
+
+    /// R27: the holder's `transfer {agent, item, queue}` parses exactly as before; one with
+    /// `by` is a supervisor's; both, or the internal tag, are refused; both serialize as
+    /// `"transfer"`.
+    #[test]
+    fn the_two_transfers_share_one_tag() {
+        let holder = parse(r#"{"input":"transfer","agent":"bert","item":"c1","queue":"vip"}"#);
+        assert_eq!(
+            holder,
+            Ok(Input::Transfer {
+                agent: "bert".into(),
+                item: "c1".into(),
+                queue: "vip".into(),
+            })
+        );
+        let supervisor = parse(r#"{"input":"transfer","by":"sue","item":"c1","queue":"vip"}"#);
+        let want = Input::SupervisorTransfer {
+            by: "sue".into(),
+            item: "c1".into(),
+            queue: "vip".into(),
+        };
+        assert_eq!(supervisor, Ok(want.clone()));
+        assert_eq!(
+            serde_json::to_string(&want).unwrap(),
+            r#"{"input":"transfer","by":"sue","item":"c1","queue":"vip"}"#
+        );
+        // `by: null` is no `by`: the holder's transfer (which then needs `agent`).
+        assert!(parse(r#"{"input":"transfer","by":null,"item":"c1","queue":"vip"}"#).is_err());
+        let both =
+            parse(r#"{"input":"transfer","agent":"bert","by":"sue","item":"c1","queue":"vip"}"#);
+        assert!(both.unwrap_err().contains("not both"));
+        assert!(
+            parse(r#"{"input":"supervisor_transfer","by":"sue","item":"c1","queue":"vip"}"#)
+                .is_err()
+        );
+        // Every input's tag is its name.
+        for input in [
+            want,
+            Input::Tick,
+            Input::OfferSeen {
+                agent: "bert".into(),
+                item: "c1".into(),
+            },
+            Input::Assign {
+                by: "sue".into(),
+                item: "c1".into(),
+                agent: "bert".into(),
+            },
+        ] {
+            let v = serde_json::to_value(&input).unwrap();
+            assert_eq!(v["input"], input.name());
+            assert_eq!(serde_json::from_value::<Input>(v).unwrap(), input);
+        }
+    }
+}
