@@ -108,9 +108,15 @@ fn event_item(event: &Event) -> Option<ItemId> {
         | Transferred { item, .. }
         | WrapUpReleased { item, .. }
         | Closed { item, .. }
-        | Reopened { item, .. } => Some(item.clone()),
+        | Reopened { item, .. }
+        | OfferSeen { item, .. }
+        | Assigned { item, .. } => Some(item.clone()),
         Rejected { input, .. } => crate::auth::input_item(input).cloned(),
-        SignedIn { .. } | SignedOut { .. } | PresenceChanged { .. } => None,
+        SignedIn { .. }
+        | SignedOut { .. }
+        | PresenceChanged { .. }
+        | Disconnected { .. }
+        | Reconnected { .. } => None,
     }
 }
 

@@ -118,6 +118,26 @@ pub fn encode(seq: u64, now: u64, input: &Input) -> String {
         ],
         Input::Abandon { item } => vec!["abandon".into(), item.to_string()],
         Input::Tick => vec!["tick".into()],
+        Input::OfferSeen { agent, item } => {
+            vec!["offer_seen".into(), agent.to_string(), item.to_string()]
+        }
+        Input::Disconnect { agent } => vec!["disconnect".into(), agent.to_string()],
+        Input::Reconnect { agent } => vec!["reconnect".into(), agent.to_string()],
+        Input::Assign { by, item, agent } => vec![
+            "assign".into(),
+            by.to_string(),
+            item.to_string(),
+            agent.to_string(),
+        ],
+        Input::ForceClose { by, item } => {
+            vec!["force_close".into(), by.to_string(), item.to_string()]
+        }
+        Input::SupervisorTransfer { by, item, queue } => vec![
+            "supervisor_transfer".into(),
+            by.to_string(),
+            item.to_string(),
+            queue.to_string(),
+        ],
     };
     format!("{seq}\t{now}\t{}", fields.join("\t"))
 }
@@ -158,6 +178,26 @@ pub fn decode(line: &str) -> Option<(u64, u64, Input)> {
         "accept" => Input::Accept {
             agent: agent(3)?,
             item: item(4)?,
+        },
+        "offer_seen" => Input::OfferSeen {
+            agent: agent(3)?,
+            item: item(4)?,
+        },
+        "disconnect" => Input::Disconnect { agent: agent(3)? },
+        "reconnect" => Input::Reconnect { agent: agent(3)? },
+        "assign" => Input::Assign {
+            by: agent(3)?,
+            item: item(4)?,
+            agent: agent(5)?,
+        },
+        "force_close" => Input::ForceClose {
+            by: agent(3)?,
+            item: item(4)?,
+        },
+        "supervisor_transfer" => Input::SupervisorTransfer {
+            by: agent(3)?,
+            item: item(4)?,
+            queue: QueueId::from(at(5)?),
         },
         "reject" => Input::Reject {
             agent: agent(3)?,

@@ -13,9 +13,11 @@
 //! A  agent  signed_in  presence  manual  used  capacity  last_assignment|-  idle_since  (queue  at)*
 //! I  item  channel  queue  priority  enqueued_at  declines  last_holder|-  status  a  b  c
 //!    name  id  email  phone  language  location  n_skills  (skill  level)*  (agent  declines)*
+//! T  item  arrived_at|-  arrived_in|-  first_active_at|-  state_since|-  offer_seen   (format 3)
+//! D  agent  presence_since|-  disconnected_since|-  remembered_presence  remembered_manual   (format 3)
 //! J  arrivals
 //! M  item  at  customer|agent|system  agent name  text
-//! E  item  agent  criterion  eligible  six exclusion counts
+//! E  item  agent  criterion  eligible  six exclusion counts  disconnected (format 3)
 //! C  item  at
 //! S  seed  arrival_every_ms  next_arrival|-
 //! P  due  item  plan  agent
@@ -31,8 +33,13 @@ use omnidesk_core::{AgentId, ChannelId, ItemId, Presence, QueueId, State};
 use std::collections::BTreeMap;
 use std::fmt::{self, Write};
 
-/// The version of the snapshot; bump it when the shape changes. Format 1 was JSON.
-pub const FORMAT: u32 = 2;
+/// The version of the snapshot; bump it when the shape changes. Format 1 was JSON; format 3
+/// added the `T` and `D` records and the `E` record's last count (R23, R24, R28), and a
+/// format-2 save still loads (they are missing there, as in a state saved before those rules).
+pub const FORMAT: u32 = 3;
+
+/// The oldest format this version still reads.
+const OLDEST_FORMAT: u32 = 2;
 
 const MAGIC: &str = "omnidesk-save";
 
@@ -109,6 +116,19 @@ pub fn write(now: u64, seq: u64, state: &State, journal: &Journal, sim: &Sim) ->
             let _ = write!(o, "\t{q}\t{at}");
         }
         o.push('\n');
+        let (since, remembered, manual) = a
+            .disconnected
+            .as_ref()
+            .map_or((None, String::new(), false), |d| {
+                (Some(d.since), clean(d.presence.name()), d.manual)
+            });
+        let _ = writeln!(
+            o,
+            "D\t{id}\t{}\t{}\t{remembered}\t{}",
+            opt_u64(a.presence_since),
+            opt_u64(since),
+            u8::from(manual)
+        );
     }
     for (id, it) in &state.items {
         let (kind, a, b, c) = match &it.status {
@@ -172,6 +192,17 @@ pub fn write(now: u64, seq: u64, state: &State, journal: &Journal, sim: &Sim) ->
             let _ = write!(o, "\t{agent}\t{n}");
         }
         o.push('\n');
+        let _ = writeln!(
+            o,
+            "T\t{id}\t{}\t{}\t{}\t{}\t{}",
+            opt_u64(it.arrived_at),
+            it.arrived_in
+                .as_ref()
+                .map_or_else(|| "-".to_owned(), |q| q.to_string()),
+            opt_u64(it.first_active_at),
+            opt_u64(it.state_since),
+            u8::from(it.offer_seen)
+        );
     }
     let _ = writeln!(o, "J\t{}", journal.arrivals);
     for (item, log) in &journal.messages {
@@ -192,7 +223,7 @@ pub fn write(now: u64, seq: u64, state: &State, journal: &Journal, sim: &Sim) ->
         let x = &e.excluded;
         let _ = writeln!(
             o,
-            "E\t{item}\t{}\t{crit}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
+            "E\t{item}\t{}\t{crit}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
             e.agent,
             e.eligible,
             x.not_signed_in,
@@ -200,7 +231,8 @@ pub fn write(now: u64, seq: u64, state: &State, journal: &Journal, sim: &Sim) ->
             x.presence,
             x.capacity,
             x.skill,
-            x.declined
+            x.declined,
+            x.disconnected
         );
     }
     for (item, at) in &journal.changed_at {
@@ -285,7 +317,7 @@ pub fn parse_snapshot(text: &str) -> Result<Saved, LoadError> {
         .next()
         .and_then(|v| v.parse().ok())
         .ok_or_else(|| LoadError::Corrupt("no format version".into()))?;
-    if format != u64::from(FORMAT) {
+    if !(u64::from(OLDEST_FORMAT)..=u64::from(FORMAT)).contains(&format) {
         return Err(LoadError::OldFormat(format));
     }
     parse_body(h, lines).map_err(LoadError::Corrupt)
@@ -323,6 +355,9 @@ fn parse_body<'a>(
                     last_assignment: f.opt_num()?,
                     idle_since: f.num()?,
                     last_assignment_in_queue: BTreeMap::new(),
+                    // Not in this save format (R24, R28): a reload starts them afresh.
+                    disconnected: None,
+                    presence_since: None,
                 };
                 for (q, at) in f.pairs() {
                     let at = at.parse().map_err(|_| "a bad assignment time")?;
@@ -400,8 +435,52 @@ fn parse_body<'a>(
                         declines_by,
                         declines,
                         last_holder,
+                        // Not in this save format (R23, R28): read like a state saved before
+                        // them.
+                        arrived_at: None,
+                        arrived_in: None,
+                        first_active_at: None,
+                        state_since: None,
+                        offer_seen: false,
                     }),
                 );
+            }
+            "T" => {
+                let id = ItemId::from(f.next()?);
+                let arrived_at = f.opt_num()?;
+                let arrived_in = match f.next()? {
+                    "-" => None,
+                    q => Some(Box::new(QueueId::from(q))),
+                };
+                let first_active_at = f.opt_num()?;
+                let state_since = f.opt_num()?;
+                let offer_seen = f.flag()?;
+                let it = state
+                    .items
+                    .get_mut(&id)
+                    .ok_or_else(|| format!("times of an unknown item {id}"))?;
+                it.arrived_at = arrived_at;
+                it.arrived_in = arrived_in;
+                it.first_active_at = first_active_at;
+                it.state_since = state_since;
+                it.offer_seen = offer_seen;
+            }
+            "D" => {
+                let id = AgentId::from(f.next()?);
+                let presence_since = f.opt_num()?;
+                let since = f.opt_num()?;
+                let remembered = f.text()?;
+                let manual = f.flag()?;
+                let a = state
+                    .agents
+                    .get_mut(&id)
+                    .ok_or_else(|| format!("presence times of an unknown agent {id}"))?;
+                a.presence_since = presence_since;
+                a.disconnected = since.map(|since| omnidesk_core::state::Disconnection {
+                    since,
+                    presence: Presence::from_name(&remembered),
+                    manual,
+                });
             }
             "J" => journal.arrivals = f.num()?,
             "M" => {
@@ -436,6 +515,7 @@ fn parse_body<'a>(
                     eligible: f.num()?,
                     excluded: Excluded {
                         not_signed_in: f.num()?,
+                        disconnected: 0,
                         inactive: f.num()?,
                         presence: f.num()?,
                         capacity: f.num()?,
@@ -443,6 +523,11 @@ fn parse_body<'a>(
                         declined: f.num()?,
                     },
                 };
+                let mut explanation = explanation;
+                // Format 3 appends the disconnected count (R24).
+                if let Ok(n) = f.num() {
+                    explanation.excluded.disconnected = n;
+                }
                 journal.explanations.insert(item, explanation);
             }
             "C" => {

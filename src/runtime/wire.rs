@@ -17,7 +17,7 @@
 
 use omnidesk_core::config::{AgentConfig, AssignmentMethod, Channel, Distribution, Queue};
 use omnidesk_core::protocol::{
-    CloseCause, Criterion, Customer, DeclineCause, Excluded, Explanation, Skills,
+    CloseCause, Criterion, Customer, DeclineCause, Excluded, Explanation, SignOutReason, Skills,
 };
 use omnidesk_core::{
     AgentId, BaseStatus, ChannelId, Config, Event, Input, ItemId, Presence, PresenceReason,
@@ -288,6 +288,15 @@ impl<J: Json> Obj<J> {
         Ok(self.opt_str("agent")?.map(AgentId))
     }
 
+    /// R25–R27: the supervisor of an input or event.
+    fn by(&self) -> Res<AgentId> {
+        self.str("by").map(AgentId)
+    }
+
+    fn opt_by(&self) -> Res<Option<AgentId>> {
+        Ok(self.opt_str("by")?.map(AgentId))
+    }
+
     fn item(&self) -> Res<ItemId> {
         self.str("item").map(ItemId)
     }
@@ -297,16 +306,21 @@ impl<J: Json> Obj<J> {
     }
 }
 
-const DECLINE_CAUSES: [(&str, DeclineCause); 2] = [
+const DECLINE_CAUSES: [(&str, DeclineCause); 3] = [
     ("reject", DeclineCause::Reject),
     ("expiry", DeclineCause::Expiry),
+    ("unseen", DeclineCause::Unseen),
 ];
 
-const CLOSE_CAUSES: [(&str, CloseCause); 3] = [
+const CLOSE_CAUSES: [(&str, CloseCause); 4] = [
     ("close", CloseCause::Close),
     ("abandon", CloseCause::Abandon),
     ("auto_close", CloseCause::AutoClose),
+    ("supervisor", CloseCause::Supervisor),
 ];
+
+const SIGN_OUT_REASONS: [(&str, SignOutReason); 1] =
+    [("disconnected", SignOutReason::Disconnected)];
 
 const CRITERIA: [(&str, Criterion); 7] = [
     ("affinity", Criterion::Affinity),
@@ -321,13 +335,16 @@ const CRITERIA: [(&str, Criterion); 7] = [
     ("agent_id", Criterion::AgentId),
 ];
 
-const REASONS: [(&str, PresenceReason); 6] = [
+const REASONS: [(&str, PresenceReason); 9] = [
     ("manual", PresenceReason::Manual),
     ("capacity", PresenceReason::Capacity),
     ("missed_offer", PresenceReason::MissedOffer),
     ("sign_in", PresenceReason::SignIn),
     ("sign_out", PresenceReason::SignOut),
     ("reset", PresenceReason::Reset),
+    ("unseen_offer", PresenceReason::UnseenOffer),
+    ("disconnected", PresenceReason::Disconnected),
+    ("reconnected", PresenceReason::Reconnected),
 ];
 
 const DISTRIBUTIONS: [(&str, Distribution); 2] =
@@ -418,10 +435,36 @@ fn input_in<J: Json>(o: &Obj<J>) -> Res<Input> {
             item: o.item()?,
             agent: o.opt_agent()?,
         },
+        // R27: a transfer with `by` is a supervisor's.
+        "transfer" if o.opt_by()?.is_some() => {
+            if o.opt_agent()?.is_some() {
+                return Err(o.err("by", "a transfer has either agent or by, not both"));
+            }
+            Input::SupervisorTransfer {
+                by: o.by()?,
+                item: o.item()?,
+                queue: o.queue("queue")?,
+            }
+        }
         "transfer" => Input::Transfer {
             agent: o.agent()?,
             item: o.item()?,
             queue: o.queue("queue")?,
+        },
+        "offer_seen" => Input::OfferSeen {
+            agent: o.agent()?,
+            item: o.item()?,
+        },
+        "disconnect" => Input::Disconnect { agent: o.agent()? },
+        "reconnect" => Input::Reconnect { agent: o.agent()? },
+        "assign" => Input::Assign {
+            by: o.by()?,
+            item: o.item()?,
+            agent: o.agent()?,
+        },
+        "force_close" => Input::ForceClose {
+            by: o.by()?,
+            item: o.item()?,
         },
         "customer_message" => Input::CustomerMessage {
             item: o.item()?,
@@ -455,7 +498,13 @@ fn event<J: Json>(o: &Obj<J>) -> Res<Event> {
     let tag = o.str("event")?;
     Ok(match tag.as_str() {
         "signed_in" => Event::SignedIn { agent: o.agent()? },
-        "signed_out" => Event::SignedOut { agent: o.agent()? },
+        "signed_out" => Event::SignedOut {
+            agent: o.agent()?,
+            reason: match o.opt_str("reason")? {
+                None => None,
+                Some(_) => Some(o.pick("reason", &SIGN_OUT_REASONS)?),
+            },
+        },
         "presence_changed" => Event::PresenceChanged {
             agent: o.agent()?,
             from: o.presence("from")?,
@@ -489,6 +538,11 @@ fn event<J: Json>(o: &Obj<J>) -> Res<Event> {
                     eligible: x.uint("eligible")?,
                     excluded: Excluded {
                         not_signed_in: n.uint("not_signed_in")?,
+                        // R24: absent in logs written before it.
+                        disconnected: match n.opt_u64("disconnected")? {
+                            None => 0,
+                            Some(_) => n.uint("disconnected")?,
+                        },
                         inactive: n.uint("inactive")?,
                         presence: n.uint("presence")?,
                         capacity: n.uint("capacity")?,
@@ -499,9 +553,10 @@ fn event<J: Json>(o: &Obj<J>) -> Res<Event> {
             }
         }
         "accepted" | "offer_withdrawn" | "picked" | "set_waiting" | "opened"
-        | "wrap_up_released" | "reopened" => {
+        | "wrap_up_released" | "reopened" | "offer_seen" => {
             let (item, agent) = (o.item()?, o.agent()?);
             match tag.as_str() {
+                "offer_seen" => Event::OfferSeen { item, agent },
                 "accepted" => Event::Accepted { item, agent },
                 "offer_withdrawn" => Event::OfferWithdrawn { item, agent },
                 "picked" => Event::Picked { item, agent },
@@ -536,7 +591,8 @@ fn event<J: Json>(o: &Obj<J>) -> Res<Event> {
         },
         "transferred" => Event::Transferred {
             item: o.item()?,
-            agent: o.agent()?,
+            agent: o.opt_agent()?,
+            by: o.opt_by()?,
             from_queue: o.queue("from_queue")?,
             to_queue: o.queue("to_queue")?,
         },
@@ -544,6 +600,18 @@ fn event<J: Json>(o: &Obj<J>) -> Res<Event> {
             item: o.item()?,
             agent: o.opt_agent()?,
             cause: o.pick("cause", &CLOSE_CAUSES)?,
+            by: o.opt_by()?,
+        },
+        "disconnected" => Event::Disconnected {
+            agent: o.agent()?,
+            remembered: o.presence("remembered")?,
+            manual: o.bool("manual")?,
+        },
+        "reconnected" => Event::Reconnected { agent: o.agent()? },
+        "assigned" => Event::Assigned {
+            item: o.item()?,
+            agent: o.agent()?,
+            by: o.by()?,
         },
         "rejected" => Event::Rejected {
             input: input_in(&o.obj("input")?)?,
@@ -562,6 +630,9 @@ pub fn config<J: Json>(j: &J) -> Result<Config, WireError> {
         presences: BTreeMap::new(),
         queues: BTreeMap::new(),
         agents: BTreeMap::new(),
+        reconnect_window_ms: o
+            .opt_u64("reconnect_window_ms")?
+            .unwrap_or(omnidesk_core::config::DEFAULT_RECONNECT_WINDOW_MS),
     };
     for (id, c) in o.objects("channels")? {
         let channel = Channel {
@@ -577,6 +648,7 @@ pub fn config<J: Json>(j: &J) -> Result<Config, WireError> {
             max_declines_per_agent: c.uint("max_declines_per_agent")?,
             wrap_up_block_ms: c.opt_u64("wrap_up_block_ms")?,
             auto_close_waiting_ms: c.opt_u64("auto_close_waiting_ms")?,
+            offer_seen_timeout_ms: c.opt_u64("offer_seen_timeout_ms")?,
         };
         config.channels.insert(ChannelId(id), channel);
     }
@@ -596,6 +668,9 @@ pub fn config<J: Json>(j: &J) -> Result<Config, WireError> {
                 .collect(),
             channels: (q.list("channels", ids, "a string")?).map(|c| c.into_iter().collect()),
             assignment_method: q.pick("assignment_method", &METHODS)?,
+            service_level_ms: q
+                .opt_u64("service_level_ms")?
+                .unwrap_or(omnidesk_core::config::DEFAULT_SERVICE_LEVEL_MS),
         };
         config.queues.insert(QueueId(id), queue);
     }
@@ -606,6 +681,10 @@ pub fn config<J: Json>(j: &J) -> Result<Config, WireError> {
             capacity: a.u64("capacity")?,
             skills: a.skills("skills")?,
             default_presence: a.presence("default_presence")?,
+            supervises: (a.list("supervises", |s| Some(QueueId(s)), "a string")?)
+                .unwrap_or_default()
+                .into_iter()
+                .collect(),
         };
         config.agents.insert(AgentId(id), agent);
     }
@@ -750,6 +829,12 @@ pub fn input_json(input: &Input) -> String {
         Reopen { agent, item } => ("reopen", Some(agent), Some(item)),
         End { item, agent } => ("end", agent.as_ref(), Some(item)),
         Transfer { agent, item, .. } => ("transfer", Some(agent), Some(item)),
+        SupervisorTransfer { item, .. } => ("transfer", None, Some(item)),
+        OfferSeen { agent, item } => ("offer_seen", Some(agent), Some(item)),
+        Disconnect { agent } => ("disconnect", Some(agent), None),
+        Reconnect { agent } => ("reconnect", Some(agent), None),
+        Assign { agent, item, .. } => ("assign", Some(agent), Some(item)),
+        ForceClose { item, .. } => ("force_close", None, Some(item)),
         CustomerMessage { item, .. } => ("customer_message", None, Some(item)),
         AgentMessage { agent, item, .. } => ("agent_message", Some(agent), Some(item)),
         Abandon { item } => ("abandon", None, Some(item)),
@@ -770,6 +855,11 @@ pub fn input_json(input: &Input) -> String {
         }
         SetPresence { status, .. } => put(&mut o, "status", status.name()),
         Transfer { queue, .. } => put(&mut o, "queue", queue.as_str()),
+        SupervisorTransfer { by, queue, .. } => {
+            put(&mut o, "by", by.as_str());
+            put(&mut o, "queue", queue.as_str());
+        }
+        Assign { by, .. } | ForceClose { by, .. } => put(&mut o, "by", by.as_str()),
         CustomerMessage { text, .. } | AgentMessage { text, .. } => put(&mut o, "text", text),
         Arrive {
             channel,
@@ -929,6 +1019,26 @@ mod fixtures {
             },
             Input::Abandon { item: item() },
             Input::Tick,
+            Input::OfferSeen {
+                agent: agent(),
+                item: item(),
+            },
+            Input::Disconnect { agent: agent() },
+            Input::Reconnect { agent: agent() },
+            Input::Assign {
+                by: AgentId::from("sam"),
+                item: item(),
+                agent: agent(),
+            },
+            Input::ForceClose {
+                by: AgentId::from("sam"),
+                item: item(),
+            },
+            Input::SupervisorTransfer {
+                by: AgentId::from("sam"),
+                item: item(),
+                queue: QueueId::from("billing"),
+            },
         ]
     }
 }
@@ -979,7 +1089,36 @@ mod tests {
         let item = || ItemId::from("chat-1");
         let mut events = vec![
             Event::SignedIn { agent: agent() },
-            Event::SignedOut { agent: agent() },
+            Event::SignedOut {
+                agent: agent(),
+                reason: None,
+            },
+            Event::SignedOut {
+                agent: agent(),
+                reason: Some(SignOutReason::Disconnected),
+            },
+            Event::OfferSeen {
+                item: item(),
+                agent: agent(),
+            },
+            Event::Disconnected {
+                agent: agent(),
+                remembered: Presence::Dnd,
+                manual: true,
+            },
+            Event::Reconnected { agent: agent() },
+            Event::Assigned {
+                item: item(),
+                agent: agent(),
+                by: AgentId::from("sam"),
+            },
+            Event::Transferred {
+                item: item(),
+                agent: None,
+                by: Some(AgentId::from("sam")),
+                from_queue: QueueId::from("general"),
+                to_queue: QueueId::from("general"),
+            },
             Event::PresenceChanged {
                 agent: agent(),
                 from: Presence::Inactive,
@@ -1054,7 +1193,8 @@ mod tests {
             },
             Event::Transferred {
                 item: item(),
-                agent: agent(),
+                agent: Some(agent()),
+                by: None,
                 from_queue: QueueId::from("general"),
                 to_queue: QueueId::from("vip"),
             },
@@ -1067,15 +1207,17 @@ mod tests {
                 agent: agent(),
             },
         ];
-        for (cause, agent) in [
-            (CloseCause::Close, Some(agent())),
-            (CloseCause::Abandon, None),
-            (CloseCause::AutoClose, Some(agent())),
+        for (cause, agent, by) in [
+            (CloseCause::Close, Some(agent()), None),
+            (CloseCause::Abandon, None, None),
+            (CloseCause::AutoClose, Some(agent()), None),
+            (CloseCause::Supervisor, None, Some(AgentId::from("sam"))),
         ] {
             events.push(Event::Closed {
                 item: item(),
                 agent,
                 cause,
+                by,
             });
         }
         for (_, reason) in REASONS {
@@ -1100,6 +1242,7 @@ mod tests {
                     eligible: n + 1,
                     excluded: Excluded {
                         not_signed_in: n,
+                        disconnected: n + 6,
                         inactive: n + 1,
                         presence: n + 2,
                         capacity: n + 3,
@@ -1109,12 +1252,14 @@ mod tests {
                 },
             });
         }
-        events.push(Event::Declined {
-            item: item(),
-            agent: agent(),
-            cause: DeclineCause::Reject,
-            declines: 1,
-        });
+        for (_, cause) in DECLINE_CAUSES {
+            events.push(Event::Declined {
+                item: item(),
+                agent: agent(),
+                cause,
+                declines: 1,
+            });
+        }
         for input in inputs() {
             events.push(Event::Rejected {
                 input,
@@ -1171,9 +1316,13 @@ mod tests {
             Event::Closed { .. } => 17,
             Event::Reopened { .. } => 18,
             Event::Rejected { .. } => 19,
+            Event::OfferSeen { .. } => 20,
+            Event::Disconnected { .. } => 21,
+            Event::Reconnected { .. } => 22,
+            Event::Assigned { .. } => 23,
         };
         let covered: std::collections::BTreeSet<usize> = events.iter().map(variant).collect();
-        assert_eq!(covered.len(), 20, "every Event variant is covered");
+        assert_eq!(covered.len(), 24, "every Event variant is covered");
         for (seq, event) in events.into_iter().enumerate() {
             round_trip_event(seq as u64 + 1, event);
         }
@@ -1186,7 +1335,8 @@ mod tests {
             .iter()
             .map(|i| serde_json::to_value(i).unwrap()["input"].to_string())
             .collect();
-        assert_eq!(tags.len(), 18, "every Input variant is covered");
+        // 24 variants; the holder's and a supervisor's transfer share the tag "transfer".
+        assert_eq!(tags.len(), 23, "every Input variant is covered");
         for input in &inputs {
             round_trip_input(input);
         }
@@ -1196,6 +1346,7 @@ mod tests {
     fn the_server_reads_input_json() {
         let mut config = crate::runtime::demo::config();
         config.add_agent(omnidesk_core::config::AgentConfig::new("ana"));
+        config.add_agent(omnidesk_core::config::AgentConfig::new("sam"));
         for input in inputs() {
             let v: Value = serde_json::from_str(&input_json(&input)).unwrap();
             assert_eq!(parse_input_value(&v, &config), Ok(input), "{v}");
