@@ -22,6 +22,8 @@
 use crate::log::LoggedEvent;
 use axum::extract::ws::Utf8Bytes;
 use omnidesk_core::{AgentId, ItemId, QueueId};
+use omnidesk_wire::ServerFrame;
+use serde_json::value::RawValue;
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -74,9 +76,11 @@ impl LiveEvent {
     }
 }
 
-/// `{"type":"event","event":<stamped>}`.
+/// The `event` frame of a logged event, `{"type":"event","event":<stamped>}`: the typed
+/// [`ServerFrame`] around the event's stored JSON, which is passed through unparsed.
 pub fn event_frame_text(e: &LoggedEvent) -> String {
-    format!("{{\"type\":\"event\",\"event\":{}}}", e.json)
+    let frame: ServerFrame<&RawValue> = ServerFrame::Event { event: &e.json };
+    serde_json::to_string(&frame).expect("frames serialize")
 }
 
 /// What a subscription receives.
@@ -167,10 +171,12 @@ pub struct Fanout {
 /// A registered subscription; dropping it leaves the registry.
 ///
 /// [`Receiver::caught_up`]: the events after `after` it wants were all in memory and are its
-/// first delivery; otherwise the subscriber reads the log from `after` first (events published
-/// after the registration come through the receiver either way).
+/// first delivery ([`Receiver::backlog`]: there were some); otherwise the subscriber reads the
+/// log from `after` first (events published after the registration come through the receiver
+/// either way).
 pub struct Receiver {
     pub caught_up: bool,
+    pub backlog: bool,
     id: u64,
     rx: mpsc::UnboundedReceiver<Delivery>,
     pending: Arc<AtomicUsize>,
@@ -207,6 +213,7 @@ impl Fanout {
         // Under the lock, so nothing is published between the backlog and the registration.
         let head = r.recent.back().map(|e| e.event.seq);
         let first = r.recent.front().map(|e| e.event.seq);
+        let mut backlog_sent = false;
         let caught_up = match (first, head) {
             (_, None) => true,
             (_, Some(h)) if after >= h => true,
@@ -225,6 +232,7 @@ impl Fanout {
                     if !backlog.is_empty() {
                         pending.fetch_add(backlog.len(), Ordering::AcqRel);
                         let _ = tx.send(Delivery::Events(backlog));
+                        backlog_sent = true;
                     }
                     true
                 }
@@ -261,6 +269,7 @@ impl Fanout {
         );
         Receiver {
             caught_up,
+            backlog: backlog_sent,
             id,
             rx,
             pending,

@@ -35,14 +35,12 @@
 //! and it answers a command (or publishes an event) only after the batch holding its events is
 //! committed.
 
+pub mod api;
 pub mod auth;
 pub mod config;
 pub mod fanout;
-pub mod http;
 pub mod hub;
 pub mod log;
-pub mod openapi;
-pub mod ws;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -98,7 +96,7 @@ pub async fn serve(
     .await??;
     let listener = tokio::net::TcpListener::bind(options.addr).await?;
     let addr = listener.local_addr()?;
-    let app = http::router(hub.clone(), &options.dist);
+    let app = api::router(hub.clone(), &options.dist);
     let task = tokio::spawn(async move { axum::serve(listener, app).await });
     Ok(Running { addr, hub, task })
 }

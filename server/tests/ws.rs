@@ -77,13 +77,35 @@ async fn bad_frames_get_error_frames_and_the_connection_stays_open() {
     let bad: Vec<(Message, &str)> = vec![
         (Message::Text("{not json".into()), "invalid"),
         (Message::Text("42".into()), "invalid"),
-        (Message::Text(json!({"no": "type"}).to_string().into()), "invalid"),
-        (Message::Text(json!({"type": "fly"}).to_string().into()), "invalid"),
+        (
+            Message::Text(json!({"no": "type"}).to_string().into()),
+            "invalid",
+        ),
+        (
+            Message::Text(json!({"type": "fly"}).to_string().into()),
+            "invalid",
+        ),
         (Message::Binary(vec![1, 2, 3].into()), "invalid"),
-        (Message::Text(json!({"type": "subscribe", "after": -1}).to_string().into()), "invalid"),
-        (Message::Text(json!({"type": "action", "input": {"input": "sign_in"}}).to_string().into()), "invalid"),
-        (Message::Text(json!({"type": "action", "action_id": "a", "input": {"input": "nope"}}).to_string().into()), "invalid"),
-        (Message::Text(json!({"type": "action", "action_id": "a", "input": {"input": "pick", "item": "x", "agent": "ghost"}}).to_string().into()), "invalid"),
+        (
+            Message::Text(json!({"type": "subscribe", "after": -1}).to_string().into()),
+            "invalid",
+        ),
+        (
+            Message::Text(
+                json!({"type": "action", "input": {"input": "sign_in"}})
+                    .to_string()
+                    .into(),
+            ),
+            "invalid",
+        ),
+        (
+            Message::Text(
+                json!({"type": "action", "action_id": "a", "input": 5})
+                    .to_string()
+                    .into(),
+            ),
+            "invalid",
+        ),
         (Message::Text("x".repeat(70_000).into()), "too_large"),
     ];
     for (msg, error) in bad {
@@ -95,9 +117,59 @@ async fn bad_frames_get_error_frames_and_the_connection_stays_open() {
         send(&mut ws, json!({"type": "ping"})).await;
         assert_eq!(recv(&mut ws).await["type"], "pong", "closed after {shown}");
     }
-    // A 422 names the field.
-    send(&mut ws, json!({"type": "action", "action_id": "a", "input": {"input": "set_presence", "status": "nope"}})).await;
-    assert_eq!(recv(&mut ws).await["field"], "input.status");
+    // Error frames name the field.
+    for (frame, field) in [
+        (json!({"type": "subscribe", "after": -1}), "after"),
+        (json!({"type": "fly"}), "type"),
+        (json!({"no": "type"}), "type"),
+        (
+            json!({"type": "action", "input": {"input": "sign_in"}}),
+            "action_id",
+        ),
+        (
+            json!({"type": "action", "action_id": "a", "input": 5}),
+            "input",
+        ),
+    ] {
+        send(&mut ws, frame.clone()).await;
+        let f = recv(&mut ws).await;
+        assert_eq!(
+            (f["type"].as_str(), f["field"].as_str()),
+            (Some("error"), Some(field)),
+            "{frame}: {f}"
+        );
+    }
+    // An action whose id was read but whose input is refused gets its result, a 422 naming
+    // the field, so the client's outbox lets go of it (it would be resent forever otherwise).
+    for (input, field) in [
+        (
+            json!({"input": "set_presence", "status": "nope"}),
+            "input.status",
+        ),
+        (json!({"input": "nope"}), "input.input"),
+        (
+            json!({"input": "pick", "item": "x", "agent": "ghost"}),
+            "input.agent",
+        ),
+    ] {
+        send(
+            &mut ws,
+            json!({"type": "action", "action_id": "bad", "input": input}),
+        )
+        .await;
+        let f = recv(&mut ws).await;
+        assert_eq!(
+            (
+                f["type"].as_str(),
+                f["action_id"].as_str(),
+                f["status"].as_u64()
+            ),
+            (Some("result"), Some("bad"), Some(422)),
+            "{f}"
+        );
+        assert_eq!(f["body"]["field"], field, "{f}");
+        assert_eq!(f["body"]["error"], "invalid", "{f}");
+    }
     // And a good action still works, with dedup.
     send(
         &mut ws,
@@ -349,7 +421,6 @@ async fn a_slow_subscriber_is_told_to_resync_and_never_stalls_the_others() {
     let text = "x".repeat(32 * 1024);
     let mut last = head;
     let mut after_overflow = 0;
-    let started = std::time::Instant::now();
     for i in 0..MAX_EVENTS {
         let (status, body) = s
             .act(
@@ -377,7 +448,6 @@ async fn a_slow_subscriber_is_told_to_resync_and_never_stalls_the_others() {
         3 * LIVE_BUFFER,
         "the non-reading subscriber was never dropped from the live stream"
     );
-    assert!(started.elapsed() < Duration::from_secs(30));
 
     // (a) Now `slow` reads: the events queued before it overflowed, in order, then `resync`.
     let mut seqs = Vec::new();
