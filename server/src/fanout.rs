@@ -107,6 +107,9 @@ pub const RECENT: usize = 65_536;
 #[derive(Default)]
 struct Registry {
     next: u64,
+    /// The seq of the last event in the log: published, or logged before this process started
+    /// (then `recent` is empty but the log is not).
+    head: u64,
     /// The last [`RECENT`] published events, seq-contiguous.
     recent: VecDeque<Arc<LiveEvent>>,
     subs: HashMap<u64, Entry>,
@@ -204,6 +207,13 @@ impl Drop for Receiver {
 }
 
 impl Fanout {
+    /// A registry for a log whose last event is `head` (0 for an empty log).
+    pub fn new(head: u64) -> Fanout {
+        let fanout = Fanout::default();
+        fanout.inner.lock().expect("fan-out registry").head = head;
+        fanout
+    }
+
     /// Registers a subscription that has seen the events up to `after` and may fall `limit`
     /// events behind.
     pub fn subscribe(self: &Arc<Self>, filter: Filter, after: u64, limit: usize) -> Receiver {
@@ -215,7 +225,9 @@ impl Fanout {
         let first = r.recent.front().map(|e| e.event.seq);
         let mut backlog_sent = false;
         let caught_up = match (first, head) {
-            (_, None) => true,
+            // Nothing published since the start: caught up only if nothing was logged after
+            // `after` before it (a resume after a restart reads the log).
+            (_, None) => after >= r.head,
             (_, Some(h)) if after >= h => true,
             (Some(f), Some(_)) if after + 1 >= f => {
                 let skip = (after + 1 - f) as usize;
@@ -283,6 +295,9 @@ impl Fanout {
             return;
         }
         let mut r = self.inner.lock().expect("fan-out registry");
+        if let Some(last) = events.last() {
+            r.head = r.head.max(last.event.seq);
+        }
         for e in events {
             if r.recent.len() == RECENT {
                 r.recent.pop_front();

@@ -240,7 +240,7 @@ impl Hub {
         }
         let reader: Arc<dyn EventReader> = Arc::from(log.reader().map_err(err)?);
         let (tx, rx) = mpsc::sync_channel(options.queue.max(1));
-        let fanout = Arc::new(Fanout::default());
+        let fanout = Arc::new(Fanout::new(engine.last_seq()));
         let stats = Arc::new(HubStats::default());
         // The fan-out runs on its own thread, fed in commit order, so the hub thread's time
         // goes to the core and the commit (at 10 000 agents, publishing was ~40 % of it).

@@ -634,3 +634,87 @@ async fn naming_a_conversations_queue_needs_load_test_mode() {
     assert_eq!(body["field"], "queue");
     assert_eq!(s.get("/api/debug/stats", None).await.0, 403);
 }
+
+/// After a restart nothing is in the fan-out's memory yet: a subscriber resuming from an older
+/// seq reads the log (it used to be told it was caught up, and missed the log's tail).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_resume_right_after_a_restart_reads_the_log() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("config.json"), common::CONFIG).unwrap();
+    let (mut server, base) = common::spawn_binary(dir.path(), 0);
+    let http = reqwest::Client::new();
+    let token: Value = http
+        .post(format!("{base}/api/sessions"))
+        .json(&json!({"agent": "ana", "password": "pw-ana"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = token["token"].as_str().unwrap().to_owned();
+    for (i, input) in [
+        json!({"input": "sign_in"}),
+        json!({"input": "set_presence", "status": "away"}),
+        json!({"input": "reset_presence"}),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let r = http
+            .post(format!("{base}/api/actions"))
+            .bearer_auth(&token)
+            .json(&json!({"action_id": format!("a{i}"), "input": input}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 200);
+    }
+    let port: u16 = base.rsplit(':').next().unwrap().parse().unwrap();
+    server.kill();
+    let (_server, _) = common::spawn_binary(dir.path(), port);
+    let addr: std::net::SocketAddr = base.trim_start_matches("http://").parse().unwrap();
+    let mut ws = connect(addr, None).await.unwrap();
+    send(&mut ws, json!({"type": "auth", "token": token})).await;
+    let f = recv(&mut ws).await;
+    let head = f["last_seq"].as_u64().unwrap();
+    assert!(head >= 3, "{f}");
+    send(
+        &mut ws,
+        json!({"type": "subscribe", "after": 1, "caught_up": true}),
+    )
+    .await;
+    expect_events(&mut ws, 1, head).await;
+    let f = recv(&mut ws).await;
+    assert_eq!(
+        (f["type"].as_str(), f["last"].as_u64()),
+        (Some("caught_up"), Some(head)),
+        "{f}"
+    );
+}
+
+/// `caught_up` comes after the catch-up, from the log or from memory, and only when asked.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn caught_up_follows_the_catch_up_when_asked() {
+    let s = start().await;
+    let ana = s.login("ana").await;
+    assert_eq!(s.act(&ana, "in", json!({"input": "sign_in"})).await.0, 200);
+    let (_, head) = s.state(&ana).await;
+    for after in [0, head] {
+        let mut ws = connect(s.addr, None).await.unwrap();
+        auth(&mut ws, &ana).await;
+        send(
+            &mut ws,
+            json!({"type": "subscribe", "after": after, "caught_up": true}),
+        )
+        .await;
+        expect_events(&mut ws, after, head).await;
+        let f = recv(&mut ws).await;
+        assert_eq!(f["type"], "caught_up", "after {after}: {f}");
+        // Without asking: events, then nothing until a pong.
+        send(&mut ws, json!({"type": "subscribe", "after": after})).await;
+        expect_events(&mut ws, after, head).await;
+        send(&mut ws, json!({"type": "ping"})).await;
+        assert_eq!(recv(&mut ws).await["type"], "pong");
+    }
+}
