@@ -11,7 +11,7 @@
 //!
 //! Each subscription may have at most `limit` events delivered and not yet taken; past that it
 //! gets [`Delivery::Lagged`] and leaves the registry (the connection tells its client to
-//! resync, see [`crate::ws`]). The sending side never blocks.
+//! resync, see [`crate::api::ws`]). The sending side never blocks.
 //!
 //! Filtered delivery rule (also applied to catch-up pages, so a resumed stream is the same
 //! stream): an event is delivered to a `Queues` subscription when one of its queues (the

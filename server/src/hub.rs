@@ -41,7 +41,7 @@ pub struct HubOptions {
     pub queue: usize,
     /// Events a live subscriber may fall behind before it gets `resync`: the limit of its
     /// undelivered fan-out events and of each WebSocket connection's outbound queue (see
-    /// [`crate::ws`]).
+    /// [`crate::api::ws`]).
     pub live_buffer: usize,
     /// A snapshot of the engine state is saved every this many events.
     pub snapshot_every: u64,

@@ -224,3 +224,245 @@ pub fn validate(value: &Value, schema: &Value, schemas: &Value) -> Result<(), St
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use omnidesk_core::{AgentId, Event, Input, ItemId, QueueId, Stamped};
+    use omnidesk_wire::http::*;
+    use omnidesk_wire::*;
+    use serde::Serialize;
+
+    fn stamped() -> Stamped {
+        Stamped {
+            seq: 3,
+            at: 9,
+            event: Event::AgentMessage {
+                item: ItemId::from("w1"),
+                agent: AgentId::from("ana"),
+                text: "hi".into(),
+            },
+        }
+    }
+
+    fn check<T: Serialize>(schema: &str, value: &T) {
+        let schemas = schemas();
+        let json = serde_json::to_value(value).unwrap();
+        assert!(
+            schemas.get(schema).is_some(),
+            "no schema {schema} in the document"
+        );
+        validate(&json, &r(schema), &schemas)
+            .unwrap_or_else(|e| panic!("{schema} does not describe {json}: {e}"));
+    }
+
+    /// Each wire type's JSON (every variant, optional fields present and absent) validates
+    /// against the schema the document gives it, and the schemas are strict enough to refuse
+    /// a wrong shape: the hand-written schemas can't drift from the types.
+    #[test]
+    fn the_schemas_describe_the_wire_types() {
+        let error = ErrorBody::invalid("input.agent", "unknown agent");
+        check("Error", &error);
+        check("Error", &ErrorBody::new(ErrorKind::Forbidden, "no"));
+        let refusal = Refusal::<Stamped> {
+            error: ErrorKind::Rejected,
+            reason: "item is not open".into(),
+            field: None,
+            events: Some(vec![stamped()]),
+            last_seq: Some(3),
+        };
+        check("Refusal", &refusal);
+        let applied = Applied {
+            events: vec![stamped()],
+            last_seq: 3,
+        };
+        check("Applied", &applied);
+        let request = ActionRequest {
+            client_id: Some(ClientId::from("c")),
+            action_id: ActionId::from("c.1"),
+            input: Input::Pick {
+                agent: AgentId::from("ana"),
+                item: ItemId::from("w1"),
+            },
+        };
+        check("Action", &request);
+        let agent = Principal::Agent {
+            agent: AgentId::from("ana"),
+        };
+        let customer = Principal::Customer {
+            item: ItemId::from("chat-1"),
+        };
+        check("Principal", &agent);
+        check("Principal", &customer);
+        check(
+            "SignIn",
+            &SignIn {
+                agent: AgentId::from("ana"),
+                password: "pw".into(),
+            },
+        );
+        check(
+            "SignedIn",
+            &SignedIn {
+                token: "t".into(),
+                agent: AgentId::from("ana"),
+            },
+        );
+        check(
+            "Whoami",
+            &Whoami {
+                principal: customer.clone(),
+                last_seq: 1,
+            },
+        );
+        check(
+            "Health",
+            &Health {
+                ok: true,
+                last_seq: 1,
+            },
+        );
+        check(
+            "EventsPage",
+            &EventsPage {
+                events: vec![stamped()],
+                next_after: 3,
+                last_seq: 3,
+            },
+        );
+        let engine = omnidesk_core::Engine::new(crate::config::ServerConfig::demo().core);
+        check(
+            "SnapshotAnswer",
+            &SnapshotAnswer {
+                last_seq: 0,
+                snapshot: engine.snapshot_view(),
+            },
+        );
+        check(
+            "ConfigAnswer",
+            &ConfigAnswer {
+                last_seq: 0,
+                config: engine.config().clone(),
+            },
+        );
+        check(
+            "Work",
+            &Work {
+                last_seq: 0,
+                my: vec![ItemId::from("a")],
+                open: vec![],
+                closed: vec![],
+            },
+        );
+        check(
+            "StartConversation",
+            &StartConversation {
+                name: "Ada".into(),
+                question: "?".into(),
+                email: Some("a@example.com".into()),
+                language: Some("en".into()),
+                queue: Some(QueueId::from("q")),
+            },
+        );
+        check(
+            "ConversationStarted",
+            &ConversationStarted {
+                item: ItemId::from("chat-1"),
+                token: "t".into(),
+                events: vec![stamped()],
+                last_seq: 3,
+            },
+        );
+        check("DebugStats", &DebugStats::default());
+        let frames: Vec<ClientFrame> = vec![
+            ClientFrame::Auth { token: "t".into() },
+            ClientFrame::Subscribe(Subscribe {
+                after: 3,
+                queues: Some(vec![QueueId::from("vip")]),
+                caught_up: true,
+            }),
+            ClientFrame::Unsubscribe,
+            ClientFrame::Action(request),
+            ClientFrame::Ping,
+        ];
+        for f in &frames {
+            check("ClientFrame", f);
+        }
+        let frames: Vec<ServerFrame> = vec![
+            ServerFrame::Authenticated {
+                principal: agent,
+                last_seq: 3,
+                now: 5,
+            },
+            ServerFrame::Event { event: stamped() },
+            ServerFrame::Result(ActionResult {
+                action_id: ActionId::from("a"),
+                status: 200,
+                body: ActionBody::Applied(applied),
+                replayed: false,
+            }),
+            ServerFrame::Result(ActionResult {
+                action_id: ActionId::from("a"),
+                status: 409,
+                body: ActionBody::Refused(refusal),
+                replayed: true,
+            }),
+            ServerFrame::Resync {
+                after: 3,
+                reason: "behind".into(),
+            },
+            ServerFrame::CaughtUp { last: 3 },
+            ServerFrame::Pong,
+            ServerFrame::Error(error),
+        ];
+        for f in &frames {
+            check("ServerFrame", f);
+        }
+        // And they refuse what the types would not write.
+        let schemas = schemas();
+        for (schema, wrong) in [
+            ("Error", json!({"error": "invalid"})),
+            ("Error", json!({"error": "nope", "reason": "r"})),
+            (
+                "Applied",
+                json!({"events": [], "last_seq": 1, "extra": true}),
+            ),
+            ("ServerFrame", json!({"type": "event"})),
+            ("ClientFrame", json!({"type": "fly"})),
+            ("Principal", json!({"kind": "robot"})),
+        ] {
+            assert!(
+                validate(&wrong, &r(schema), &schemas).is_err(),
+                "{schema} took {wrong}"
+            );
+        }
+    }
+
+    /// Every `$ref` in the document names a schema it has.
+    #[test]
+    fn every_reference_resolves() {
+        fn refs(v: &Value, out: &mut Vec<String>) {
+            match v {
+                Value::Object(m) => {
+                    if let Some(Value::String(r)) = m.get("$ref") {
+                        out.push(r.clone());
+                    }
+                    m.values().for_each(|v| refs(v, out));
+                }
+                Value::Array(a) => a.iter().for_each(|v| refs(v, out)),
+                _ => {}
+            }
+        }
+        let doc = document(&super::super::routes::table());
+        let mut found = Vec::new();
+        refs(&doc, &mut found);
+        assert!(found.len() > 20);
+        for r in found {
+            let name = r.trim_start_matches("#/components/schemas/");
+            assert!(
+                doc["components"]["schemas"].get(name).is_some(),
+                "{r} does not resolve"
+            );
+        }
+    }
+}

@@ -1,12 +1,13 @@
 //! The WebSocket at `/api/ws`: authentication in the first frame (browsers can't send headers
 //! on a WebSocket), actions, and the event stream from any seq with no gap and no duplicate.
 //!
-//! Frames are JSON text, omnidesk-wire's [`ClientFrame`] in and [`ServerFrame`] out (their
-//! docs give every shape). `authenticated` carries `now`, the server's clock in ms since the
-//! epoch, so a browser can show offer countdowns on the server's time. A bad frame gets an
-//! `error` frame naming the field and the connection stays open (frames over 1 MiB are beyond
-//! the protocol layer's limit and close it); an action whose `action_id` was read but whose
-//! input is refused gets its `result` (422), so the client's outbox lets go of it.
+//! Frames are JSON text, omnidesk-wire's [`ClientFrame`](omnidesk_wire::ClientFrame) in and
+//! [`ServerFrame`] out (their docs give every shape). `authenticated` carries `now`, the
+//! server's clock in ms since the epoch, so a browser can show offer countdowns on the
+//! server's time. A bad frame gets an `error` frame naming the field and the connection stays
+//! open (frames over 1 MiB are beyond the protocol layer's limit and close it); an action
+//! whose `action_id` was read but whose input is refused gets its `result` (422), so the
+//! client's outbox lets go of it.
 //!
 //! Streaming: on `subscribe` the connection first subscribes to the live feed, then reads the
 //! log after `after` in pages, then switches to live, skipping what it already sent (by seq); a
@@ -68,7 +69,7 @@ fn system_now() -> u64 {
 const PAGE: usize = 500;
 
 /// A socket write that makes no progress for this long closes the connection.
-const SEND_TIMEOUT: Duration = Duration::from_secs(30);
+pub const SEND_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// `GET /api/ws`: checks the Origin (same origin or a configured one), then upgrades.
 pub async fn upgrade(State(hub): State<Hub>, headers: HeaderMap, ws: WebSocketUpgrade) -> Response {
