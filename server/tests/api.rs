@@ -542,6 +542,11 @@ async fn every_api_route_is_documented_and_routed() {
                 .await
                 .unwrap();
             let st = resp.status().as_u16();
+            let json = resp
+                .headers()
+                .get("content-type")
+                .is_some_and(|c| c == "application/json");
+            assert!(json, "{method} {path}: {st} is not JSON");
             if documented.contains(&(method.to_owned(), path.clone())) {
                 assert!(
                     st != 404 && st != 405,

@@ -402,9 +402,11 @@ async fn a_customer_link_follows_the_conversation_and_goes_live() {
         200
     );
     let mut page = Page::new(&s.base, &token, "chat-page");
-    page.run_until("live", Duration::from_secs(10), |p| {
-        p.link.state() == &LinkState::Live
-    })
+    page.run_until(
+        "live with the conversation so far",
+        Duration::from_secs(10),
+        |p| p.link.state() == &LinkState::Live && p.replica.len() >= 2,
+    )
     .await;
     assert!(page.replica.iter().all(|e| matches!(&e.event,
         Event::Arrived { item: i, .. } | Event::Accepted { item: i, .. } if i.as_str() == item)));

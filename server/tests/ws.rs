@@ -693,14 +693,15 @@ async fn a_resume_right_after_a_restart_reads_the_log() {
     );
 }
 
-/// `caught_up` comes after the catch-up, from the log or from memory, and only when asked.
+/// `caught_up` comes after the catch-up, from the log or from memory, and only when asked:
+/// every event up to its `last` comes before it, every later one (live) after it.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn caught_up_follows_the_catch_up_when_asked() {
     let s = start().await;
     let ana = s.login("ana").await;
     assert_eq!(s.act(&ana, "in", json!({"input": "sign_in"})).await.0, 200);
     let (_, head) = s.state(&ana).await;
-    for after in [0, head] {
+    for after in [0, 1, head] {
         let mut ws = connect(s.addr, None).await.unwrap();
         auth(&mut ws, &ana).await;
         send(
@@ -708,9 +709,30 @@ async fn caught_up_follows_the_catch_up_when_asked() {
             json!({"type": "subscribe", "after": after, "caught_up": true}),
         )
         .await;
-        expect_events(&mut ws, after, head).await;
-        let f = recv(&mut ws).await;
-        assert_eq!(f["type"], "caught_up", "after {after}: {f}");
+        let (mut seqs, mut last) = (Vec::new(), None);
+        while last.is_none() || seqs.last().copied().unwrap_or(after) < head {
+            let f = recv(&mut ws).await;
+            match f["type"].as_str() {
+                Some("event") => {
+                    let seq = f["event"]["seq"].as_u64().unwrap();
+                    if let Some(l) = last {
+                        assert!(seq > l, "event {seq} after caught_up at {l}");
+                    }
+                    seqs.push(seq);
+                }
+                Some("caught_up") => {
+                    assert!(last.is_none(), "caught_up twice");
+                    let l = f["last"].as_u64().unwrap();
+                    assert!(
+                        seqs.iter().all(|s| *s <= l),
+                        "{seqs:?} before caught_up at {l}"
+                    );
+                    last = Some(l);
+                }
+                _ => panic!("unexpected {f}"),
+            }
+        }
+        assert_eq!(seqs, (after + 1..=head).collect::<Vec<_>>());
         // Without asking: events, then nothing until a pong.
         send(&mut ws, json!({"type": "subscribe", "after": after})).await;
         expect_events(&mut ws, after, head).await;

@@ -56,6 +56,7 @@ pub fn router(hub: Hub, dist: &Path) -> Router {
     }
     let api = api
         .route("/api/{*rest}", any(api_not_found))
+        .method_not_allowed_fallback(method_not_allowed)
         .layer(Extension(document))
         .layer(DefaultBodyLimit::max(MAX_MESSAGE));
     let api = if origins.is_empty() {
@@ -86,6 +87,12 @@ pub fn router(hub: Hub, dist: &Path) -> Router {
             api.fallback_service(app).with_state(hub)
         }
     }
+}
+
+async fn method_not_allowed(method: Method) -> Response {
+    let mut e = error::ApiError::not_found(format!("this route does not take {method}"));
+    e.status = axum::http::StatusCode::METHOD_NOT_ALLOWED;
+    e.into_response()
 }
 
 async fn api_not_found() -> Response {

@@ -46,6 +46,7 @@ use super::extract::{decode_frame, parse_action, Frame};
 use crate::fanout::{event_frame_text, Delivery, Filter, LiveEvent, Receiver};
 use crate::hub::{may_see, Hub, LiveStream, Outcome};
 use crate::log::LoggedEvent;
+use axum::extract::ws::rejection::WebSocketUpgradeRejection;
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::extract::State;
 use axum::http::{header, HeaderMap};
@@ -72,7 +73,20 @@ const PAGE: usize = 500;
 pub const SEND_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// `GET /api/ws`: checks the Origin (same origin or a configured one), then upgrades.
-pub async fn upgrade(State(hub): State<Hub>, headers: HeaderMap, ws: WebSocketUpgrade) -> Response {
+pub async fn upgrade(
+    State(hub): State<Hub>,
+    headers: HeaderMap,
+    ws: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
+) -> Response {
+    let ws = match ws {
+        Ok(ws) => ws,
+        // Not a WebSocket handshake: axum's reason, as JSON like every other refusal.
+        Err(r) => {
+            let mut e = ApiError::invalid("(request)", r.body_text());
+            e.status = r.status();
+            return e.into_response();
+        }
+    };
     if let Some(origin) = headers.get(header::ORIGIN) {
         let origin = origin.to_str().unwrap_or_default();
         let host = headers
