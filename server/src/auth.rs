@@ -11,29 +11,14 @@
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
-use omnidesk_core::{AgentId, Input, ItemId, State};
-use serde::{Deserialize, Serialize};
+use omnidesk_core::{Input, ItemId, State};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::sync::RwLock;
 
-/// Who is acting: an agent signed in with a password, or the customer of one live chat.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum Principal {
-    Agent { agent: AgentId },
-    Customer { item: ItemId },
-}
-
-impl Principal {
-    /// A stable key for the dedup table: `agent:bert`, `customer:chat-…`.
-    pub fn key(&self) -> String {
-        match self {
-            Principal::Agent { agent } => format!("agent:{agent}"),
-            Principal::Customer { item } => format!("customer:{item}"),
-        }
-    }
-}
+/// Who is acting: an agent signed in with a password, or the customer of one live chat
+/// (the wire's type: clients read it in `authenticated` and `GET /api/session`).
+pub use omnidesk_wire::Principal;
 
 /// Hashes a password with argon2id and a random salt; returns the PHC string.
 pub fn hash_password(password: &str) -> String {
@@ -324,6 +309,7 @@ pub fn input_name(input: &Input) -> String {
 mod tests {
     use super::*;
     use omnidesk_core::scenario::Scenario;
+    use omnidesk_core::AgentId;
 
     fn state() -> State {
         let scenario = Scenario::parse(
