@@ -16,6 +16,13 @@
 //! the growth of VmRSS during that set-up is printed too (it includes allocator overhead the
 //! counter doesn't see, and may reuse memory freed by earlier measurements).
 //! Benchmarks never assert on time.
+//!
+//! R28 (the supervisor's view): a second block, `== supervisor summary ==`, measures on the
+//! same centre what one update of the supervisor page costs — the figures of all 100 queues
+//! plus one screenful (50 rows) of agents and of items — and, for scale, all 10 000 agent rows
+//! and the whole view, each next to one `Engine::handle` of the mixed workload measured in the
+//! same run (the baseline). The divan benches `supervisor_*` measure the same. Run them alone
+//! with `OMNIDESK_BENCH=supervisor cargo bench -p omnidesk-core --bench routing -- supervisor`.
 
 #[cfg(not(target_arch = "wasm32"))]
 mod native {
@@ -99,6 +106,82 @@ mod native {
         drop((engine, wl));
     }
 
+    /// The supervisor of every queue in the workload's centre.
+    fn supervisor() -> omnidesk_core::AgentId {
+        workload::agent_id(0)
+    }
+
+    /// One update of the supervisor page: every queue's figures and a screenful of agent and
+    /// item rows (R28).
+    pub fn page_update(engine: &Engine, screen: usize) -> usize {
+        let sup = supervisor();
+        let mut n = 0;
+        for q in &engine.config().agents[&sup].supervises {
+            n += usize::from(engine.queue_figures(q).is_some());
+        }
+        n += engine.supervised_agents(&sup, None, screen).len();
+        n += engine.supervised_items(&sup, None, screen).len();
+        n += engine.supervised_item_count(&sup);
+        n
+    }
+
+    /// Mean ns of `f` over `n` calls.
+    fn mean_ns(n: u32, mut f: impl FnMut()) -> f64 {
+        let t = Instant::now();
+        for _ in 0..n {
+            f();
+        }
+        t.elapsed().as_secs_f64() * 1e9 / f64::from(n)
+    }
+
+    /// The supervisor block (see the crate doc above).
+    pub fn supervisor_summary() {
+        let t = Instant::now();
+        let (mut engine, mut wl) = workload::centre(Scale::D365, 42);
+        let setup_ms = t.elapsed().as_secs_f64() * 1e3;
+        let before = LIVE.load(Ordering::Relaxed);
+        let copy = engine.clone();
+        let engine_bytes = LIVE.load(Ordering::Relaxed) - before;
+        drop(copy);
+        // Warm the steady state, then the baseline: one handle of the mixed stream.
+        wl.run(&mut engine, 20_000);
+        let inputs = 100_000u32;
+        let t = Instant::now();
+        wl.run(&mut engine, u64::from(inputs));
+        let handle_ns = t.elapsed().as_secs_f64() * 1e9 / f64::from(inputs);
+        let sup = supervisor();
+        let queues = engine.supervised_queues(&sup).len();
+        let page_ns = mean_ns(2_000, || {
+            divan::black_box(page_update(&engine, 50));
+        });
+        let figures_ns = mean_ns(2_000, || {
+            for q in &engine.config().agents[&sup].supervises {
+                divan::black_box(engine.queue_figures(q));
+            }
+        });
+        let agents_all_ns = mean_ns(20, || {
+            divan::black_box(engine.supervised_agents(&sup, None, usize::MAX));
+        });
+        let view_ns = mean_ns(3, || {
+            divan::black_box(engine.supervisor_view(&sup));
+        });
+        let view = engine.supervisor_view(&sup).expect("the supervisor exists");
+        println!("== supervisor summary ==");
+        println!("setup_ms={setup_ms:.0}");
+        println!("engine_mib={:.1}", mib(engine_bytes));
+        println!("queues={queues}");
+        println!("agents={}", view.agents.len());
+        println!("live_items={}", view.items.len());
+        println!("handle_ns={handle_ns:.0}");
+        println!("queue_figures_all_ns={figures_ns:.0}");
+        println!("page_update_ns={page_ns:.0}");
+        println!("page_update_per_handle={:.2}", page_ns / handle_ns);
+        println!("agent_rows_all_us={:.0}", agents_all_ns / 1e3);
+        println!("agent_rows_all_per_handle={:.0}", agents_all_ns / handle_ns);
+        println!("full_view_ms={:.1}", view_ns / 1e6);
+        println!("== end ==");
+    }
+
     struct Shared {
         engine: Engine,
         workload: Workload,
@@ -134,6 +217,46 @@ mod native {
             .bench_local(|| workload.run(engine, 1));
     }
 
+    /// The baseline of the supervisor benches: one input of the mixed workload (as
+    /// `mixed_indexed`, named so `-- supervisor` selects it too).
+    #[divan::bench]
+    fn supervisor_baseline_handle(bencher: divan::Bencher) {
+        let mut guard = shared().lock().unwrap();
+        let Shared { engine, workload } = &mut *guard;
+        bencher
+            .counter(divan::counter::ItemsCount::new(1usize))
+            .bench_local(|| workload.run(engine, 1));
+    }
+
+    /// R28: one update of the supervisor page (100 queues' figures, 50 agent rows, 50 item
+    /// rows, the item count).
+    #[divan::bench]
+    fn supervisor_page_update(bencher: divan::Bencher) {
+        let guard = shared().lock().unwrap();
+        bencher.bench_local(|| page_update(divan::black_box(&guard.engine), 50));
+    }
+
+    /// R28: the figures of all 100 queues alone.
+    #[divan::bench]
+    fn supervisor_queue_figures(bencher: divan::Bencher) {
+        let guard = shared().lock().unwrap();
+        let sup = supervisor();
+        let queues = guard.engine.supervised_queues(&sup);
+        bencher.bench_local(|| {
+            for q in &queues {
+                divan::black_box(guard.engine.queue_figures(q));
+            }
+        });
+    }
+
+    /// R28: all 10 000 agent rows (what a page that doesn't window its rows would read).
+    #[divan::bench(sample_count = 10)]
+    fn supervisor_all_agent_rows(bencher: divan::Bencher) {
+        let guard = shared().lock().unwrap();
+        let sup = supervisor();
+        bencher.bench_local(|| guard.engine.supervised_agents(&sup, None, usize::MAX));
+    }
+
     /// One input of the same mixed workload through the reference model, from a copy of the
     /// same centre (few samples: each input scans 50 000 Open items).
     #[divan::bench(sample_count = 3, sample_size = 1)]
@@ -150,7 +273,11 @@ mod native {
 
 #[cfg(not(target_arch = "wasm32"))]
 fn main() {
-    native::summary();
+    // OMNIDESK_BENCH=supervisor: only the supervisor block (R28); otherwise both.
+    if std::env::var("OMNIDESK_BENCH").as_deref() != Ok("supervisor") {
+        native::summary();
+    }
+    native::supervisor_summary();
     divan::main();
 }
 

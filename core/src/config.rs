@@ -30,6 +30,11 @@ pub struct Channel {
     pub wrap_up_block_ms: Option<u64>,
     /// `None` never auto-closes a Waiting item.
     pub auto_close_waiting_ms: Option<u64>,
+    /// R23: an offer not seen (`offer_seen`) within this many ms of being made is withdrawn;
+    /// `None` (the default) requires no confirmation. Not serialized when `None`, so a
+    /// configuration without it serializes as the previous version wrote it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offer_seen_timeout_ms: Option<u64>,
 }
 
 /// The five standard channels (R1).
@@ -52,6 +57,7 @@ impl Channel {
             max_declines_per_agent: 3,
             wrap_up_block_ms: None,
             auto_close_waiting_ms: Some(86_400_000),
+            offer_seen_timeout_ms: None,
         }
     }
 
@@ -87,10 +93,40 @@ pub struct Queue {
     /// Channels accepted; `None` accepts all.
     pub channels: Option<BTreeSet<ChannelId>>,
     pub assignment_method: AssignmentMethod,
+    /// R28: an item meets the service level when it first becomes Active within this many ms
+    /// of arriving (default 60 000; not serialized at the default).
+    #[serde(
+        default = "default_service_level_ms",
+        skip_serializing_if = "is_default_service_level"
+    )]
+    pub service_level_ms: u64,
+}
+
+/// R28: the default `service_level_ms`.
+pub const DEFAULT_SERVICE_LEVEL_MS: u64 = 60_000;
+
+/// R24: the default `reconnect_window_ms` (Dynamics 365's 2.5 minutes).
+pub const DEFAULT_RECONNECT_WINDOW_MS: u64 = 150_000;
+
+fn default_service_level_ms() -> u64 {
+    DEFAULT_SERVICE_LEVEL_MS
+}
+
+fn is_default_service_level(ms: &u64) -> bool {
+    *ms == DEFAULT_SERVICE_LEVEL_MS
+}
+
+fn default_reconnect_window_ms() -> u64 {
+    DEFAULT_RECONNECT_WINDOW_MS
+}
+
+fn is_default_reconnect_window(ms: &u64) -> bool {
+    *ms == DEFAULT_RECONNECT_WINDOW_MS
 }
 
 impl Queue {
-    /// A queue with R2's defaults: priority 0, no members, all channels, highest capacity.
+    /// A queue with R2's defaults: priority 0, no members, all channels, highest capacity, and
+    /// R28's service level of 60 s.
     pub fn new(id: &str) -> Queue {
         Queue {
             id: QueueId::from(id),
@@ -99,6 +135,7 @@ impl Queue {
             members: BTreeSet::new(),
             channels: None,
             assignment_method: AssignmentMethod::HighestCapacity,
+            service_level_ms: DEFAULT_SERVICE_LEVEL_MS,
         }
     }
 
@@ -116,6 +153,10 @@ pub struct AgentConfig {
     pub capacity: u64,
     pub skills: Skills,
     pub default_presence: Presence,
+    /// R25–R28: the queues this agent supervises (default none: not a supervisor). Not
+    /// serialized when empty.
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub supervises: BTreeSet<QueueId>,
 }
 
 impl AgentConfig {
@@ -127,7 +168,13 @@ impl AgentConfig {
             capacity: 100,
             skills: Skills::new(),
             default_presence: Presence::Available,
+            supervises: BTreeSet::new(),
         }
+    }
+
+    /// R25–R27: whether this agent supervises `queue`.
+    pub fn is_supervisor_of(&self, queue: &QueueId) -> bool {
+        self.supervises.contains(queue)
     }
 }
 
@@ -140,6 +187,13 @@ pub struct Config {
     pub presences: BTreeMap<String, BaseStatus>,
     pub queues: BTreeMap<QueueId, Queue>,
     pub agents: BTreeMap<AgentId, AgentConfig>,
+    /// R24: a disconnected agent still disconnected this many ms after the `disconnect` is
+    /// signed out (default 150 000; not serialized at the default).
+    #[serde(
+        default = "default_reconnect_window_ms",
+        skip_serializing_if = "is_default_reconnect_window"
+    )]
+    pub reconnect_window_ms: u64,
 }
 
 impl Default for Config {
@@ -161,6 +215,7 @@ impl Config {
             presences: BTreeMap::new(),
             queues: BTreeMap::new(),
             agents: BTreeMap::new(),
+            reconnect_window_ms: DEFAULT_RECONNECT_WINDOW_MS,
         }
     }
 
@@ -186,6 +241,13 @@ impl Config {
     pub fn add_presence(&mut self, name: &str, base: BaseStatus) -> &mut Self {
         self.presences.insert(name.to_owned(), base);
         self
+    }
+
+    /// R25–R27: whether `agent` is configured to supervise `queue`.
+    pub fn supervises(&self, agent: &AgentId, queue: &QueueId) -> bool {
+        self.agents
+            .get(agent)
+            .is_some_and(|a| a.is_supervisor_of(queue))
     }
 
     /// R4: the base status of a presence. Inactive's base is away; an undeclared custom name

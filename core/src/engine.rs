@@ -5,11 +5,12 @@
 use crate::config::Config;
 use crate::explain::{member_reason, MemberReason};
 use crate::ids::{AgentId, ItemId};
+use crate::index::{agent_timer, item_timer, EngineIndex, ItemFacts};
+pub use crate::index::{Timer, TimerKey};
 use crate::presence::{Presence, PresenceReason};
-use crate::protocol::{CloseCause, DeclineCause, Event, Input, Stamped};
+use crate::protocol::{CloseCause, DeclineCause, Event, Input, SignOutReason, Stamped};
 use crate::route::{IndexedRouter, Router};
-use crate::state::{Item, ItemStatus, State};
-use std::collections::{BTreeMap, BTreeSet};
+use crate::state::{ItemStatus, State};
 use std::fmt;
 
 /// R11: a closed item can be reopened while `now - closed_at` is at most this (24 h), and R21
@@ -28,82 +29,14 @@ pub struct Engine<R: Router = IndexedRouter> {
     index: EngineIndex,
 }
 
-/// Indices the engine derives from state so that an input costs O(log n), not a scan of all
-/// items: pending timers in R0a's firing order, and the offers ringing per agent (R5's
-/// withdrawal at sign-out). Kept in step in [`Engine::apply`] from the item each event names.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-struct EngineIndex {
-    /// (due, item) of every pending timer: iteration order is R0a's (due time, item id).
-    timers: BTreeSet<(u64, ItemId)>,
-    timer_of: BTreeMap<ItemId, u64>,
-    /// (agent, item) of every Offered item.
-    offers: BTreeSet<(AgentId, ItemId)>,
-    offer_of: BTreeMap<ItemId, AgentId>,
-}
-
-impl EngineIndex {
-    fn build(state: &State) -> EngineIndex {
-        let mut index = EngineIndex::default();
-        for id in state.items.keys() {
-            index.sync(state, id);
-        }
-        index
-    }
-
-    /// Brings the item's timer and offer entries in step with the state: O(log n).
-    fn sync(&mut self, state: &State, id: &ItemId) {
-        let item = state.items.get(id);
-        let due = item.and_then(|it| timer_of(state, it)).map(|(due, _)| due);
-        if self.timer_of.get(id).copied() != due {
-            if let Some(old) = self.timer_of.remove(id) {
-                self.timers.remove(&(old, id.clone()));
-            }
-            if let Some(due) = due {
-                self.timers.insert((due, id.clone()));
-                self.timer_of.insert(id.clone(), due);
-            }
-        }
-        let offered_to = item.and_then(|it| match &it.status {
-            ItemStatus::Offered { agent, .. } => Some(agent),
-            _ => None,
-        });
-        if self.offer_of.get(id) != offered_to {
-            if let Some(old) = self.offer_of.remove(id) {
-                self.offers.remove(&(old, id.clone()));
-            }
-            if let Some(agent) = offered_to {
-                self.offers.insert((agent.clone(), id.clone()));
-                self.offer_of.insert(id.clone(), agent.clone());
-            }
-        }
-    }
-}
-
-/// The pending timer of an item, if any, as (due, what).
-fn timer_of(state: &State, item: &Item) -> Option<(u64, Timer)> {
-    let channel = state.config.channels.get(&item.channel)?;
-    match &item.status {
-        ItemStatus::Offered { expires_at, .. } => Some((*expires_at, Timer::OfferExpiry)),
-        ItemStatus::WrapUp {
-            ended_at,
-            blocking: true,
-            ..
-        } => channel
-            .wrap_up_block_ms
-            .map(|ms| (ended_at.saturating_add(ms), Timer::WrapUpRelease)),
-        ItemStatus::Waiting { since, .. } => channel
-            .auto_close_waiting_ms
-            .map(|ms| (since.saturating_add(ms), Timer::AutoClose)),
-        _ => None,
-    }
-}
-
 /// The item an event changes, if any.
 fn event_item(event: &Event) -> Option<&ItemId> {
     match event {
         Event::SignedIn { .. }
         | Event::SignedOut { .. }
         | Event::PresenceChanged { .. }
+        | Event::Disconnected { .. }
+        | Event::Reconnected { .. }
         | Event::Rejected { .. } => None,
         Event::Arrived { item, .. }
         | Event::Offered { item, .. }
@@ -120,7 +53,21 @@ fn event_item(event: &Event) -> Option<&ItemId> {
         | Event::Transferred { item, .. }
         | Event::WrapUpReleased { item, .. }
         | Event::Closed { item, .. }
-        | Event::Reopened { item, .. } => Some(item),
+        | Event::Reopened { item, .. }
+        | Event::OfferSeen { item, .. }
+        | Event::Assigned { item, .. } => Some(item),
+    }
+}
+
+/// The agent whose own state (sign-in, presence, connection) an event changes, if any.
+fn event_agent(event: &Event) -> Option<&AgentId> {
+    match event {
+        Event::SignedIn { agent }
+        | Event::SignedOut { agent, .. }
+        | Event::PresenceChanged { agent, .. }
+        | Event::Disconnected { agent, .. }
+        | Event::Reconnected { agent } => Some(agent),
+        _ => None,
     }
 }
 
@@ -144,17 +91,6 @@ impl fmt::Display for HandleError {
 
 impl std::error::Error for HandleError {}
 
-/// A timer (R0a step 1) and what it does when it fires.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Timer {
-    /// R11/R13: an offer rang out.
-    OfferExpiry,
-    /// R1: the wrap-up block ended.
-    WrapUpRelease,
-    /// R11: a Waiting item closes by itself.
-    AutoClose,
-}
-
 impl Engine<IndexedRouter> {
     /// A centre with `config`, every agent signed out, no items, time 0, with the indexed router.
     pub fn new(config: Config) -> Self {
@@ -167,12 +103,13 @@ impl<R: Router> Engine<R> {
     pub fn with_router(config: Config, mut router: R) -> Self {
         let state = State::new(config);
         router.rebuild(&state);
+        let index = EngineIndex::build(&state, 0);
         Engine {
             state,
             router,
             now: 0,
             seq: 0,
-            index: EngineIndex::default(),
+            index,
         }
     }
 
@@ -181,7 +118,7 @@ impl<R: Router> Engine<R> {
     /// Handling the same inputs afterwards gives the same events as the engine that was saved.
     pub fn restore(state: State, now: u64, seq: u64, mut router: R) -> Self {
         router.rebuild(&state);
-        let index = EngineIndex::build(&state);
+        let index = EngineIndex::build(&state, now);
         Engine {
             state,
             router,
@@ -222,6 +159,8 @@ impl<R: Router> Engine<R> {
             });
         }
         self.now = now;
+        // R28: arrivals older than an hour leave the service level even when nothing happens.
+        self.index.evict(now);
         let mut out = Vec::new();
         self.fire_timers(&mut out);
         self.route(None, &mut out);
@@ -242,10 +181,20 @@ impl<R: Router> Engine<R> {
     pub fn apply(&mut self, stamped: &Stamped) {
         self.seq = stamped.seq;
         self.now = self.now.max(stamped.at);
+        let item = event_item(&stamped.event);
+        let agent = event_agent(&stamped.event);
+        let item_before = item.and_then(|id| ItemFacts::of(&self.state, id));
+        let agent_before = agent.and_then(|a| agent_timer(&self.state, a));
         self.state.apply(&stamped.event, stamped.at);
-        if let Some(item) = event_item(&stamped.event) {
-            self.index.sync(&self.state, item);
+        if let Some(id) = item {
+            let after = ItemFacts::of(&self.state, id);
+            self.index.update_item(id, item_before, after, self.now);
         }
+        if let Some(a) = agent {
+            let after = agent_timer(&self.state, a);
+            self.index.update_agent(a, agent_before, after);
+        }
+        self.index.evict(self.now);
         self.router.observe(&self.state, stamped);
     }
 
@@ -255,12 +204,28 @@ impl<R: Router> Engine<R> {
         self.index.timers.first().map(|(due, _)| *due)
     }
 
-    /// All pending timers as (due, item, what), in R0a's firing order (due time, item id).
-    pub fn timers(&self) -> impl Iterator<Item = (u64, &ItemId, Timer)> + '_ {
-        self.index.timers.iter().filter_map(|(_, id)| {
-            let item = self.state.items.get(id)?;
-            timer_of(&self.state, item).map(|(due, timer)| (due, &item.id, timer))
-        })
+    /// All pending timers as (due, whose, what), in R0a's firing order: due time, then item
+    /// timers by item id, then agents' reconnect windows (R24) by agent id.
+    pub fn timers(&self) -> impl Iterator<Item = (u64, &TimerKey, Timer)> + '_ {
+        self.index
+            .timers
+            .iter()
+            .filter_map(|(due, key)| self.timer_of(key).map(|(_, timer)| (*due, key, timer)))
+    }
+
+    /// The timer of `key` as the state says now.
+    fn timer_of(&self, key: &TimerKey) -> Option<(u64, Timer)> {
+        match key {
+            TimerKey::Item(id) => item_timer(&self.state.config, self.state.items.get(id)?),
+            TimerKey::Agent(id) => {
+                agent_timer(&self.state, id).map(|due| (due, Timer::ReconnectWindow))
+            }
+        }
+    }
+
+    /// The engine's derived indices (for the queries).
+    pub(crate) fn index(&self) -> &EngineIndex {
+        &self.index
     }
 
     /// R18: every member of the item's queue with the first reason that keeps them from it now
@@ -289,16 +254,34 @@ impl<R: Router> Engine<R> {
         out.push(stamped);
     }
 
-    /// R0a step 1: every timer due at or before now, in (due, item id) order.
+    /// R0a step 1: every timer due at or before now, in (due, item id) order (item timers
+    /// before agents' windows at an equal due time).
     fn fire_timers(&mut self, out: &mut Vec<Stamped>) {
         let now = self.now;
-        // The index iterates in (due, item id) order: only the due timers are visited.
-        let due: Vec<(u64, ItemId, Timer)> = self
-            .timers()
-            .take_while(|(due, _, _)| *due <= now)
-            .map(|(due, item, timer)| (due, item.clone(), timer))
+        // The index iterates in firing order: only the due timers are visited.
+        let due: Vec<TimerKey> = self
+            .index
+            .timers
+            .iter()
+            .take_while(|(due, _)| *due <= now)
+            .map(|(_, key)| key.clone())
             .collect();
-        for (_, item, timer) in due {
+        for key in due {
+            // Each timer as the state says now (an earlier one may have changed it).
+            let Some((due, timer)) = self.timer_of(&key) else {
+                continue;
+            };
+            if due > now {
+                continue;
+            }
+            let item = match key {
+                TimerKey::Agent(agent) => {
+                    // R24: still disconnected when the window ends: R5's sign-out.
+                    self.sign_out(&agent, Some(SignOutReason::Disconnected), out);
+                    continue;
+                }
+                TimerKey::Item(item) => item,
+            };
             let Some(it) = self.state.items.get(&item) else {
                 continue;
             };
@@ -306,24 +289,24 @@ impl<R: Router> Engine<R> {
             let last_holder = it.last_holder.clone();
             let declines = it.declines;
             match (timer, status) {
-                (Timer::OfferExpiry, ItemStatus::Offered { agent, .. }) => {
-                    // R13: the decline, then Inactive (missed_offer), then R6 (guarded).
+                (Timer::OfferExpiry | Timer::UnseenOffer, ItemStatus::Offered { agent, .. }) => {
+                    // R13 (R23 for an unseen offer): the decline, then Inactive, then R6
+                    // (guarded).
+                    let (cause, reason) = if timer == Timer::UnseenOffer {
+                        (DeclineCause::Unseen, PresenceReason::UnseenOffer)
+                    } else {
+                        (DeclineCause::Expiry, PresenceReason::MissedOffer)
+                    };
                     self.emit(
                         Event::Declined {
                             item,
                             agent: agent.clone(),
-                            cause: DeclineCause::Expiry,
+                            cause,
                             declines: declines + 1,
                         },
                         out,
                     );
-                    self.set_presence(
-                        &agent,
-                        Presence::Inactive,
-                        PresenceReason::MissedOffer,
-                        false,
-                        out,
-                    );
+                    self.set_presence(&agent, Presence::Inactive, reason, false, out);
                     self.r6(&agent, out);
                 }
                 (Timer::WrapUpRelease, ItemStatus::WrapUp { agent, .. }) => {
@@ -343,6 +326,7 @@ impl<R: Router> Engine<R> {
                             item,
                             agent: last_holder,
                             cause: CloseCause::AutoClose,
+                            by: None,
                         },
                         out,
                     );
@@ -453,7 +437,10 @@ impl<R: Router> Engine<R> {
         };
         match input {
             Input::SignIn { agent } => {
-                if agent_state(agent)?.signed_in {
+                let a = agent_state(agent)?;
+                // R24: a disconnected agent's sign_in ends the disconnection and takes full
+                // effect, as if the agent had not been signed in.
+                if a.signed_in && a.disconnected.is_none() {
                     return Err(format!("agent \"{agent}\" is already signed in"));
                 }
                 self.sign_in(agent, out);
@@ -462,7 +449,7 @@ impl<R: Router> Engine<R> {
                 if !agent_state(agent)?.signed_in {
                     return Err(format!("agent \"{agent}\" is not signed in"));
                 }
-                self.sign_out(agent, out);
+                self.sign_out(agent, None, out);
             }
             Input::ResetPresence { agent } => {
                 let a = agent_state(agent)?;
@@ -652,6 +639,7 @@ impl<R: Router> Engine<R> {
                         item: item.clone(),
                         agent: last_holder,
                         cause: CloseCause::Close,
+                        by: None,
                     },
                     false,
                     out,
@@ -740,7 +728,8 @@ impl<R: Router> Engine<R> {
                     agent,
                     Event::Transferred {
                         item: item.clone(),
-                        agent: agent.clone(),
+                        agent: Some(agent.clone()),
+                        by: None,
                         from_queue,
                         to_queue: queue.clone(),
                     },
@@ -811,6 +800,7 @@ impl<R: Router> Engine<R> {
                     item: item.clone(),
                     agent: it.last_holder.clone(),
                     cause: CloseCause::Abandon,
+                    by: None,
                 };
                 match offered_to {
                     // R6: an abandon of their offered item is a trigger.
@@ -819,8 +809,227 @@ impl<R: Router> Engine<R> {
                 }
             }
             Input::Tick => {}
+            Input::OfferSeen { agent, item } => {
+                agent_state(agent)?;
+                let it = item_of(item)?;
+                match &it.status {
+                    ItemStatus::Offered { agent: holder, .. } if holder == agent => {}
+                    _ => return Err(format!("item \"{item}\" is not offered to \"{agent}\"")),
+                }
+                if it.offer_seen {
+                    return Err(format!(
+                        "the offer of item \"{item}\" to \"{agent}\" was already seen"
+                    ));
+                }
+                // R23: recorded, nothing else changes (the unseen timer goes with it).
+                self.emit(
+                    Event::OfferSeen {
+                        item: item.clone(),
+                        agent: agent.clone(),
+                    },
+                    out,
+                );
+            }
+            Input::Disconnect { agent } => {
+                let a = agent_state(agent)?;
+                if !a.signed_in {
+                    return Err(format!("agent \"{agent}\" is not signed in"));
+                }
+                if a.disconnected.is_some() {
+                    return Err(format!("agent \"{agent}\" is already disconnected"));
+                }
+                self.disconnect(agent, out);
+            }
+            Input::Reconnect { agent } => {
+                if agent_state(agent)?.disconnected.is_none() {
+                    return Err(format!("agent \"{agent}\" is not disconnected"));
+                }
+                self.reconnect(agent, out);
+            }
+            Input::Assign { by, item, agent } => {
+                agent_state(by)?;
+                let it = item_of(item)?;
+                supervisor_of(st, by, &it.queue)?;
+                let offered_to = match &it.status {
+                    ItemStatus::Open => None,
+                    ItemStatus::Offered { agent, .. } => Some(agent.clone()),
+                    _ => return Err(format!("item \"{item}\" is not open or offered")),
+                };
+                let a = agent_state(agent)?;
+                if !a.signed_in {
+                    return Err(format!("agent \"{agent}\" is not signed in"));
+                }
+                if a.disconnected.is_some() {
+                    return Err(format!("agent \"{agent}\" is disconnected"));
+                }
+                // R25: an offer is withdrawn first (no decline; an R6 trigger for its agent),
+                // then the item is Active with the assignee, past available if need be (R10).
+                if let Some(holder) = offered_to {
+                    self.withdraw(item, &holder, out);
+                }
+                self.emit_for(
+                    agent,
+                    Event::Assigned {
+                        item: item.clone(),
+                        agent: agent.clone(),
+                        by: by.clone(),
+                    },
+                    true,
+                    out,
+                );
+            }
+            Input::ForceClose { by, item } => {
+                agent_state(by)?;
+                let it = item_of(item)?;
+                supervisor_of(st, by, &it.queue)?;
+                if let ItemStatus::Closed { .. } = it.status {
+                    return Err(format!("item \"{item}\" is already closed"));
+                }
+                let (offered_to, holder) = match &it.status {
+                    ItemStatus::Offered { agent, .. } => (Some(agent.clone()), None),
+                    status => (None, status.holder().cloned()),
+                };
+                let event = Event::Closed {
+                    item: item.clone(),
+                    agent: it.last_holder.clone(),
+                    cause: CloseCause::Supervisor,
+                    by: Some(by.clone()),
+                };
+                if let Some(agent) = offered_to {
+                    self.withdraw(item, &agent, out);
+                }
+                // R26: R6 only when capacity went down (not for Waiting, nor a released
+                // wrap-up).
+                match holder {
+                    Some(holder) => self.emit_for(&holder, event, false, out),
+                    None => self.emit(event, out),
+                }
+            }
+            Input::SupervisorTransfer { by, item, queue } => {
+                agent_state(by)?;
+                let it = item_of(item)?;
+                supervisor_of(st, by, &it.queue)?;
+                let (offered_to, holder) = match &it.status {
+                    ItemStatus::Open => (None, None),
+                    ItemStatus::Offered { agent, .. } => (Some(agent.clone()), None),
+                    ItemStatus::Active { agent } | ItemStatus::Waiting { agent, .. } => {
+                        (None, Some(agent.clone()))
+                    }
+                    _ => {
+                        return Err(format!(
+                            "item \"{item}\" is not open, offered, active or waiting"
+                        ))
+                    }
+                };
+                let q = st
+                    .config
+                    .queues
+                    .get(queue)
+                    .ok_or_else(|| format!("unknown queue \"{queue}\""))?;
+                if !q.accepts(&it.channel) {
+                    return Err(format!(
+                        "queue \"{queue}\" doesn't accept the channel \"{}\"",
+                        it.channel
+                    ));
+                }
+                let event = Event::Transferred {
+                    item: item.clone(),
+                    agent: holder.clone(),
+                    by: Some(by.clone()),
+                    from_queue: it.queue.clone(),
+                    to_queue: queue.clone(),
+                };
+                if let Some(agent) = offered_to {
+                    self.withdraw(item, &agent, out);
+                }
+                // R27: R6 for the holder (a Waiting item's too, as for a holder's transfer).
+                match holder {
+                    Some(holder) => self.emit_for(&holder, event, true, out),
+                    None => self.emit(event, out),
+                }
+            }
         }
         Ok(None)
+    }
+
+    /// Withdraws `agent`'s offer of `item` (back to Open, no decline); an R6 trigger (R5, R24,
+    /// R25–R27).
+    fn withdraw(&mut self, item: &ItemId, agent: &AgentId, out: &mut Vec<Stamped>) {
+        self.emit_for(
+            agent,
+            Event::OfferWithdrawn {
+                item: item.clone(),
+                agent: agent.clone(),
+            },
+            true,
+            out,
+        );
+    }
+
+    /// Withdraws every offer ringing for `agent`, by item id (the order of a scan of all items).
+    fn withdraw_all(&mut self, agent: &AgentId, out: &mut Vec<Stamped>) {
+        let offered: Vec<ItemId> = self
+            .index
+            .offers
+            .range((agent.clone(), ItemId::default())..)
+            .take_while(|(a, _)| a == agent)
+            .map(|(_, item)| item.clone())
+            .collect();
+        for item in offered {
+            self.withdraw(&item, agent, out);
+        }
+    }
+
+    /// R24: the offers are withdrawn (each an R6 trigger), the presence after them is
+    /// remembered, and the agent goes Offline with the manual flag off.
+    fn disconnect(&mut self, agent: &AgentId, out: &mut Vec<Stamped>) {
+        self.withdraw_all(agent, out);
+        let a = &self.state.agents[agent];
+        let (remembered, manual) = (a.presence.clone(), a.manual);
+        self.emit(
+            Event::Disconnected {
+                agent: agent.clone(),
+                remembered,
+                manual,
+            },
+            out,
+        );
+        let a = &self.state.agents[agent];
+        if a.presence != Presence::Offline || a.manual {
+            self.set_presence(
+                agent,
+                Presence::Offline,
+                PresenceReason::Disconnected,
+                false,
+                out,
+            );
+        }
+    }
+
+    /// R24: the remembered presence comes back with its manual flag, then R6 under R7's guards.
+    /// When R6 keeps the status and only clears the flag, one `presence_changed` (reason
+    /// `reconnected`, manual false) says both, as at sign-in.
+    fn reconnect(&mut self, agent: &AgentId, out: &mut Vec<Stamped>) {
+        let a = &self.state.agents[agent];
+        let Some(d) = a.disconnected.clone() else {
+            return;
+        };
+        let auto = Presence::automatic(a.used, a.capacity);
+        self.emit(
+            Event::Reconnected {
+                agent: agent.clone(),
+            },
+            out,
+        );
+        let merged = !d.presence.guarded(d.manual) && d.presence == auto;
+        let manual = d.manual && !merged;
+        let a = &self.state.agents[agent];
+        if a.presence != d.presence || a.manual != manual {
+            self.set_presence(agent, d.presence, PresenceReason::Reconnected, manual, out);
+        }
+        if !merged {
+            self.r6(agent, out);
+        }
     }
 
     /// R5: signed in, the default presence as if set by hand, then R6 under R7's guards. When R6
@@ -846,39 +1055,38 @@ impl<R: Router> Engine<R> {
 
     /// R5: signed out, the pending offers withdrawn (back to Open, no decline), then Offline.
     /// Each withdrawal is an R6 trigger (R6's list) and runs under R7's guards before the
-    /// agent goes Offline, so an automatic Busy may pass through Available first.
-    fn sign_out(&mut self, agent: &AgentId, out: &mut Vec<Stamped>) {
+    /// agent goes Offline, so an automatic Busy may pass through Available first. `reason` is
+    /// R24's window sign-out; an agent already Offline (a disconnected one) gets no presence
+    /// event.
+    fn sign_out(&mut self, agent: &AgentId, reason: Option<SignOutReason>, out: &mut Vec<Stamped>) {
         self.emit(
             Event::SignedOut {
                 agent: agent.clone(),
+                reason,
             },
             out,
         );
-        // The agent's ringing offers, by item id (the order of a scan of all items).
-        let offered: Vec<ItemId> = self
-            .index
-            .offers
-            .range((agent.clone(), ItemId::default())..)
-            .take_while(|(a, _)| a == agent)
-            .map(|(_, item)| item.clone())
-            .collect();
-        for item in offered {
-            self.emit_for(
+        self.withdraw_all(agent, out);
+        let a = &self.state.agents[agent];
+        if a.presence != Presence::Offline || a.manual {
+            self.set_presence(
                 agent,
-                Event::OfferWithdrawn {
-                    item,
-                    agent: agent.clone(),
-                },
-                true,
+                Presence::Offline,
+                PresenceReason::SignOut,
+                false,
                 out,
             );
         }
-        self.set_presence(
-            agent,
-            Presence::Offline,
-            PresenceReason::SignOut,
-            false,
-            out,
-        );
+    }
+}
+
+/// R25–R27: `by` must supervise `queue`.
+fn supervisor_of(state: &State, by: &AgentId, queue: &crate::ids::QueueId) -> Result<(), String> {
+    if state.config.supervises(by, queue) {
+        Ok(())
+    } else {
+        Err(format!(
+            "agent \"{by}\" doesn't supervise queue \"{queue}\""
+        ))
     }
 }

@@ -14,6 +14,8 @@ use serde::{Deserialize, Serialize};
 pub enum MemberReason {
     Eligible,
     NotSignedIn,
+    /// R24: signed in but disconnected.
+    Disconnected,
     Inactive,
     /// The base presence is not in the channel's `allowed_presences`.
     Presence,
@@ -31,6 +33,7 @@ impl MemberReason {
         match self {
             MemberReason::Eligible => {}
             MemberReason::NotSignedIn => excluded.not_signed_in += 1,
+            MemberReason::Disconnected => excluded.disconnected += 1,
             MemberReason::Inactive => excluded.inactive += 1,
             MemberReason::Presence => excluded.presence += 1,
             MemberReason::Capacity => excluded.capacity += 1,
@@ -49,6 +52,10 @@ pub fn member_reason(state: &State, item: &Item, agent: &AgentId) -> MemberReaso
     };
     if !a.signed_in {
         return MemberReason::NotSignedIn;
+    }
+    // R24: a disconnected agent is never eligible, whatever its presence.
+    if a.disconnected.is_some() {
+        return MemberReason::Disconnected;
     }
     // R13: an Inactive agent is never offered anything, whatever allowed_presences says.
     if a.presence == Presence::Inactive {

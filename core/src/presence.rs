@@ -146,4 +146,10 @@ pub enum PresenceReason {
     SignIn,
     SignOut,
     Reset,
+    /// R23: an offer was withdrawn because it was not seen in time.
+    UnseenOffer,
+    /// R24: the agent lost their connection (Offline until they reconnect).
+    Disconnected,
+    /// R24: the agent came back; the remembered presence returns.
+    Reconnected,
 }

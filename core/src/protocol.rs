@@ -3,10 +3,14 @@
 //!
 //! Inputs are internally tagged by `"input"`, events by `"event"`, both snake_case. A stamped
 //! event serializes flat: `{"seq": 1, "at": 1000, "event": "offered", ...fields}`.
+//!
+//! Upgrades lose nothing: every field added after the first version has a serde default (and
+//! is left out when it says nothing new), and new cases are new variants, so a log written by
+//! the previous version still reads (`tests/upgrade.rs`).
 
 use crate::ids::{AgentId, ChannelId, ItemId, QueueId};
 use crate::presence::{Presence, PresenceReason};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::BTreeMap;
 
 /// Required skills of an item or skills of an agent: name → level 1..10.
@@ -29,8 +33,14 @@ pub struct Customer {
 }
 
 /// Everything that can happen to the engine from outside (a scenario step minus `at`).
+///
+/// The holder's `transfer {agent, item, queue}` and a supervisor's `transfer {by, item,
+/// queue}` (R27) share the tag `"transfer"` and are told apart by `by`: a `transfer` that has
+/// `by` is [`Input::SupervisorTransfer`]; one with both `agent` and `by` is refused.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "input", rename_all = "snake_case")]
+// `remote = "Self"`: the derives become inherent `Input::serialize`/`Input::deserialize`, and
+// the trait impls below wrap them to route the two shapes of `transfer`.
+#[serde(remote = "Self", tag = "input", rename_all = "snake_case")]
 pub enum Input {
     SignIn {
         agent: AgentId,
@@ -109,6 +119,104 @@ pub enum Input {
         item: ItemId,
     },
     Tick,
+    /// R23: the agent's client has shown the offer of `item` to a person.
+    OfferSeen {
+        agent: AgentId,
+        item: ItemId,
+    },
+    /// R24: the server's input when a signed-in agent has had no connection for its grace
+    /// period.
+    Disconnect {
+        agent: AgentId,
+    },
+    /// R24: a connection of a disconnected agent authenticated again.
+    Reconnect {
+        agent: AgentId,
+    },
+    /// R25: supervisor `by` makes `agent` the holder of an Open or Offered item.
+    Assign {
+        by: AgentId,
+        item: ItemId,
+        agent: AgentId,
+    },
+    /// R26: supervisor `by` closes an item in any state but Closed.
+    ForceClose {
+        by: AgentId,
+        item: ItemId,
+    },
+    /// R27: supervisor `by` moves an Open, Offered, Active or Waiting item to `queue`. Its JSON
+    /// tag is `"transfer"` (with `by` instead of `agent`).
+    #[serde(rename(serialize = "transfer", deserialize = "supervisor_transfer"))]
+    SupervisorTransfer {
+        by: AgentId,
+        item: ItemId,
+        queue: QueueId,
+    },
+}
+
+impl Serialize for Input {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        Input::serialize(self, s)
+    }
+}
+
+impl<'de> Deserialize<'de> for Input {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        use serde_json::Value;
+        let mut value = Value::deserialize(d)?;
+        if let Some(obj) = value.as_object_mut() {
+            let given = |k: &str| obj.get(k).is_some_and(|v| !v.is_null());
+            match obj.get("input").and_then(Value::as_str) {
+                Some("supervisor_transfer") => {
+                    return Err(D::Error::custom(
+                        "unknown input `supervisor_transfer` (a supervisor's transfer is a `transfer` with `by`)",
+                    ))
+                }
+                Some("transfer") if given("by") => {
+                    if given("agent") {
+                        return Err(D::Error::custom(
+                            "a transfer has either `agent` (the holder's) or `by` (a supervisor's), not both",
+                        ));
+                    }
+                    obj.insert("input".into(), "supervisor_transfer".into());
+                }
+                _ => {}
+            }
+        }
+        Input::deserialize(value).map_err(D::Error::custom)
+    }
+}
+
+impl Input {
+    /// The input's JSON tag (`"sign_in"`, `"transfer"`, …), also for refusal texts.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Input::SignIn { .. } => "sign_in",
+            Input::SignOut { .. } => "sign_out",
+            Input::ResetPresence { .. } => "reset_presence",
+            Input::SetPresence { .. } => "set_presence",
+            Input::Arrive { .. } => "arrive",
+            Input::Accept { .. } => "accept",
+            Input::Reject { .. } => "reject",
+            Input::Pick { .. } => "pick",
+            Input::Wait { .. } => "wait",
+            Input::Open { .. } => "open",
+            Input::Close { .. } => "close",
+            Input::Reopen { .. } => "reopen",
+            Input::End { .. } => "end",
+            Input::Transfer { .. } | Input::SupervisorTransfer { .. } => "transfer",
+            Input::CustomerMessage { .. } => "customer_message",
+            Input::AgentMessage { .. } => "agent_message",
+            Input::Abandon { .. } => "abandon",
+            Input::Tick => "tick",
+            Input::OfferSeen { .. } => "offer_seen",
+            Input::Disconnect { .. } => "disconnect",
+            Input::Reconnect { .. } => "reconnect",
+            Input::Assign { .. } => "assign",
+            Input::ForceClose { .. } => "force_close",
+        }
+    }
 }
 
 /// Why an offer ended without an accept (R12).
@@ -117,6 +225,8 @@ pub enum Input {
 pub enum DeclineCause {
     Reject,
     Expiry,
+    /// R23: the offer was not seen within the channel's `offer_seen_timeout_ms`.
+    Unseen,
 }
 
 /// Why an item closed (R11).
@@ -126,6 +236,16 @@ pub enum CloseCause {
     Close,
     Abandon,
     AutoClose,
+    /// R26: a supervisor's `force_close`.
+    Supervisor,
+}
+
+/// Why an agent was signed out, when it was not their own `sign_out` (R24).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SignOutReason {
+    /// The reconnect window of a disconnected agent ended.
+    Disconnected,
 }
 
 /// R18: the first criterion of R17's chain that separated the chosen agent from the runner-up.
@@ -153,6 +273,9 @@ pub enum Criterion {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Excluded {
     pub not_signed_in: u32,
+    /// R24: signed in but disconnected.
+    #[serde(default)]
+    pub disconnected: u32,
     pub inactive: u32,
     pub presence: u32,
     pub capacity: u32,
@@ -179,6 +302,10 @@ pub enum Event {
     },
     SignedOut {
         agent: AgentId,
+        /// R24: `disconnected` when the reconnect window ended; left out for the agent's own
+        /// `sign_out`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<SignOutReason>,
     },
     PresenceChanged {
         agent: AgentId,
@@ -252,7 +379,12 @@ pub enum Event {
     },
     Transferred {
         item: ItemId,
-        agent: AgentId,
+        /// The holder whose capacity the transfer released; `None` for an Open (or just
+        /// withdrawn) item moved by a supervisor (R27).
+        agent: Option<AgentId>,
+        /// R27: the supervisor who moved it; left out for the holder's own transfer.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        by: Option<AgentId>,
         from_queue: QueueId,
         to_queue: QueueId,
     },
@@ -265,6 +397,9 @@ pub enum Event {
         /// The item's last holder (R11), `None` if it was never Active.
         agent: Option<AgentId>,
         cause: CloseCause,
+        /// R26: the supervisor who force-closed it (cause `supervisor`); left out otherwise.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        by: Option<AgentId>,
     },
     Reopened {
         item: ItemId,
@@ -273,6 +408,30 @@ pub enum Event {
     Rejected {
         input: Input,
         reason: String,
+    },
+    /// R23: the holder confirmed that the offer was shown; nothing else changes.
+    OfferSeen {
+        item: ItemId,
+        agent: AgentId,
+    },
+    /// R24: the agent lost their connection. Emitted after the pending offers' withdrawals;
+    /// `remembered` and `manual` are the presence (and its manual flag) that `reconnect`
+    /// brings back. A `presence_changed` to Offline (reason `disconnected`) follows.
+    Disconnected {
+        agent: AgentId,
+        remembered: Presence,
+        manual: bool,
+    },
+    /// R24: the agent is connected again; a `presence_changed` (reason `reconnected`) back to
+    /// the remembered presence follows when it differs.
+    Reconnected {
+        agent: AgentId,
+    },
+    /// R25: supervisor `by` made `agent` the holder of an Open or Offered item (Active).
+    Assigned {
+        item: ItemId,
+        agent: AgentId,
+        by: AgentId,
     },
 }
 
@@ -284,4 +443,67 @@ pub struct Stamped {
     pub at: u64,
     #[serde(flatten)]
     pub event: Event,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(json: &str) -> Result<Input, String> {
+        serde_json::from_str(json).map_err(|e| e.to_string())
+    }
+
+    /// R27: the holder's `transfer {agent, item, queue}` parses exactly as before; one with
+    /// `by` is a supervisor's; both, or the internal tag, are refused; both serialize as
+    /// `"transfer"`.
+    #[test]
+    fn the_two_transfers_share_one_tag() {
+        let holder = parse(r#"{"input":"transfer","agent":"bert","item":"c1","queue":"vip"}"#);
+        assert_eq!(
+            holder,
+            Ok(Input::Transfer {
+                agent: "bert".into(),
+                item: "c1".into(),
+                queue: "vip".into(),
+            })
+        );
+        let supervisor = parse(r#"{"input":"transfer","by":"sue","item":"c1","queue":"vip"}"#);
+        let want = Input::SupervisorTransfer {
+            by: "sue".into(),
+            item: "c1".into(),
+            queue: "vip".into(),
+        };
+        assert_eq!(supervisor, Ok(want.clone()));
+        assert_eq!(
+            serde_json::to_string(&want).unwrap(),
+            r#"{"input":"transfer","by":"sue","item":"c1","queue":"vip"}"#
+        );
+        // `by: null` is no `by`: the holder's transfer (which then needs `agent`).
+        assert!(parse(r#"{"input":"transfer","by":null,"item":"c1","queue":"vip"}"#).is_err());
+        let both =
+            parse(r#"{"input":"transfer","agent":"bert","by":"sue","item":"c1","queue":"vip"}"#);
+        assert!(both.unwrap_err().contains("not both"));
+        assert!(
+            parse(r#"{"input":"supervisor_transfer","by":"sue","item":"c1","queue":"vip"}"#)
+                .is_err()
+        );
+        // Every input's tag is its name.
+        for input in [
+            want,
+            Input::Tick,
+            Input::OfferSeen {
+                agent: "bert".into(),
+                item: "c1".into(),
+            },
+            Input::Assign {
+                by: "sue".into(),
+                item: "c1".into(),
+                agent: "bert".into(),
+            },
+        ] {
+            let v = serde_json::to_value(&input).unwrap();
+            assert_eq!(v["input"], input.name());
+            assert_eq!(serde_json::from_value::<Input>(v).unwrap(), input);
+        }
+    }
 }

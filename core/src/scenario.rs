@@ -109,6 +109,10 @@ impl Scenario {
         parse_channels(&top, &mut config)?;
         parse_agents(&top, &mut config)?;
         parse_queues(&top, &mut config)?;
+        parse_supervises(&top, &mut config)?;
+        if let Some(ms) = top.opt_u64("reconnect_window_ms")? {
+            config.reconnect_window_ms = ms;
+        }
         let steps = parse_steps(&top, &config)?;
         Ok(Scenario { config, steps })
     }
@@ -404,6 +408,9 @@ fn parse_channels(top: &Fields, config: &mut Config) -> Res<()> {
         if let Some(a) = c.nullable_u64("auto_close_waiting_ms")? {
             channel.auto_close_waiting_ms = a;
         }
+        if let Some(t) = c.nullable_u64("offer_seen_timeout_ms")? {
+            channel.offer_seen_timeout_ms = t;
+        }
         config.add_channel(channel);
         Ok(())
     })
@@ -478,6 +485,9 @@ fn parse_queues(top: &Fields, config: &mut Config) -> Res<()> {
         if let Some(channels) = channels {
             queue.channels = Some(channels.into_iter().map(ChannelId::from).collect());
         }
+        if let Some(ms) = q.opt_u64("service_level_ms")? {
+            queue.service_level_ms = ms;
+        }
         if let Some(m) = q.opt_str("assignment_method")? {
             queue.assignment_method = match m {
                 "highest_capacity" => AssignmentMethod::HighestCapacity,
@@ -498,6 +508,31 @@ fn parse_queues(top: &Fields, config: &mut Config) -> Res<()> {
     })?;
     for queue in queues {
         config.add_queue(queue);
+    }
+    Ok(())
+}
+
+/// R25–R28: each agent's `supervises`, read after the queues so an unknown queue is named.
+fn parse_supervises(top: &Fields, config: &mut Config) -> Res<()> {
+    let mut supervises = Vec::new();
+    top.each_object("agents", |_, a| {
+        let id = a.req_str("id")?;
+        let queues = a.str_array("supervises", |q| {
+            if config.queues.contains_key(q) {
+                Ok(())
+            } else {
+                Err(format!("unknown queue \"{q}\""))
+            }
+        })?;
+        if let Some(queues) = queues {
+            supervises.push((AgentId::from(id), queues));
+        }
+        Ok(())
+    })?;
+    for (agent, queues) in supervises {
+        if let Some(a) = config.agents.get_mut(&agent) {
+            a.supervises = queues.into_iter().map(QueueId::from).collect();
+        }
     }
     Ok(())
 }
@@ -553,13 +588,15 @@ pub fn parse_input_value(value: &Value, config: &Config) -> Result<Input, Scenar
 }
 
 fn parse_input(s: &Fields, config: &Config) -> Res<Input> {
-    let agent = || -> Res<AgentId> {
-        let id = s.req_str("agent")?;
+    let agent_in = |field: &str| -> Res<AgentId> {
+        let id = s.req_str(field)?;
         if !config.agents.contains_key(id) {
-            return Err(s.err("agent", format!("unknown agent \"{id}\"")));
+            return Err(s.err(field, format!("unknown agent \"{id}\"")));
         }
         Ok(AgentId::from(id))
     };
+    let agent = || agent_in("agent");
+    let by = || agent_in("by");
     let item = || -> Res<ItemId> { s.req_str("item").map(ItemId::from) };
     let queue = || -> Res<QueueId> {
         let id = s.req_str("queue")?;
@@ -638,10 +675,39 @@ fn parse_input(s: &Fields, config: &Config) -> Res<Input> {
             };
             Input::End { item, agent }
         }
+        // R27: a transfer that has `by` is a supervisor's.
+        "transfer" if s.get("by").is_some() => {
+            if s.get("agent").is_some() {
+                return Err(s.err(
+                    "by",
+                    "a transfer has either `agent` (the holder's) or `by` (a supervisor's), not both",
+                ));
+            }
+            Input::SupervisorTransfer {
+                by: by()?,
+                item: item()?,
+                queue: queue()?,
+            }
+        }
         "transfer" => Input::Transfer {
             agent: agent()?,
             item: item()?,
             queue: queue()?,
+        },
+        "offer_seen" => Input::OfferSeen {
+            agent: agent()?,
+            item: item()?,
+        },
+        "disconnect" => Input::Disconnect { agent: agent()? },
+        "reconnect" => Input::Reconnect { agent: agent()? },
+        "assign" => Input::Assign {
+            by: by()?,
+            item: item()?,
+            agent: agent()?,
+        },
+        "force_close" => Input::ForceClose {
+            by: by()?,
+            item: item()?,
         },
         "customer_message" => Input::CustomerMessage {
             item: item()?,

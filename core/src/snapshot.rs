@@ -1,5 +1,5 @@
 //! The replay snapshot (scenarios.md): `{"now", "agents": {id: {presence, manual, used,
-//! capacity}}, "items": {id: {state, agent, queue, declines}}}`. Structs fix the key order;
+//! capacity, disconnected?}}, "items": {id: {state, agent, queue, declines}}}`. Structs fix the key order;
 //! `BTreeMap`s order the ids.
 
 use crate::engine::Engine;
@@ -25,6 +25,13 @@ pub struct AgentView {
     pub manual: bool,
     pub used: u64,
     pub capacity: u64,
+    /// R24: present (and `true`) only while the agent is disconnected.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub disconnected: bool,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 /// One item in the snapshot.
@@ -55,6 +62,7 @@ impl<R: Router> Engine<R> {
                             manual: a.manual,
                             used: a.used,
                             capacity: a.capacity,
+                            disconnected: a.disconnected.is_some(),
                         },
                     )
                 })

@@ -4,10 +4,14 @@
 
 use crate::config::Config;
 use crate::ids::{AgentId, ChannelId, ItemId, QueueId};
-use crate::presence::Presence;
+use crate::presence::{Presence, PresenceReason};
 use crate::protocol::{Customer, Event, Skills};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
 
 /// What the engine remembers about one agent.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -25,6 +29,23 @@ pub struct AgentState {
     pub last_assignment_in_queue: BTreeMap<QueueId, u64>,
     /// R17 `least_active`: the later of the last `sign_in` and the last time `used` went down.
     pub idle_since: u64,
+    /// R24: set while the agent is disconnected (signed in, Offline, never offered anything).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disconnected: Option<Disconnection>,
+    /// R28: when the presence last changed; `None` before the first change.
+    #[serde(default)]
+    pub presence_since: Option<u64>,
+}
+
+/// R24: what a disconnection remembers.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Disconnection {
+    /// The time of the `disconnect`: the window's sign-out is due `reconnect_window_ms` later.
+    pub since: u64,
+    /// The presence `reconnect` brings back (the one after the withdrawals' R6 trigger).
+    pub presence: Presence,
+    /// Its manual flag.
+    pub manual: bool,
 }
 
 impl AgentState {
@@ -114,12 +135,36 @@ pub struct Item {
     pub declines: u32,
     /// R11: the last agent the item was Active with.
     pub last_holder: Option<AgentId>,
+    /// R28: when the item arrived. `None` only for an item restored from a state saved by the
+    /// version before R28 (such items are not counted in the service level).
+    #[serde(default)]
+    pub arrived_at: Option<u64>,
+    /// R28: the queue it arrived in, recorded at its first transfer (until then, `queue`;
+    /// boxed because it is rare and every item carries the field).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub arrived_in: Option<Box<QueueId>>,
+    /// R28: when the item first became Active.
+    #[serde(default)]
+    pub first_active_at: Option<u64>,
+    /// R28: the time of the item's last transition (a change of state, a re-offer or a
+    /// transfer). `None` only for an item saved by the version before R28 and not moved since.
+    #[serde(default)]
+    pub state_since: Option<u64>,
+    /// R23: the holder confirmed that the current offer was seen (the `offer_seen` event
+    /// records when); cleared by every change of state.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub offer_seen: bool,
 }
 
 impl Item {
     /// R12: this agent's declines of the item.
     pub fn declines_of(&self, agent: &AgentId) -> u32 {
         self.declines_by.get(agent).copied().unwrap_or(0)
+    }
+
+    /// R28: the queue the item arrived in.
+    pub fn arrival_queue(&self) -> &QueueId {
+        self.arrived_in.as_deref().unwrap_or(&self.queue)
     }
 }
 
@@ -154,6 +199,8 @@ impl State {
                         last_assignment: None,
                         last_assignment_in_queue: BTreeMap::new(),
                         idle_since: 0,
+                        disconnected: None,
+                        presence_since: None,
                     },
                 )
             })
@@ -184,20 +231,68 @@ impl State {
                     a.signed_in = true;
                     // R17: idle_since is at least the last sign_in.
                     a.idle_since = at;
+                    // R24: a sign_in ends a disconnection first.
+                    a.disconnected = None;
                 }
             }
-            Event::SignedOut { agent } => {
+            Event::SignedOut { agent, .. } => {
                 if let Some(a) = self.agents.get_mut(agent) {
                     a.signed_in = false;
+                    // R24: a sign-out (the agent's or the window's) ends a disconnection.
+                    a.disconnected = None;
                 }
             }
             Event::PresenceChanged {
-                agent, to, manual, ..
+                agent,
+                to,
+                manual,
+                reason,
+                ..
             } => {
                 if let Some(a) = self.agents.get_mut(agent) {
                     a.presence = to.clone();
                     a.manual = *manual;
+                    a.presence_since = Some(at);
+                    // R24: set_presence ends a disconnection first.
+                    if *reason == PresenceReason::Manual {
+                        a.disconnected = None;
+                    }
                 }
+            }
+            Event::Disconnected {
+                agent,
+                remembered,
+                manual,
+            } => {
+                if let Some(a) = self.agents.get_mut(agent) {
+                    a.disconnected = Some(Disconnection {
+                        since: at,
+                        presence: remembered.clone(),
+                        manual: *manual,
+                    });
+                }
+            }
+            Event::Reconnected { agent } => {
+                if let Some(a) = self.agents.get_mut(agent) {
+                    a.disconnected = None;
+                }
+            }
+            Event::OfferSeen { item, .. } => {
+                if let Some(it) = self.items.get_mut(item) {
+                    it.offer_seen = true;
+                }
+            }
+            Event::Assigned { item, agent, .. } => {
+                self.set_status(
+                    item,
+                    ItemStatus::Active {
+                        agent: agent.clone(),
+                    },
+                    at,
+                );
+                self.set_last_holder(item, agent, at);
+                // R25: an assign is the agent's last assignment (R17), like a pick.
+                self.note_assignment(item, agent, at);
             }
             Event::Arrived {
                 item,
@@ -222,6 +317,11 @@ impl State {
                         declines_by: BTreeMap::new(),
                         declines: 0,
                         last_holder: None,
+                        arrived_at: Some(at),
+                        arrived_in: None,
+                        first_active_at: None,
+                        state_since: Some(at),
+                        offer_seen: false,
                     }),
                 );
                 self.open.insert(item.clone());
@@ -250,7 +350,7 @@ impl State {
                     },
                     at,
                 );
-                self.set_last_holder(item, agent);
+                self.set_last_holder(item, agent, at);
             }
             Event::Declined { item, agent, .. } => {
                 if let Some(it) = self.items.get_mut(item) {
@@ -268,7 +368,7 @@ impl State {
                     },
                     at,
                 );
-                self.set_last_holder(item, agent);
+                self.set_last_holder(item, agent, at);
                 self.note_assignment(item, agent, at);
             }
             Event::Ended { item, .. } => {
@@ -310,7 +410,7 @@ impl State {
                     },
                     at,
                 );
-                self.set_last_holder(item, agent);
+                self.set_last_holder(item, agent, at);
             }
             Event::CustomerMessage { .. } | Event::AgentMessage { .. } | Event::Rejected { .. } => {
             }
@@ -323,8 +423,13 @@ impl State {
             Event::Transferred { item, to_queue, .. } => {
                 self.set_status(item, ItemStatus::Open, at);
                 if let Some(it) = self.items.get_mut(item) {
+                    if it.arrived_in.is_none() {
+                        it.arrived_in = Some(Box::new(it.queue.clone()));
+                    }
                     it.queue = to_queue.clone();
                     it.enqueued_at = at;
+                    // R28: a transfer is a transition, even of an Open item.
+                    it.state_since = Some(at);
                 }
             }
             Event::WrapUpReleased { item, .. } => {
@@ -350,7 +455,8 @@ impl State {
     }
 
     /// Moves an item to a new status, keeping the holders' used capacity (R9), their
-    /// idle_since (R17) and the Open index in step.
+    /// idle_since (R17), the Open index, the time of the last transition (R28) and the seen
+    /// mark of the offer (R23, which every change of status ends) in step.
     fn set_status(&mut self, item: &ItemId, status: ItemStatus, at: u64) {
         let Some(it) = self.items.get(item) else {
             return;
@@ -383,13 +489,19 @@ impl State {
             self.open.remove(item);
         }
         if let Some(it) = self.items.get_mut(item) {
+            if it.status.name() != status.name() {
+                it.state_since = Some(at);
+            }
+            it.offer_seen = false;
             it.status = status;
         }
     }
 
-    fn set_last_holder(&mut self, item: &ItemId, agent: &AgentId) {
+    /// R11: the item is Active with `agent`; R28: the first time counts for the service level.
+    fn set_last_holder(&mut self, item: &ItemId, agent: &AgentId, at: u64) {
         if let Some(it) = self.items.get_mut(item) {
             it.last_holder = Some(agent.clone());
+            it.first_active_at.get_or_insert(at);
         }
     }
 

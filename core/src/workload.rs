@@ -67,7 +67,8 @@ impl Scale {
 
 const CHANNELS: [&str; 5] = ["chat", "sms", "voice", "email", "social"];
 
-fn agent_id(a: usize) -> AgentId {
+/// The id of agent `a` (`a00000`, …); agent 0 is the supervisor of every queue.
+pub fn agent_id(a: usize) -> AgentId {
     AgentId::from(format!("a{a:05}"))
 }
 
@@ -81,7 +82,8 @@ fn num(id: &str) -> u64 {
 
 /// The centre: standard channels (email is pick-only), agents of capacity 100 with language
 /// skills, queue 0 with `big_queue` members (highest capacity), the other agents spread over
-/// the other queues with overlaps (all three methods, some priorities).
+/// the other queues with overlaps (all three methods, some priorities); agent 0 supervises
+/// every queue (R28).
 pub fn config(scale: Scale) -> Config {
     let mut config = Config::new();
     let mut rng = Rng::new(7);
@@ -106,6 +108,11 @@ pub fn config(scale: Scale) -> Config {
         };
         queue.priority = i32::from(q % 10 == 5);
         config.add_queue(queue);
+    }
+    // R28: agent 0 supervises every queue (the supervisor benchmarks read its view); that
+    // changes no routing.
+    if let Some(sup) = config.agents.get_mut(&agent_id(0)) {
+        sup.supervises = (0..scale.queues).map(queue_id).collect();
     }
     for a in 0..scale.agents {
         let home = if a < scale.big_queue {
@@ -283,7 +290,7 @@ impl Workload {
                 Event::SignedIn { agent } => {
                     self.signed_out.remove(&num(agent.as_str()));
                 }
-                Event::SignedOut { agent } => {
+                Event::SignedOut { agent, .. } => {
                     self.signed_out.insert(num(agent.as_str()));
                 }
                 Event::PresenceChanged { agent, to, .. } => {

@@ -9,7 +9,11 @@
 //! not a 20-unit chat), a pick-only channel, a channel offered to Away agents, skills, item
 //! priorities, queue priorities, rejects up to `max_declines_per_agent` and past 100 declines
 //! (a "reject storm" op rejects every ringing offer many times over), Inactive agents after
-//! expiries, custom presences, and time jumps past offer expiry, wrap-up, auto-close and 24 h.
+//! expiries, custom presences, and time jumps past offer expiry, wrap-up, auto-close and 24 h;
+//! and since R23–R27: unseen-offer withdrawals (seen timeouts shorter, equal and longer than the
+//! offer timeout), `offer_seen`, disconnected agents (never eligible, counted apart by R18) who
+//! reconnect or are signed out by their window, and supervisors' assigns, force closes and
+//! transfers (to any queue, the same one included).
 
 use omnidesk_core::config::{AgentConfig, AssignmentMethod, Channel, Config, Queue};
 use omnidesk_core::presence::{BaseStatus, Presence};
@@ -33,6 +37,12 @@ struct Centre {
     sms_auto_close: Option<u64>,
     lunch_base: u8,
     signed_in: u64,
+    /// R23: chat's and video's offer_seen_timeout_ms.
+    seen: (Option<u64>, Option<u64>),
+    /// R25: bit (agent * 5 + queue) % 64 says the agent supervises the queue.
+    supervises: u64,
+    /// R24.
+    reconnect_window: u64,
 }
 
 fn centre(
@@ -63,15 +73,32 @@ fn centre(
         prop::sample::select(vec![None, Some(4_000u64)]),
         0u8..3,
         any::<u64>(),
+        (
+            prop::sample::select(vec![None, Some(500u64), Some(2_000), Some(9_000)]),
+            prop::sample::select(vec![None, Some(1_000u64)]),
+            any::<u64>(),
+            prop::sample::select(vec![1_000u64, 2_000, 150_000]),
+        ),
     )
         .prop_map(
-            |(agents, queues, chat_wrap_up, sms_auto_close, lunch_base, signed_in)| Centre {
+            |(
                 agents,
                 queues,
                 chat_wrap_up,
                 sms_auto_close,
                 lunch_base,
                 signed_in,
+                (chat_seen, video_seen, supervises, reconnect_window),
+            )| Centre {
+                agents,
+                queues,
+                chat_wrap_up,
+                sms_auto_close,
+                lunch_base,
+                signed_in,
+                seen: (chat_seen, video_seen),
+                supervises,
+                reconnect_window,
             },
         )
 }
@@ -87,7 +114,9 @@ impl Centre {
         chat.offer_timeout_ms = 2_000;
         chat.wrap_up_block_ms = self.chat_wrap_up;
         chat.max_declines_per_agent = 2;
+        chat.offer_seen_timeout_ms = self.seen.0;
         config.add_channel(chat);
+        config.reconnect_window_ms = self.reconnect_window;
         let mut sms = Channel::standard("sms").unwrap();
         sms.offer_timeout_ms = 3_000;
         sms.auto_close_waiting_ms = self.sms_auto_close;
@@ -102,6 +131,7 @@ impl Centre {
         video.allowed_presences.insert(BaseStatus::Away);
         video.offer_timeout_ms = 1_500;
         video.wrap_up_block_ms = Some(0);
+        video.offer_seen_timeout_ms = self.seen.1;
         config.add_channel(video);
         // A cheap channel with many declines allowed per agent, so items reach 100 declines.
         let mut lp = Channel::with_defaults("loop", 10);
@@ -128,6 +158,10 @@ impl Centre {
                 3 => Presence::Custom("Lunch".into()),
                 _ => Presence::Available,
             };
+            agent.supervises = (0..self.queues.len())
+                .filter(|q| self.supervises & (1 << ((i * 5 + q) % 64)) != 0)
+                .map(|q| QueueId::from(format!("q{q:02}").as_str()))
+                .collect();
             config.add_agent(agent);
         }
         for (q, (members, method, priority, all)) in self.queues.iter().enumerate() {
@@ -190,6 +224,17 @@ enum Op {
     CustomerMessage(usize),
     Abandon(usize),
     Tick,
+    /// R23: the k-th ringing offer seen by its holder (the bool: by some other agent).
+    OfferSeen(usize, bool),
+    Disconnect(usize),
+    /// R24: the k-th disconnected agent (or agent `a` when none is).
+    Reconnect(usize),
+    /// R25: the k-th Open or Offered item to agent `a`.
+    Assign(usize, usize),
+    /// R26: the k-th item not Closed.
+    ForceClose(usize),
+    /// R27: the k-th Open, Offered, Active or Waiting item to queue `q`.
+    SupTransfer(usize, usize),
 }
 
 fn op(agents: usize, items: usize) -> impl Strategy<Value = Op> {
@@ -215,6 +260,12 @@ fn op(agents: usize, items: usize) -> impl Strategy<Value = Op> {
         4 => k().prop_map(Op::CustomerMessage),
         1 => k().prop_map(Op::Abandon),
         1 => Just(Op::Tick),
+        4 => (k(), prop::bool::weighted(0.1)).prop_map(|(k, w)| Op::OfferSeen(k, w)),
+        1 => a().prop_map(Op::Disconnect),
+        1 => a().prop_map(Op::Reconnect),
+        2 => (k(), a()).prop_map(|(k, a)| Op::Assign(k, a)),
+        1 => k().prop_map(Op::ForceClose),
+        1 => (k(), 0usize..13).prop_map(|(k, q)| Op::SupTransfer(k, q)),
     ]
 }
 
@@ -381,8 +432,85 @@ fn inputs<R: Router>(op: &Op, engine: &Engine<R>, n_agents: usize) -> Vec<Input>
             Input::Abandon { item }
         }
         Op::Tick => Input::Tick,
+        Op::OfferSeen(k, wrong) => {
+            let (item, holder) =
+                is(k, |s| matches!(s, ItemStatus::Offered { .. })).unwrap_or_else(|| fallback(k));
+            Input::OfferSeen {
+                agent: if wrong { agent(k + 1) } else { holder },
+                item,
+            }
+        }
+        Op::Disconnect(a) => Input::Disconnect { agent: agent(a) },
+        Op::Reconnect(a) => {
+            let disconnected: Vec<&AgentId> = engine
+                .state()
+                .agents
+                .iter()
+                .filter(|(_, s)| s.disconnected.is_some())
+                .map(|(id, _)| id)
+                .collect();
+            Input::Reconnect {
+                agent: match disconnected.get(a % 8) {
+                    Some(id) => (*id).clone(),
+                    None => agent(a),
+                },
+            }
+        }
+        Op::Assign(k, a) => {
+            let (item, _) = is(k, |s| {
+                matches!(s, ItemStatus::Open | ItemStatus::Offered { .. })
+            })
+            .unwrap_or_else(|| fallback(k));
+            Input::Assign {
+                by: supervisor(engine, &item, k, n_agents),
+                item,
+                agent: agent(a),
+            }
+        }
+        Op::ForceClose(k) => {
+            let (item, _) =
+                is(k, |s| !matches!(s, ItemStatus::Closed { .. })).unwrap_or_else(|| fallback(k));
+            Input::ForceClose {
+                by: supervisor(engine, &item, k, n_agents),
+                item,
+            }
+        }
+        Op::SupTransfer(k, q) => {
+            let (item, _) = is(k, |s| {
+                matches!(
+                    s,
+                    ItemStatus::Open
+                        | ItemStatus::Offered { .. }
+                        | ItemStatus::Active { .. }
+                        | ItemStatus::Waiting { .. }
+                )
+            })
+            .unwrap_or_else(|| fallback(k));
+            Input::SupervisorTransfer {
+                by: supervisor(engine, &item, k, n_agents),
+                item,
+                queue: queue(q % engine.config().queues.len().max(1)),
+            }
+        }
     };
     vec![one]
+}
+
+/// A supervisor of the item's queue (the k-th of them), or now and then any agent.
+fn supervisor<R: Router>(engine: &Engine<R>, item: &ItemId, k: usize, n_agents: usize) -> AgentId {
+    let config = engine.config();
+    let queue = engine.state().items.get(item).map(|it| it.queue.clone());
+    let sups: Vec<&AgentId> = config
+        .agents
+        .values()
+        .filter(|a| queue.as_ref().is_some_and(|q| a.supervises.contains(q)))
+        .map(|a| &a.id)
+        .collect();
+    if k.is_multiple_of(9) || sups.is_empty() {
+        AgentId::from(agent_name(k % n_agents.max(1)))
+    } else {
+        sups[k % sups.len()].clone()
+    }
 }
 
 fn lines(events: &[Stamped]) -> String {

@@ -10,7 +10,7 @@ use serde_json::{json, Map, Value};
 fn base() -> Value {
     json!({
         "channels": [
-            {"id": "chat", "capacity_cost": 20, "offer_timeout_ms": 5000, "wrap_up_block_ms": 3000},
+            {"id": "chat", "capacity_cost": 20, "offer_timeout_ms": 5000, "wrap_up_block_ms": 3000, "offer_seen_timeout_ms": 1500},
             {"id": "sms", "auto_close_waiting_ms": 8000},
             {"id": "webform", "capacity_cost": 5, "distribution": "pick", "allowed_presences": ["available"]}
         ],
@@ -18,11 +18,13 @@ fn base() -> Value {
         "queues": [
             {"id": "general", "priority": 1, "members": ["bert", "ana"], "channels": ["chat", "sms", "email"],
              "assignment_method": "highest_capacity"},
-            {"id": "second", "members": ["ana"], "assignment_method": "round_robin"}
+            {"id": "second", "members": ["ana"], "assignment_method": "round_robin", "service_level_ms": 2000}
         ],
+        "reconnect_window_ms": 4000,
         "agents": [
             {"id": "bert", "name": "Bert", "capacity": 100, "skills": {"french": 7}},
-            {"id": "ana", "name": "Ana", "capacity": 40, "default_presence": "busy"}
+            {"id": "ana", "name": "Ana", "capacity": 40, "default_presence": "busy"},
+            {"id": "sue", "name": "Sue", "supervises": ["general", "second"]}
         ],
         "steps": [
             {"at": 0, "input": "sign_in", "agent": "bert"},
@@ -47,6 +49,14 @@ fn base() -> Value {
             {"at": 3300, "input": "arrive", "item": "w1", "channel": "webform", "queue": "second", "customer": {"name": "Cy"}},
             {"at": 3400, "input": "abandon", "item": "w1"},
             {"at": 3500, "input": "sign_out", "agent": "ana"},
+            {"at": 3600, "input": "arrive", "item": "z9", "channel": "chat", "queue": "general", "customer": {"name": "Zed"}},
+            {"at": 3700, "input": "offer_seen", "agent": "bert", "item": "z9"},
+            {"at": 3800, "input": "disconnect", "agent": "bert"},
+            {"at": 3900, "input": "reconnect", "agent": "bert"},
+            {"at": 4000, "input": "assign", "by": "sue", "item": "z9", "agent": "bert"},
+            {"at": 4100, "input": "transfer", "by": "sue", "item": "z9", "queue": "second"},
+            {"at": 4200, "input": "force_close", "by": "sue", "item": "z9"},
+            {"at": 4300, "input": "disconnect", "agent": "bert"},
             {"at": 20000, "input": "tick"}
         ]
     })
@@ -166,7 +176,7 @@ enum Gentle {
 }
 
 const ID_KINDS: &[&[&str]] = &[
-    &["bert", "ana"],
+    &["bert", "ana", "sue"],
     &["c1", "s1", "w1", "z9"],
     &["general", "second"],
     &["chat", "sms", "email", "voice", "webform", "social"],
@@ -188,13 +198,17 @@ const OPTIONAL: &[&str] = &[
     "default_presence",
     "name",
     "email",
+    "offer_seen_timeout_ms",
+    "service_level_ms",
+    "supervises",
+    "reconnect_window_ms",
 ];
 
 fn arb_gentle() -> impl Strategy<Value = Gentle> {
     prop_oneof![
         3 => (any::<usize>(), any::<usize>()).prop_map(|(i, j)| Gentle::SwapId(i, j)),
         2 => any::<usize>().prop_map(Gentle::DropOptional),
-        2 => prop::collection::vec(prop_oneof![0u64..300_000, 0u64..200_000_000], 22).prop_map(Gentle::Retime),
+        2 => prop::collection::vec(prop_oneof![0u64..300_000, 0u64..200_000_000], 30).prop_map(Gentle::Retime),
         1 => any::<usize>().prop_map(Gentle::Repeat),
     ]
 }
@@ -383,6 +397,9 @@ fn parse_and_run(text: &str) {
         let replay = run(&scenario);
         // Touch the read side too: it must not panic on whatever state the replay reached.
         let _ = replay.engine.snapshot();
+        for agent in scenario.config.agents.keys() {
+            let _ = replay.engine.supervisor_view(agent);
+        }
     }
 }
 
@@ -422,7 +439,7 @@ proptest! {
     }
 
     #[test]
-    fn extreme_times_never_panic(ats in prop::collection::vec(prop_oneof![0u64..10, u64::MAX - 200_000..=u64::MAX], 22)) {
+    fn extreme_times_never_panic(ats in prop::collection::vec(prop_oneof![0u64..10, u64::MAX - 200_000..=u64::MAX], 30)) {
         // Monotone but huge `at`s: timers (now + timeout) must not overflow.
         let mut doc = base();
         let mut sorted = ats.clone();

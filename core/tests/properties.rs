@@ -1,12 +1,17 @@
-//! A state-machine property test over small random centres (R0–R22): random inputs, valid and
-//! invalid, with jumps in time past offer timeouts, wrap-up blocks, auto-close and 24 h. After
-//! every step it checks the rules' invariants against the engine and a replica folded from the
-//! event log.
+//! A state-machine property test over small random centres (R0–R28): random inputs, valid and
+//! invalid (seen offers, lost connections and supervisors' assigns, force closes and transfers
+//! included), with jumps in time past unseen-offer and offer timeouts, wrap-up blocks,
+//! reconnect windows, auto-close, an hour and 24 h. After every step it checks the rules'
+//! invariants against the engine and a replica folded from the event log, and R28's
+//! incrementally kept figures against the same figures computed from the state by brute force
+//! and by an engine restored from that state.
 
 use omnidesk_core::config::{AgentConfig, AssignmentMethod, Channel, Config, Distribution, Queue};
 use omnidesk_core::presence::{BaseStatus, Presence};
 use omnidesk_core::protocol::{Customer, Event, Input, Stamped};
+use omnidesk_core::route::IndexedRouter;
 use omnidesk_core::state::ItemStatus;
+use omnidesk_core::supervision::{QueueFigures, ServiceLevel};
 use omnidesk_core::{AgentId, ChannelId, Engine, ItemId, QueueId};
 use proptest::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
@@ -25,6 +30,12 @@ struct Centre {
     sms_auto_close: Option<u64>,
     lunch_base_available: bool,
     signed_in: u8,
+    /// R23: chat's offer_seen_timeout_ms (chat's offer timeout is 2 000).
+    chat_seen: Option<u64>,
+    /// R25: bit (agent * 3 + queue) says the agent supervises the queue.
+    supervises: u16,
+    /// R24.
+    reconnect_window: u64,
 }
 
 fn centre() -> impl Strategy<Value = Centre> {
@@ -38,9 +49,22 @@ fn centre() -> impl Strategy<Value = Centre> {
         prop::sample::select(vec![None, Some(3_000u64)]),
         any::<bool>(),
         0u8..16,
+        (
+            prop::sample::select(vec![None, Some(700u64), Some(2_000), Some(5_000)]),
+            any::<u16>(),
+            prop::sample::select(vec![1_000u64, 3_000, 150_000]),
+        ),
     )
         .prop_map(
-            |(agents, queues, chat_wrap_up, sms_auto_close, lunch_base_available, signed_in)| {
+            |(
+                agents,
+                queues,
+                chat_wrap_up,
+                sms_auto_close,
+                lunch_base_available,
+                signed_in,
+                (chat_seen, supervises, reconnect_window),
+            )| {
                 Centre {
                     agents,
                     queues,
@@ -48,6 +72,9 @@ fn centre() -> impl Strategy<Value = Centre> {
                     sms_auto_close,
                     lunch_base_available,
                     signed_in,
+                    chat_seen,
+                    supervises,
+                    reconnect_window,
                 }
             },
         )
@@ -60,11 +87,13 @@ impl Centre {
         chat.offer_timeout_ms = 2_000;
         chat.wrap_up_block_ms = self.chat_wrap_up;
         chat.max_declines_per_agent = 2;
+        chat.offer_seen_timeout_ms = self.chat_seen;
         config.add_channel(chat);
         let mut sms = Channel::standard("sms").unwrap();
         sms.offer_timeout_ms = 3_000;
         sms.auto_close_waiting_ms = self.sms_auto_close;
         config.add_channel(sms);
+        config.reconnect_window_ms = self.reconnect_window;
         // A custom push channel that also offers to Away agents; email stays pick (R1).
         let mut video = Channel::with_defaults("video", 50);
         video.allowed_presences.insert(BaseStatus::Away);
@@ -88,6 +117,10 @@ impl Centre {
             if i == 3 {
                 agent.default_presence = Presence::Busy;
             }
+            agent.supervises = (0..self.queues.len())
+                .filter(|q| self.supervises & (1 << ((i * 3 + q) % 16)) != 0)
+                .map(queue)
+                .collect();
             config.add_agent(agent);
         }
         for (q, (members, method, priority, all)) in self.queues.iter().enumerate() {
@@ -105,6 +138,7 @@ impl Centre {
             if !all {
                 queue.channels = Some([ChannelId::from("chat"), ChannelId::from("email")].into());
             }
+            queue.service_level_ms = [500, 60_000, 0][q % 3];
             config.add_queue(queue);
         }
         config
@@ -137,6 +171,17 @@ enum Op {
     Tick,
     /// Any agent-and-item input with arbitrary ids: (kind, agent, item).
     Wild(usize, usize, usize),
+    /// R23: the k-th offered item, seen by its holder (or, with the bool, by agent `a`).
+    OfferSeen(usize, bool, usize),
+    Disconnect(usize),
+    Reconnect(usize),
+    /// R25: the k-th Open or Offered item, to agent `a`, by a supervisor of its queue (or, with
+    /// the bool, by agent `by`).
+    Assign(usize, usize, bool, usize),
+    /// R26: the k-th not-Closed item.
+    ForceClose(usize, bool, usize),
+    /// R27: the k-th item, to queue `q`.
+    SupTransfer(usize, usize, bool, usize),
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -163,14 +208,20 @@ fn op() -> impl Strategy<Value = Op> {
         1 => k().prop_map(Op::Abandon),
         1 => Just(Op::Tick),
         3 => (0usize..10, a(), 0usize..ITEMS.len() + 1).prop_map(|(k, a, i)| Op::Wild(k, a, i)),
+        3 => (k(), prop::bool::weighted(0.15), a()).prop_map(|(k, w, a)| Op::OfferSeen(k, w, a)),
+        1 => a().prop_map(Op::Disconnect),
+        2 => a().prop_map(Op::Reconnect),
+        2 => (k(), a(), prop::bool::weighted(0.2), a()).prop_map(|(k, a, w, by)| Op::Assign(k, a, w, by)),
+        1 => (k(), prop::bool::weighted(0.2), a()).prop_map(|(k, w, by)| Op::ForceClose(k, w, by)),
+        1 => (k(), 0usize..4, prop::bool::weighted(0.2), a()).prop_map(|(k, q, w, by)| Op::SupTransfer(k, q, w, by)),
     ]
 }
 
 /// Time steps: none, small, past offer timeouts and wrap-up blocks, past auto-close, past 24 h.
 fn dt() -> impl Strategy<Value = u64> {
     prop::sample::select(vec![
-        0u64, 0, 0, 1, 10, 100, 100, 400, 499, 500, 999, 1_000, 1_500, 2_000, 3_000, 5_000,
-        86_400_000, 86_400_001,
+        0u64, 0, 0, 1, 10, 100, 100, 400, 499, 500, 699, 700, 999, 1_000, 1_500, 2_000, 3_000,
+        5_000, 3_600_000, 3_600_001, 86_400_000, 86_400_001,
     ])
 }
 
@@ -331,6 +382,66 @@ fn input(op: &Op, engine: &Engine) -> Input {
             Input::Abandon { item }
         }
         Op::Tick => Input::Tick,
+        Op::OfferSeen(k, wrong, a) => {
+            let (item, holder) = is(k, offered).unwrap_or_else(|| wild(k));
+            Input::OfferSeen {
+                agent: if wrong { agent(a) } else { holder },
+                item,
+            }
+        }
+        Op::Disconnect(a) => Input::Disconnect { agent: agent(a) },
+        Op::Reconnect(a) => {
+            // A disconnected agent most of the time (the others are rejections).
+            let disconnected: Vec<&AgentId> = engine
+                .state()
+                .agents
+                .iter()
+                .filter(|(_, s)| s.disconnected.is_some())
+                .map(|(id, _)| id)
+                .collect();
+            Input::Reconnect {
+                agent: match disconnected.get(a % 4) {
+                    Some(id) => (*id).clone(),
+                    None => agent(a),
+                },
+            }
+        }
+        Op::Assign(k, a, wrong, by) => {
+            let (item, _) = is(k, |s| {
+                matches!(s, ItemStatus::Open | ItemStatus::Offered { .. })
+            })
+            .unwrap_or_else(|| wild(k));
+            Input::Assign {
+                by: supervisor(engine, &item, wrong, by),
+                item,
+                agent: agent(a),
+            }
+        }
+        Op::ForceClose(k, wrong, by) => {
+            let (item, _) =
+                is(k, |s| !matches!(s, ItemStatus::Closed { .. })).unwrap_or_else(|| wild(k));
+            Input::ForceClose {
+                by: supervisor(engine, &item, wrong, by),
+                item,
+            }
+        }
+        Op::SupTransfer(k, q, wrong, by) => {
+            let (item, _) = is(k, |s| {
+                matches!(
+                    s,
+                    ItemStatus::Open
+                        | ItemStatus::Offered { .. }
+                        | ItemStatus::Active { .. }
+                        | ItemStatus::Waiting { .. }
+                )
+            })
+            .unwrap_or_else(|| wild(k));
+            Input::SupervisorTransfer {
+                by: supervisor(engine, &item, wrong, by),
+                item,
+                queue: queue(q),
+            }
+        }
         Op::Wild(kind, a, i) => {
             let (agent, item) = (agent(a), item(i));
             match kind {
@@ -357,6 +468,25 @@ fn input(op: &Op, engine: &Engine) -> Input {
                 },
             }
         }
+    }
+}
+
+/// A supervisor of the item's queue when there is one (and `wrong` is false), else agent `by`.
+fn supervisor(engine: &Engine, item: &ItemId, wrong: bool, by: usize) -> AgentId {
+    let config = engine.config();
+    let queue = engine.state().items.get(item).map(|it| it.queue.clone());
+    let sup = queue.and_then(|q| {
+        config
+            .agents
+            .values()
+            .filter(|a| a.supervises.contains(&q))
+            .nth(by % 2)
+            .or_else(|| config.agents.values().find(|a| a.supervises.contains(&q)))
+            .map(|a| a.id.clone())
+    });
+    match sup {
+        Some(s) if !wrong => s,
+        _ => agent(by),
     }
 }
 
@@ -475,6 +605,191 @@ fn check_state(engine: &Engine, arrived: &BTreeSet<ItemId>) -> Result<(), TestCa
     Ok(())
 }
 
+/// What R28 needs, followed from the event log alone (not from the engine's own fields):
+/// per item its arrival (time, queue), first time Active, and last transition; per agent the
+/// time of the last presence change.
+#[derive(Default)]
+struct Model {
+    arrival: BTreeMap<ItemId, (u64, QueueId)>,
+    first_active: BTreeMap<ItemId, u64>,
+    transition: BTreeMap<ItemId, u64>,
+    presence: BTreeMap<AgentId, u64>,
+}
+
+impl Model {
+    fn observe(&mut self, events: &[Stamped]) {
+        for e in events {
+            let at = e.at;
+            match &e.event {
+                Event::Arrived { item, queue, .. } => {
+                    self.arrival.insert(item.clone(), (at, queue.clone()));
+                    self.transition.insert(item.clone(), at);
+                }
+                Event::Accepted { item, .. }
+                | Event::Picked { item, .. }
+                | Event::Assigned { item, .. }
+                | Event::Opened { item, .. }
+                | Event::Reopened { item, .. } => {
+                    self.first_active.entry(item.clone()).or_insert(at);
+                    self.transition.insert(item.clone(), at);
+                }
+                Event::Offered { item, .. }
+                | Event::Declined { item, .. }
+                | Event::OfferWithdrawn { item, .. }
+                | Event::Ended { item, .. }
+                | Event::SetWaiting { item, .. }
+                | Event::Requeued { item, .. }
+                | Event::Transferred { item, .. }
+                | Event::Closed { item, .. } => {
+                    self.transition.insert(item.clone(), at);
+                }
+                Event::PresenceChanged { agent, .. } => {
+                    self.presence.insert(agent.clone(), at);
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+/// R23, R24 and R28 on the live engine: the incrementally kept figures equal a brute-force
+/// computation from the state and the log's model, the windows tile the whole lists, and an
+/// engine restored from the state (indices rebuilt) sees the same views and timers.
+fn check_supervision(engine: &Engine, model: &Model) -> Result<(), TestCaseError> {
+    let state = engine.state();
+    let now = engine.now();
+    for (id, a) in &state.agents {
+        // R24: only a signed-in agent can be disconnected.
+        if a.disconnected.is_some() {
+            prop_assert!(a.signed_in, "R24: {} disconnected but signed out", id);
+        }
+        let row = engine.agent_row(id).unwrap();
+        prop_assert_eq!(&row.held, &engine.my_work_items(id));
+        prop_assert_eq!(
+            row.presence_for_ms,
+            model.presence.get(id).map(|t| now - t),
+            "R28: presence_for_ms of {}",
+            id
+        );
+    }
+    for it in state.items.values() {
+        // R23: only an offer ringing now can have been seen.
+        if it.offer_seen {
+            let offered = matches!(it.status, ItemStatus::Offered { .. });
+            prop_assert!(offered, "R23: {} seen but not offered", it.id);
+        }
+        if !matches!(it.status, ItemStatus::Closed { .. }) {
+            let row = engine.item_row(&it.id).unwrap();
+            prop_assert_eq!(
+                row.in_state_ms,
+                now - model.transition[&it.id],
+                "R28: in_state_ms of {}",
+                it.id
+            );
+        }
+    }
+    for (qid, q) in &state.config.queues {
+        let in_q: Vec<_> = state.items.values().filter(|it| it.queue == *qid).collect();
+        let count =
+            |f: fn(&ItemStatus) -> bool| in_q.iter().filter(|it| f(&it.status)).count() as u32;
+        let (mut met, mut of) = (0, 0);
+        for (item, (arrived, aq)) in &model.arrival {
+            let closed = matches!(state.items[item].status, ItemStatus::Closed { .. });
+            let active = model.first_active.get(item);
+            if aq != qid || now - arrived > 3_600_000 || (active.is_none() && !closed) {
+                continue;
+            }
+            of += 1;
+            met += u32::from(active.is_some_and(|t| t - arrived <= q.service_level_ms));
+        }
+        let want = QueueFigures {
+            open: count(|s| *s == ItemStatus::Open),
+            offered: count(|s| matches!(s, ItemStatus::Offered { .. })),
+            held: count(|s| {
+                matches!(
+                    s,
+                    ItemStatus::Active { .. }
+                        | ItemStatus::Waiting { .. }
+                        | ItemStatus::WrapUp { .. }
+                )
+            }),
+            longest_wait_ms: in_q
+                .iter()
+                .filter(|it| it.status == ItemStatus::Open)
+                .map(|it| now - it.enqueued_at)
+                .max()
+                .unwrap_or(0),
+            service_level: (of > 0).then_some(ServiceLevel { met, of }),
+        };
+        prop_assert_eq!(
+            engine.queue_figures(qid),
+            Some(want),
+            "R28: figures of {}",
+            qid
+        );
+    }
+    let restored = Engine::restore(state.clone(), now, engine.last_seq(), IndexedRouter::new());
+    prop_assert_eq!(
+        restored
+            .timers()
+            .map(|(d, k, t)| (d, k.clone(), t))
+            .collect::<Vec<_>>(),
+        engine
+            .timers()
+            .map(|(d, k, t)| (d, k.clone(), t))
+            .collect::<Vec<_>>()
+    );
+    prop_assert_eq!(restored.next_timer(), engine.next_timer());
+    for sup in state.config.agents.keys() {
+        let view = engine.supervisor_view(sup).unwrap();
+        let again = restored.supervisor_view(sup);
+        prop_assert_eq!(Some(&view), again.as_ref());
+        // Windows of 2 tile the whole lists, in id order.
+        let mut items = Vec::new();
+        let mut after: Option<ItemId> = None;
+        loop {
+            let page = engine.supervised_items(sup, after.as_ref(), 2);
+            prop_assert!(page.len() <= 2);
+            let Some((last, _)) = page.last().cloned() else {
+                break;
+            };
+            items.extend(page);
+            after = Some(last);
+        }
+        prop_assert_eq!(
+            items.into_iter().collect::<BTreeMap<_, _>>(),
+            view.items.clone()
+        );
+        prop_assert_eq!(engine.supervised_item_count(sup), view.items.len());
+        let want: BTreeSet<ItemId> = state
+            .items
+            .values()
+            .filter(|it| {
+                !matches!(it.status, ItemStatus::Closed { .. })
+                    && state.config.supervises(sup, &it.queue)
+            })
+            .map(|it| it.id.clone())
+            .collect();
+        prop_assert_eq!(view.items.keys().cloned().collect::<BTreeSet<_>>(), want);
+        let mut agents = Vec::new();
+        let mut after: Option<AgentId> = None;
+        loop {
+            let page = engine.supervised_agents(sup, after.as_ref(), 2);
+            let Some((last, _)) = page.last().cloned() else {
+                break;
+            };
+            agents.extend(page);
+            after = Some(last);
+        }
+        prop_assert_eq!(
+            agents.into_iter().collect::<BTreeMap<_, _>>(),
+            view.agents.clone()
+        );
+        prop_assert_eq!(engine.supervised_agent_count(sup), view.agents.len());
+    }
+    Ok(())
+}
+
 /// Folds `events` into `replica` one by one, checking R10 and R13 at each offer.
 fn fold_checking(replica: &mut Engine, events: &[Stamped]) -> Result<(), TestCaseError> {
     for e in events {
@@ -485,6 +800,10 @@ fn fold_checking(replica: &mut Engine, events: &[Stamped]) -> Result<(), TestCas
             prop_assert!(
                 a.presence != Presence::Inactive,
                 "R13: offer to an Inactive agent"
+            );
+            prop_assert!(
+                a.disconnected.is_none(),
+                "R24: offer to a disconnected agent"
             );
             prop_assert_eq!(&replica.state().items[item].status, &ItemStatus::Open);
         }
@@ -507,6 +826,7 @@ fn run_case(centre: &Centre, steps: &[(u64, Op)]) -> Result<(), TestCaseError> {
     let mut replica = Engine::new(config.clone());
     let mut log = Vec::new();
     let mut arrived = BTreeSet::new();
+    let mut model = Model::default();
     let mut now = 0;
     // Most agents start signed in, so offers are common.
     let sign_ins = (0..centre.agents.len()).filter(|i| centre.signed_in & (1 << i) != 0);
@@ -552,6 +872,8 @@ fn run_case(centre: &Centre, steps: &[(u64, Op)]) -> Result<(), TestCaseError> {
             "the fold equals the live state"
         );
         check_state(&engine, &arrived)?;
+        model.observe(&events);
+        check_supervision(&engine, &model)?;
         log.extend(events);
     }
     // A replica built from the whole log from scratch, through JSON (the wire format).
@@ -592,6 +914,9 @@ fn replay_is_deterministic() {
         sms_auto_close: Some(3_000),
         lunch_base_available: true,
         signed_in: 0b111,
+        chat_seen: Some(700),
+        supervises: 0b0000_0100_1001,
+        reconnect_window: 3_000,
     };
     let ops: Vec<(u64, Op)> = (0..300)
         .map(|k| {

@@ -8,6 +8,10 @@ use std::process::{Command, Output};
 
 const BIN: &str = env!("CARGO_BIN_EXE_omnidesk-replay");
 
+/// The supervisor's view scenarios.md shows ("The supervisor's view"), compacted: the
+/// scenario `r28-supervisor-view-example.json` is built to print exactly it.
+const EXAMPLE_VIEW: &str = r#"{"now":4500,"supervisor":"sue","queues":{"q1":{"open":0,"offered":0,"held":1,"longest_wait_ms":0,"service_level":{"met":1,"of":1}}},"agents":{"ana":{"presence":"busy","presence_for_ms":1500,"used":20,"capacity":100,"held":["c1"]}},"items":{"c1":{"state":"active","holder":"ana","queue":"q1","channel":"chat","customer":{"name":"Ada"},"in_state_ms":1500}}}"#;
+
 /// The snapshot scenarios.md says the example prints, exactly.
 const EXAMPLE_SNAPSHOT: &str = r#"{"now":9000,"agents":{"bert":{"presence":"busy","manual":false,"used":20,"capacity":100}},"items":{"c1":{"state":"active","agent":"bert","queue":"general","declines":0}}}"#;
 
@@ -140,6 +144,14 @@ const BAD_FILES: &[(&str, Option<usize>, &[&str])] = &[
         None,
         &["set-up", "capacity_cost"],
     ),
+    (
+        "unknown-supervised-queue.json",
+        None,
+        &["set-up", "agents[0].supervises[1]", "nowhere"],
+    ),
+    ("unknown-by.json", Some(2), &["by", "zed"]),
+    ("missing-by.json", Some(1), &["by", "missing"]),
+    ("transfer-agent-and-by.json", Some(1), &["by", "agent"]),
 ];
 
 /// True when `hay` contains `step N` not followed by another digit.
@@ -243,4 +255,62 @@ fn refused_inputs_are_rejected_events_not_errors() {
         snap["items"].get("ghost").is_none(),
         "a refused input creates nothing"
     );
+}
+
+fn replay_args(args: &[&str]) -> Output {
+    Command::new(BIN)
+        .args(args)
+        .output()
+        .expect("omnidesk-replay runs")
+}
+
+#[test]
+fn supervisor_flag_prints_exactly_the_documented_view() {
+    let file = core_dir().join("scenarios/r28-supervisor-view-example.json");
+    let out = replay_args(&["--supervisor", "sue", file.to_str().unwrap()]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "exit status; stderr: {}",
+        text(&out.stderr)
+    );
+    let stdout = text(&out.stdout);
+    assert_eq!(
+        stdout.trim(),
+        EXAMPLE_VIEW,
+        "the view as the exact compact string"
+    );
+    assert_eq!(stdout.lines().count(), 1, "one JSON object: {stdout}");
+}
+
+#[test]
+fn supervisor_flag_refuses_undeclared_agents_bad_files_and_usage_errors() {
+    let file = core_dir().join("scenarios/r28-supervisor-view-example.json");
+    let file = file.to_str().unwrap();
+    let bad_file = bad("unknown-agent.json");
+    let cases: [(&[&str], &str); 4] = [
+        (&["--supervisor", "zed", file], "zed"),
+        (
+            &["--supervisor", "sue", bad_file.to_str().unwrap()],
+            "step 1",
+        ),
+        (&["--supervisor"], "agent"),
+        (&["--events", "--supervisor", "sue", file], "--supervisor"),
+    ];
+    for (args, needle) in cases {
+        let out = replay_args(args);
+        let stderr = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: stderr {stderr}");
+        assert!(
+            stderr.contains(needle),
+            "{args:?}: stderr lacks {needle:?}: {stderr}"
+        );
+        assert!(out.stdout.is_empty(), "{args:?}: nothing on stdout");
+    }
+    // A declared agent who supervises nothing sees an empty view.
+    let out = replay_args(&["--supervisor", "ana", file]);
+    assert_eq!(out.status.code(), Some(0));
+    let view: Value = serde_json::from_str(text(&out.stdout).trim()).unwrap();
+    assert_eq!(view["queues"], serde_json::json!({}));
+    assert_eq!(view["agents"], serde_json::json!({}));
 }

@@ -19,6 +19,11 @@
 //!   exactly with `Engine::my_work_items` / `open_work_items` / `closed_work_items`.
 //! - `"members"`: `{"c1": {"bert": "capacity", ...}}`, compared exactly (as a map of every
 //!   member) with `Engine::explain_members`.
+//! - `"supervisor"`: `{"sue": {...}}`, each a partial supervisor's view (R28, scenarios.md's
+//!   "The supervisor's view", `Engine::supervisor_view`), matched as a recursive subset like
+//!   `"snapshot"`; with `"supervisor_exact": true` each must equal the whole view.
+//! - `"supervisor_absent"`: `["sue/items/c9", ...]`: slash paths (starting with the
+//!   supervisor) that must NOT exist in those views.
 //!
 //! Besides its own `expect`, every scenario is also checked for rules that hold at every moment:
 //! R0 (a second replay gives the same log and snapshot, byte for byte), R22 (every item that
@@ -44,6 +49,9 @@ const EXPECT_KEYS: &[&str] = &[
     "absent_events",
     "streams",
     "members",
+    "supervisor",
+    "supervisor_exact",
+    "supervisor_absent",
 ];
 
 #[test]
@@ -184,6 +192,27 @@ fn check_file(path: &Path) -> Result<String, String> {
     }
     if let Some(members) = expect.get("members") {
         check_members(engine, members, &mut diffs);
+    }
+    let exact = expect.get("supervisor_exact") == Some(&Value::Bool(true));
+    if let Some(views) = expect.get("supervisor") {
+        check_supervisor(engine, views, exact, &mut diffs);
+    }
+    if let Some(paths) = expect.get("supervisor_absent") {
+        for p in paths.as_array().into_iter().flatten() {
+            let p = p.as_str().unwrap_or_default();
+            let mut segs = p.split('/');
+            let who = segs.next().unwrap_or_default();
+            let view = engine
+                .supervisor_view(&who.into())
+                .map(|v| serde_json::to_value(v).expect("view serializes"));
+            let mut cur = view.as_ref();
+            for seg in segs {
+                cur = cur.and_then(|v| v.get(seg));
+            }
+            if let Some(v) = cur {
+                diffs.push(format!("supervisor/{p}: must be absent, found {v}"));
+            }
+        }
     }
 
     check_invariants(&scenario, &log, &snapshot, engine, &mut diffs);
@@ -370,6 +399,31 @@ fn check_members(engine: &omnidesk_core::Engine, members: &Value, diffs: &mut Ve
             let mut d = Vec::new();
             exact_diff(want, &got, &format!("members.{item}"), &mut d);
             diffs.extend(d);
+        }
+    }
+}
+
+fn check_supervisor(
+    engine: &omnidesk_core::Engine,
+    views: &Value,
+    exact: bool,
+    diffs: &mut Vec<String>,
+) {
+    let Some(map) = views.as_object() else {
+        diffs.push("supervisor must be an object".into());
+        return;
+    };
+    for (who, want) in map {
+        let Some(view) = engine.supervisor_view(&who.as_str().into()) else {
+            diffs.push(format!("supervisor.{who}: no such agent"));
+            continue;
+        };
+        let got = serde_json::to_value(&view).expect("view serializes");
+        let path = format!("supervisor.{who}");
+        if exact {
+            exact_diff(want, &got, &path, diffs);
+        } else {
+            subset_diff(want, &got, &path, diffs);
         }
     }
 }

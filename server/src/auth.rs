@@ -11,29 +11,14 @@
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
-use omnidesk_core::{AgentId, Input, ItemId, State};
-use serde::{Deserialize, Serialize};
+use omnidesk_core::{Input, ItemId, State};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::sync::RwLock;
 
-/// Who is acting: an agent signed in with a password, or the customer of one live chat.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum Principal {
-    Agent { agent: AgentId },
-    Customer { item: ItemId },
-}
-
-impl Principal {
-    /// A stable key for the dedup table: `agent:bert`, `customer:chat-…`.
-    pub fn key(&self) -> String {
-        match self {
-            Principal::Agent { agent } => format!("agent:{agent}"),
-            Principal::Customer { item } => format!("customer:{item}"),
-        }
-    }
-}
+/// Who is acting: an agent signed in with a password, or the customer of one live chat
+/// (the wire's type: clients read it in `authenticated` and `GET /api/session`).
+pub use omnidesk_wire::Principal;
 
 /// Hashes a password with argon2id and a random salt; returns the PHC string.
 pub fn hash_password(password: &str) -> String {
@@ -117,10 +102,21 @@ pub fn complete_input(principal: &Principal, input: &mut serde_json::Value) {
     let kind = obj.get("input").and_then(|v| v.as_str()).unwrap_or("");
     match principal {
         Principal::Agent { agent } => {
-            let takes_agent = !matches!(
-                kind,
-                "arrive" | "customer_message" | "abandon" | "tick" | ""
-            );
+            // `agent` of an assign is the assignee, and a supervisor's inputs are told apart by
+            // `by` (R25–R27): never filled in.
+            let supervisor_transfer =
+                kind == "transfer" && obj.get("by").is_some_and(|v| !v.is_null());
+            let takes_agent = !supervisor_transfer
+                && !matches!(
+                    kind,
+                    "arrive"
+                        | "customer_message"
+                        | "abandon"
+                        | "tick"
+                        | "assign"
+                        | "force_close"
+                        | ""
+                );
             if takes_agent && obj.get("agent").is_none_or(|v| v.is_null()) {
                 obj.insert("agent".into(), agent.as_str().into());
             }
@@ -178,6 +174,30 @@ pub fn authorize(principal: &Principal, input: &Input, state: &State) -> Result<
                     return Err("an end without an agent is the customer's input".into())
                 }
                 Input::Tick => return Err("tick comes from the server's clock".into()),
+                Input::Disconnect { .. } | Input::Reconnect { .. } => {
+                    return Err(format!(
+                        "{} comes from the server's connection tracking, not from clients",
+                        input_name(input)
+                    ))
+                }
+                // R25–R27: a supervisor acts as themselves on items of the queues they
+                // supervise (an unknown item passes: the core refuses it, 409).
+                Input::Assign { by, item, .. }
+                | Input::ForceClose { by, item }
+                | Input::SupervisorTransfer { by, item, .. } => {
+                    if by != me {
+                        return Err(format!(
+                            "you are signed in as \"{me}\" and act only as yourself, not as \"{by}\""
+                        ));
+                    }
+                    return match state.items.get(item) {
+                        Some(it) if !state.config.supervises(me, &it.queue) => Err(format!(
+                            "item \"{item}\" is in queue \"{}\", which you don't supervise",
+                            it.queue
+                        )),
+                        _ => Ok(()),
+                    };
+                }
                 Input::SignIn { agent }
                 | Input::SignOut { agent }
                 | Input::ResetPresence { agent }
@@ -191,6 +211,7 @@ pub fn authorize(principal: &Principal, input: &Input, state: &State) -> Result<
                 | Input::Reopen { agent, .. }
                 | Input::Transfer { agent, .. }
                 | Input::AgentMessage { agent, .. }
+                | Input::OfferSeen { agent, .. }
                 | Input::End {
                     agent: Some(agent), ..
                 } => agent,
@@ -261,11 +282,17 @@ pub fn input_item(input: &Input) -> Option<&ItemId> {
         | Input::Transfer { item, .. }
         | Input::CustomerMessage { item, .. }
         | Input::AgentMessage { item, .. }
-        | Input::Abandon { item } => Some(item),
+        | Input::Abandon { item }
+        | Input::OfferSeen { item, .. }
+        | Input::Assign { item, .. }
+        | Input::ForceClose { item, .. }
+        | Input::SupervisorTransfer { item, .. } => Some(item),
         Input::SignIn { .. }
         | Input::SignOut { .. }
         | Input::ResetPresence { .. }
         | Input::SetPresence { .. }
+        | Input::Disconnect { .. }
+        | Input::Reconnect { .. }
         | Input::Tick => None,
     }
 }
@@ -276,4 +303,106 @@ pub fn input_name(input: &Input) -> String {
         .ok()
         .and_then(|v| v.get("input").and_then(|n| n.as_str()).map(str::to_owned))
         .unwrap_or_else(|| "input".to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use omnidesk_core::scenario::Scenario;
+    use omnidesk_core::AgentId;
+
+    fn state() -> State {
+        let scenario = Scenario::parse(
+            r#"{"queues": [{"id": "q1", "members": ["ana"]}, {"id": "q2", "members": ["ana"]}],
+                "agents": [{"id": "sam", "supervises": ["q1"]}, {"id": "ana"}],
+                "steps": [{"at": 0, "input": "sign_in", "agent": "ana"},
+                          {"at": 1, "input": "arrive", "item": "e1", "channel": "email", "queue": "q1", "customer": {"name": "A"}},
+                          {"at": 1, "input": "arrive", "item": "e2", "channel": "email", "queue": "q2", "customer": {"name": "B"}}]}"#,
+        )
+        .unwrap();
+        omnidesk_core::scenario::run(&scenario)
+            .engine
+            .state()
+            .clone()
+    }
+
+    fn agent(id: &str) -> Principal {
+        Principal::Agent {
+            agent: AgentId::from(id),
+        }
+    }
+
+    /// R24's inputs come only from the server; R25–R27's only from a supervisor of the item's
+    /// queue, acting as themselves.
+    #[test]
+    fn connection_and_supervisor_inputs_are_scoped() {
+        let st = state();
+        let assign = |by: &str, item: &str| Input::Assign {
+            by: by.into(),
+            item: item.into(),
+            agent: "ana".into(),
+        };
+        assert!(authorize(
+            &agent("ana"),
+            &Input::Disconnect {
+                agent: "ana".into()
+            },
+            &st
+        )
+        .is_err());
+        assert!(authorize(
+            &agent("ana"),
+            &Input::Reconnect {
+                agent: "ana".into()
+            },
+            &st
+        )
+        .is_err());
+        assert!(authorize(&agent("sam"), &assign("sam", "e1"), &st).is_ok());
+        assert!(authorize(&agent("sam"), &assign("sam", "e2"), &st).is_err());
+        assert!(authorize(&agent("ana"), &assign("sam", "e1"), &st).is_err());
+        assert!(authorize(&agent("ana"), &assign("ana", "e1"), &st).is_err());
+        let close = Input::ForceClose {
+            by: "sam".into(),
+            item: "e1".into(),
+        };
+        assert!(authorize(&agent("sam"), &close, &st).is_ok());
+        let moved = Input::SupervisorTransfer {
+            by: "sam".into(),
+            item: "e2".into(),
+            queue: "q1".into(),
+        };
+        assert!(authorize(&agent("sam"), &moved, &st).is_err());
+    }
+
+    /// complete_input fills the agent's own id only where the input means "me".
+    #[test]
+    fn complete_input_leaves_supervisor_inputs_alone() {
+        for (input, keeps_out) in [
+            (
+                serde_json::json!({"input": "assign", "by": "sam", "item": "e1"}),
+                true,
+            ),
+            (
+                serde_json::json!({"input": "force_close", "by": "sam", "item": "e1"}),
+                true,
+            ),
+            (
+                serde_json::json!({"input": "transfer", "by": "sam", "item": "e1", "queue": "q2"}),
+                true,
+            ),
+            (
+                serde_json::json!({"input": "transfer", "item": "e1", "queue": "q2"}),
+                false,
+            ),
+            (
+                serde_json::json!({"input": "offer_seen", "item": "e1"}),
+                false,
+            ),
+        ] {
+            let mut v = input.clone();
+            complete_input(&agent("sam"), &mut v);
+            assert_eq!(v.get("agent").is_none(), keeps_out, "{input}");
+        }
+    }
 }

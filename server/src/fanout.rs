@@ -11,7 +11,7 @@
 //!
 //! Each subscription may have at most `limit` events delivered and not yet taken; past that it
 //! gets [`Delivery::Lagged`] and leaves the registry (the connection tells its client to
-//! resync, see [`crate::ws`]). The sending side never blocks.
+//! resync, see [`crate::api::ws`]). The sending side never blocks.
 //!
 //! Filtered delivery rule (also applied to catch-up pages, so a resumed stream is the same
 //! stream): an event is delivered to a `Queues` subscription when one of its queues (the
@@ -22,6 +22,8 @@
 use crate::log::LoggedEvent;
 use axum::extract::ws::Utf8Bytes;
 use omnidesk_core::{AgentId, ItemId, QueueId};
+use omnidesk_wire::ServerFrame;
+use serde_json::value::RawValue;
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -74,9 +76,11 @@ impl LiveEvent {
     }
 }
 
-/// `{"type":"event","event":<stamped>}`.
+/// The `event` frame of a logged event, `{"type":"event","event":<stamped>}`: the typed
+/// [`ServerFrame`] around the event's stored JSON, which is passed through unparsed.
 pub fn event_frame_text(e: &LoggedEvent) -> String {
-    format!("{{\"type\":\"event\",\"event\":{}}}", e.json)
+    let frame: ServerFrame<&RawValue> = ServerFrame::Event { event: &e.json };
+    serde_json::to_string(&frame).expect("frames serialize")
 }
 
 /// What a subscription receives.
@@ -103,6 +107,9 @@ pub const RECENT: usize = 65_536;
 #[derive(Default)]
 struct Registry {
     next: u64,
+    /// The seq of the last event in the log: published, or logged before this process started
+    /// (then `recent` is empty but the log is not).
+    head: u64,
     /// The last [`RECENT`] published events, seq-contiguous.
     recent: VecDeque<Arc<LiveEvent>>,
     subs: HashMap<u64, Entry>,
@@ -167,10 +174,12 @@ pub struct Fanout {
 /// A registered subscription; dropping it leaves the registry.
 ///
 /// [`Receiver::caught_up`]: the events after `after` it wants were all in memory and are its
-/// first delivery; otherwise the subscriber reads the log from `after` first (events published
-/// after the registration come through the receiver either way).
+/// first delivery ([`Receiver::backlog`]: there were some); otherwise the subscriber reads the
+/// log from `after` first (events published after the registration come through the receiver
+/// either way).
 pub struct Receiver {
     pub caught_up: bool,
+    pub backlog: bool,
     id: u64,
     rx: mpsc::UnboundedReceiver<Delivery>,
     pending: Arc<AtomicUsize>,
@@ -198,6 +207,13 @@ impl Drop for Receiver {
 }
 
 impl Fanout {
+    /// A registry for a log whose last event is `head` (0 for an empty log).
+    pub fn new(head: u64) -> Fanout {
+        let fanout = Fanout::default();
+        fanout.inner.lock().expect("fan-out registry").head = head;
+        fanout
+    }
+
     /// Registers a subscription that has seen the events up to `after` and may fall `limit`
     /// events behind.
     pub fn subscribe(self: &Arc<Self>, filter: Filter, after: u64, limit: usize) -> Receiver {
@@ -207,8 +223,11 @@ impl Fanout {
         // Under the lock, so nothing is published between the backlog and the registration.
         let head = r.recent.back().map(|e| e.event.seq);
         let first = r.recent.front().map(|e| e.event.seq);
+        let mut backlog_sent = false;
         let caught_up = match (first, head) {
-            (_, None) => true,
+            // Nothing published since the start: caught up only if nothing was logged after
+            // `after` before it (a resume after a restart reads the log).
+            (_, None) => after >= r.head,
             (_, Some(h)) if after >= h => true,
             (Some(f), Some(_)) if after + 1 >= f => {
                 let skip = (after + 1 - f) as usize;
@@ -225,6 +244,7 @@ impl Fanout {
                     if !backlog.is_empty() {
                         pending.fetch_add(backlog.len(), Ordering::AcqRel);
                         let _ = tx.send(Delivery::Events(backlog));
+                        backlog_sent = true;
                     }
                     true
                 }
@@ -261,6 +281,7 @@ impl Fanout {
         );
         Receiver {
             caught_up,
+            backlog: backlog_sent,
             id,
             rx,
             pending,
@@ -274,6 +295,9 @@ impl Fanout {
             return;
         }
         let mut r = self.inner.lock().expect("fan-out registry");
+        if let Some(last) = events.last() {
+            r.head = r.head.max(last.event.seq);
+        }
         for e in events {
             if r.recent.len() == RECENT {
                 r.recent.pop_front();

@@ -22,8 +22,8 @@ use crate::fanout::{Fanout, Filter, LiveEvent, Receiver};
 use crate::log::{ActionKey, ActionRecord, Batch, EventLog, EventReader, LoggedEvent, SessionOp};
 use omnidesk_core::protocol::Customer;
 use omnidesk_core::{ChannelId, Engine, Event, Input, ItemId, QueueId, Stamped, State};
+use omnidesk_wire::{ActionBody, Applied, ErrorBody, ErrorKind, Refusal};
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::mpsc::{self, RecvTimeoutError, SyncSender, TrySendError};
@@ -41,7 +41,7 @@ pub struct HubOptions {
     pub queue: usize,
     /// Events a live subscriber may fall behind before it gets `resync`: the limit of its
     /// undelivered fan-out events and of each WebSocket connection's outbound queue (see
-    /// [`crate::ws`]).
+    /// [`crate::api::ws`]).
     pub live_buffer: usize,
     /// A snapshot of the engine state is saved every this many events.
     pub snapshot_every: u64,
@@ -61,31 +61,33 @@ impl Default for HubOptions {
     }
 }
 
-/// The answer to an action: an HTTP status and a JSON body (the WebSocket sends the same).
+/// The answer to an action: an HTTP status and the wire's body (the WebSocket's `result` frame
+/// carries the same). Stored as JSON in the dedup table, so a resend gets it back unchanged.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Outcome {
     pub status: u16,
-    pub body: Value,
+    pub body: ActionBody,
     /// True when this is the stored answer to an action already handled.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub replayed: bool,
 }
 
 impl Outcome {
-    pub fn error(status: u16, error: &str, reason: impl Into<String>) -> Outcome {
+    /// A refusal with the status of its kind.
+    pub fn refused(body: ErrorBody) -> Outcome {
         Outcome {
-            status,
-            body: json!({"error": error, "reason": reason.into()}),
+            status: body.error.status(),
+            body: ActionBody::Refused(body.into()),
             replayed: false,
         }
     }
 
+    pub fn error(kind: ErrorKind, reason: impl Into<String>) -> Outcome {
+        Outcome::refused(ErrorBody::new(kind, reason))
+    }
+
     pub fn invalid(field: &str, reason: impl Into<String>) -> Outcome {
-        Outcome {
-            status: 422,
-            body: json!({"error": "invalid", "field": field, "reason": reason.into()}),
-            replayed: false,
-        }
+        Outcome::refused(ErrorBody::invalid(field, reason))
     }
 }
 
@@ -238,7 +240,7 @@ impl Hub {
         }
         let reader: Arc<dyn EventReader> = Arc::from(log.reader().map_err(err)?);
         let (tx, rx) = mpsc::sync_channel(options.queue.max(1));
-        let fanout = Arc::new(Fanout::default());
+        let fanout = Arc::new(Fanout::new(engine.last_seq()));
         let stats = Arc::new(HubStats::default());
         // The fan-out runs on its own thread, fed in commit order, so the hub thread's time
         // goes to the core and the commit (at 10 000 agents, publishing was ~40 % of it).
@@ -648,11 +650,7 @@ impl Worker {
     }
 
     fn act(&mut self, principal: &Principal, action: Action, turn: &mut Turn) -> Outcome {
-        let key = ActionKey {
-            principal: principal.key(),
-            client_id: action.client_id.clone(),
-            action_id: action.action_id.clone(),
-        };
+        let key = ActionKey::new(principal, &action.client_id, &action.action_id);
         let input_json = serde_json::to_string(&action.input).expect("inputs serialize");
         let earlier = match turn.pending.get(&key) {
             Some((input, outcome)) => Some((input.clone(), outcome.clone())),
@@ -664,7 +662,10 @@ impl Worker {
                 }),
                 Err(e) => {
                     eprintln!("omnidesk-server: reading the action table failed: {e}");
-                    return Outcome::error(503, "unavailable", "the action log could not be read");
+                    return Outcome::error(
+                        ErrorKind::Unavailable,
+                        "the action log could not be read",
+                    );
                 }
             },
         };
@@ -684,7 +685,7 @@ impl Worker {
         let now = self.now();
         self.fire_timers(turn, now);
         if let Err(reason) = authorize(principal, &action.input, self.engine.state()) {
-            return Outcome::error(403, "forbidden", reason);
+            return Outcome::error(ErrorKind::Forbidden, reason);
         }
         let (events, logged) = self.handle(action.input.clone(), now);
         let outcome = self.outcome(principal, &action.input, &events, &logged);
@@ -707,10 +708,11 @@ impl Worker {
         events: &[Stamped],
         logged: &[LoggedEvent],
     ) -> Outcome {
-        let visible: Vec<Value> = logged
+        let visible: Vec<Stamped> = events
             .iter()
-            .filter(|e| may_see(principal, e))
-            .map(|e| serde_json::from_str(&e.json).expect("just serialized"))
+            .zip(logged)
+            .filter(|(_, e)| may_see(principal, e))
+            .map(|(s, _)| s.clone())
             .collect();
         let last_seq = self.engine.last_seq();
         let refusal = events.iter().find_map(|s| match &s.event {
@@ -720,12 +722,21 @@ impl Worker {
         match refusal {
             Some(reason) => Outcome {
                 status: 409,
-                body: json!({"error": "rejected", "reason": reason, "events": visible, "last_seq": last_seq}),
+                body: ActionBody::Refused(Refusal {
+                    error: ErrorKind::Rejected,
+                    reason,
+                    field: None,
+                    events: Some(visible),
+                    last_seq: Some(last_seq),
+                }),
                 replayed: false,
             },
             None => Outcome {
                 status: 200,
-                body: json!({"events": visible, "last_seq": last_seq}),
+                body: ActionBody::Applied(Applied {
+                    events: visible,
+                    last_seq,
+                }),
                 replayed: false,
             },
         }
@@ -758,8 +769,7 @@ impl Worker {
             };
         let Some(queue) = queue else {
             return Err(Outcome::error(
-                404,
-                "not_found",
+                ErrorKind::NotFound,
                 "live chat is not configured on this server",
             ));
         };
@@ -802,5 +812,35 @@ impl Worker {
             token,
             outcome,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The dedup table keeps outcomes as JSON; those written by the version before the typed
+    /// wire (a `serde_json::Value` body) still read, so a resend after the upgrade gets its
+    /// first answer.
+    #[test]
+    fn outcomes_stored_by_the_previous_version_still_read() {
+        let applied = r#"{"status":200,"body":{"events":[{"seq":1,"at":5,"event":"signed_in","agent":"ana"}],"last_seq":1}}"#;
+        let o: Outcome = serde_json::from_str(applied).unwrap();
+        assert_eq!(o.status, 200);
+        assert!(
+            matches!(&o.body, ActionBody::Applied(a) if a.last_seq == 1 && a.events.len() == 1)
+        );
+        let rejected = r#"{"status":409,"body":{"error":"rejected","events":[],"last_seq":3,"reason":"already signed in"}}"#;
+        let o: Outcome = serde_json::from_str(rejected).unwrap();
+        let ActionBody::Refused(r) = &o.body else {
+            panic!("{o:?}")
+        };
+        assert_eq!(
+            (r.error, r.reason.as_str(), r.last_seq),
+            (ErrorKind::Rejected, "already signed in", Some(3))
+        );
+        // And what this version stores reads back the same.
+        let again: Outcome = serde_json::from_str(&serde_json::to_string(&o).unwrap()).unwrap();
+        assert_eq!(again, o);
     }
 }

@@ -4,45 +4,48 @@
 //!
 //! # Layout
 //!
-//! The major components are:
+//! The modules, each using only those listed before it (no import cycles; `tests/layout.rs`
+//! checks it from the sources):
 //!
+//! * [`auth`]: password hashes, session tokens (random, stored as SHA-256), and
+//!   [`auth::authorize`], the 403 check every input passes. [`auth::Principal`] is the wire's.
 //! * [`config`]: the configuration file, a scenario set-up read by the core's own parser, plus
 //!   agents' passwords (argon2-hashed at load), the live-chat queue and the allowed origins.
 //!   [`config::DEMO_CONFIG`] is used when none is given.
-//! * [`auth`]: password hashes, session tokens (random, stored as SHA-256), and
-//!   [`auth::authorize`], the 403 check every input passes.
 //! * [`log`]: storage behind the [`log::EventLog`] / [`log::EventReader`] traits; the SQLite
-//!   backend ([`log::SqliteLog`], WAL, `synchronous = FULL`) holds events, the dedup table of
-//!   client actions, sessions and engine snapshots.
-//! * [`hub`]: the thread that owns the engine and the log: dedup, access check, the core, group
-//!   commit, then answers and the live fan-out; timers (R0a `tick`); counters ([`hub::HubStats`]).
+//!   backend ([`log::SqliteLog`], WAL, `synchronous = FULL`) holds events (with their JSON, sent
+//!   to clients as stored), the dedup table of client actions, sessions and engine snapshots.
 //! * [`fanout`]: the registry of live subscriptions, indexed by queue, agent and item, run on
 //!   its own thread: a group commit wakes only the subscriptions that want some of its events,
-//!   once each; the last events stay in memory for subscriptions starting near the head.
-//! * [`http`]: the JSON API routes, one table ([`http::api_routes`]) of method, path, handler
-//!   and OpenAPI operation, and the static app (`dist-server/`, the app's server build; its
-//!   index.html, for `/` and deep links,
-//!   marked with `<meta name="omnidesk-server">` so the app runs as this server's client).
-//! * [`ws`]: the WebSocket: auth in the first frame, actions, subscribe-from-seq (optionally
-//!   to some queues only) and resume; a bounded outbound queue per connection, whose overflow
-//!   sends `resync`.
-//! * [`openapi`]: the OpenAPI document served at `/api/openapi.json`, its paths generated
-//!   from [`http::api_routes`].
+//!   once each, with each event's typed `event` frame serialized once; the last events stay in
+//!   memory for subscriptions starting near the head.
+//! * [`hub`]: the thread that owns the engine and the log: dedup, access check, the core, group
+//!   commit, then answers ([`hub::Outcome`], the wire's action body) and the live fan-out;
+//!   timers (R0a `tick`); counters ([`hub::HubStats`]).
+//! * [`api`]: everything a client talks to, in its own layers (see its doc): errors, the
+//!   extractors that read omnidesk-wire's bodies and frames (a 422 names the field), OpenAPI
+//!   fragments, one module per route group (sessions, actions, reads, conversations, debug,
+//!   the WebSocket `ws`, the static `app`), the route table, the OpenAPI document built from
+//!   the table, and [`api::router`].
 //! * `main.rs`: flags and environment, then [`serve`]; `--load-test-tokens` (load tests only).
 //! * `bin/omnidesk-load.rs`: the load generator (`scripts/bench-server`, BENCHMARKS.md).
+//!
+//! The protocol's types (frames, bodies, [`omnidesk_wire::Principal`]) are defined once, in
+//! `omnidesk-wire`, which the browser app uses too; the server never matches on JSON values
+//! for them. An action's `input` is the one part read as a JSON object, by the core's own
+//! parser, because the server fills in what the session implies and checks it against the
+//! centre's configuration.
 //!
 //! **Architecture invariant:** only the hub thread calls `Engine::handle` or writes the log,
 //! and it answers a command (or publishes an event) only after the batch holding its events is
 //! committed.
 
+pub mod api;
 pub mod auth;
 pub mod config;
 pub mod fanout;
-pub mod http;
 pub mod hub;
 pub mod log;
-pub mod openapi;
-pub mod ws;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -98,7 +101,7 @@ pub async fn serve(
     .await??;
     let listener = tokio::net::TcpListener::bind(options.addr).await?;
     let addr = listener.local_addr()?;
-    let app = http::router(hub.clone(), &options.dist);
+    let app = api::router(hub.clone(), &options.dist);
     let task = tokio::spawn(async move { axum::serve(listener, app).await });
     Ok(Running { addr, hub, task })
 }

@@ -15,6 +15,7 @@
 use crate::auth::{Principal, TokenHash};
 use omnidesk_core::{AgentId, Event, ItemId, QueueId, Stamped};
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
+use serde_json::value::RawValue;
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -52,8 +53,8 @@ pub struct LoggedEvent {
     pub item: Option<ItemId>,
     /// The event's name (`offered`, `picked`, …).
     pub kind: String,
-    /// The stamped event as JSON: `{"seq":…,"at":…,"event":…,…}`.
-    pub json: String,
+    /// The stamped event as JSON: `{"seq":…,"at":…,"event":…,…}`, sent to clients as it is.
+    pub json: Box<RawValue>,
     /// Routing of the live stream (per-queue subscriptions, see [`crate::fanout`]): the queues
     /// of the event's item before and after the input that caused it (one or two; none for an
     /// event without an item). `None`: unknown (an event logged before this was recorded),
@@ -66,8 +67,8 @@ pub struct LoggedEvent {
 impl LoggedEvent {
     /// Serializes a stamped event.
     pub fn new(stamped: &Stamped) -> LoggedEvent {
-        let json = serde_json::to_string(stamped).expect("events serialize");
-        let value: serde_json::Value = serde_json::from_str(&json).expect("just serialized");
+        let json = serde_json::value::to_raw_value(stamped).expect("events serialize");
+        let value: serde_json::Value = serde_json::from_str(json.get()).expect("just serialized");
         let kind = value
             .get("event")
             .and_then(|k| k.as_str())
@@ -108,9 +109,15 @@ fn event_item(event: &Event) -> Option<ItemId> {
         | Transferred { item, .. }
         | WrapUpReleased { item, .. }
         | Closed { item, .. }
-        | Reopened { item, .. } => Some(item.clone()),
+        | Reopened { item, .. }
+        | OfferSeen { item, .. }
+        | Assigned { item, .. } => Some(item.clone()),
         Rejected { input, .. } => crate::auth::input_item(input).cloned(),
-        SignedIn { .. } | SignedOut { .. } | PresenceChanged { .. } => None,
+        SignedIn { .. }
+        | SignedOut { .. }
+        | PresenceChanged { .. }
+        | Disconnected { .. }
+        | Reconnected { .. } => None,
     }
 }
 
@@ -120,6 +127,22 @@ pub struct ActionKey {
     pub principal: String,
     pub client_id: String,
     pub action_id: String,
+}
+
+impl ActionKey {
+    /// The key of `principal`'s action: the principal as stored, `agent:bert` or
+    /// `customer:chat-…`.
+    pub fn new(principal: &Principal, client_id: &str, action_id: &str) -> ActionKey {
+        let principal = match principal {
+            Principal::Agent { agent } => format!("agent:{agent}"),
+            Principal::Customer { item } => format!("customer:{item}"),
+        };
+        ActionKey {
+            principal,
+            client_id: client_id.to_owned(),
+            action_id: action_id.to_owned(),
+        }
+    }
 }
 
 /// A handled client action: its input (canonical JSON) and its outcome (JSON), kept so that a
@@ -270,7 +293,9 @@ fn row_to_event(r: &rusqlite::Row<'_>) -> rusqlite::Result<LoggedEvent> {
         at: r.get::<_, i64>(1)? as u64,
         item: r.get::<_, Option<String>>(2)?.map(ItemId::from),
         kind: r.get(3)?,
-        json: r.get(4)?,
+        json: RawValue::from_string(r.get(4)?).map_err(|e| {
+            rusqlite::Error::FromSqlConversionFailure(4, rusqlite::types::Type::Text, Box::new(e))
+        })?,
         queues: r.get::<_, Option<String>>(5)?.map(|q| {
             q.split('\u{1f}')
                 .filter(|q| !q.is_empty())
@@ -376,7 +401,7 @@ impl EventLog for SqliteLog {
                     e.at as i64,
                     e.item.as_ref().map(|i| i.as_str()),
                     e.kind,
-                    e.json,
+                    e.json.get(),
                     queues,
                     e.agent.as_ref().map(|a| a.as_str())
                 ])?;

@@ -489,21 +489,21 @@ async fn the_config_is_served_to_agents_only() {
 /// document is exactly that list, and that each operation answers on a live server.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_api_route_is_documented_and_routed() {
-    use omnidesk_server::http::api_routes;
+    use omnidesk_server::api::{openapi, routes};
     use std::collections::BTreeSet;
     let s = start().await;
     let (status, doc) = s.get("/api/openapi.json", None).await;
     assert_eq!(status, 200);
-    assert_eq!(doc, omnidesk_server::openapi::document());
+    let routes = routes::table();
+    assert_eq!(doc, openapi::document(&routes));
     // Routed ⇔ documented: the document's operations are exactly the router's table.
-    let routes = api_routes();
     let routed: Vec<(String, String)> = routes
         .iter()
-        .map(|r| (r.method.as_str().to_owned(), r.path.to_owned()))
+        .map(|r| (r.method.as_str().to_owned(), r.path.clone()))
         .collect();
     let routed_set: BTreeSet<_> = routed.iter().cloned().collect();
     assert_eq!(routed_set.len(), routed.len(), "a route twice: {routed:?}");
-    let documented: BTreeSet<_> = omnidesk_server::openapi::operations().into_iter().collect();
+    let documented: BTreeSet<_> = openapi::operations(&doc).into_iter().collect();
     let unrouted: Vec<_> = documented.difference(&routed_set).collect();
     assert!(
         unrouted.is_empty(),
@@ -542,6 +542,11 @@ async fn every_api_route_is_documented_and_routed() {
                 .await
                 .unwrap();
             let st = resp.status().as_u16();
+            let json = resp
+                .headers()
+                .get("content-type")
+                .is_some_and(|c| c == "application/json");
+            assert!(json, "{method} {path}: {st} is not JSON");
             if documented.contains(&(method.to_owned(), path.clone())) {
                 assert!(
                     st != 404 && st != 405,
@@ -566,20 +571,32 @@ async fn every_api_route_is_documented_and_routed() {
 }
 
 /// axum cannot list a router's routes, so this guards the one way around the table: the
-/// server's sources add routes only in `http::router`, from `api_routes()` plus the `/api`
-/// catch-all (404), and never nest or merge routers.
+/// server's sources add routes only in `api::router` (api/mod.rs), from `routes::table()` plus
+/// the `/api` catch-all (404), and never nest or merge routers.
 #[test]
 fn routes_are_added_only_through_the_table() {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/src");
-    let mut found = Vec::new();
-    let mut files = 0;
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.extension().is_none_or(|e| e != "rs") {
-            continue;
+    fn sources(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                sources(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                out.push(path);
+            }
         }
-        files += 1;
-        let text = std::fs::read_to_string(&path).unwrap();
+    }
+    let dir = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/src"));
+    let mut files = Vec::new();
+    sources(dir, &mut files);
+    assert!(files.len() >= 10, "{files:?}");
+    let mut found = Vec::new();
+    for path in &files {
+        let text = std::fs::read_to_string(path).unwrap();
+        let name = path
+            .strip_prefix(dir)
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
         for (n, line) in text.lines().enumerate() {
             for call in [
                 ".route(",
@@ -589,28 +606,22 @@ fn routes_are_added_only_through_the_table() {
                 ".merge(",
             ] {
                 if line.contains(call) {
-                    found.push(format!(
-                        "{}:{}: {}",
-                        path.file_name().unwrap().to_string_lossy(),
-                        n + 1,
-                        line.trim()
-                    ));
+                    found.push(format!("{name}:{}: {}", n + 1, line.trim()));
                 }
             }
         }
     }
-    assert!(files >= 5);
     let expected = [
-        "api = api.route(r.path, r.route);",
+        "api = api.route(&r.path, r.route);",
         ".route(\"/api/{*rest}\", any(api_not_found))",
     ];
     let unexpected: Vec<&String> = found
         .iter()
-        .filter(|f| !(f.starts_with("http.rs:") && expected.iter().any(|e| f.ends_with(e))))
+        .filter(|f| !(f.starts_with("api/mod.rs:") && expected.iter().any(|e| f.ends_with(e))))
         .collect();
     assert!(
         unexpected.is_empty() && found.len() == expected.len(),
-        "routes must be added through http::api_routes (which documents them); found {found:#?}"
+        "routes must be added through api::routes::table (which documents them); found {found:#?}"
     );
 }
 

@@ -5,7 +5,7 @@
 mod common;
 
 use common::{start_with_app, TestServer};
-use omnidesk_server::http::{mark_index, SERVER_MARKER};
+use omnidesk_server::api::app::{mark_index, SERVER_MARKER};
 use serde_json::Value;
 
 const INDEX: &str = "<!DOCTYPE html>

@@ -4,11 +4,9 @@
 //! machines); they belong in BENCHMARKS.md (`scripts/bench-server`).
 
 use std::process::Command;
-use std::time::{Duration, Instant};
 
 #[test]
 fn the_load_generator_runs_in_smoke_mode() {
-    let started = Instant::now();
     let out = Command::new(env!("CARGO_BIN_EXE_omnidesk-load"))
         .arg("--smoke")
         .arg("--server")
@@ -20,5 +18,4 @@ fn the_load_generator_runs_in_smoke_mode() {
     assert!(out.status.success(), "{stdout}\n{stderr}");
     assert!(stdout.contains(" 0 missing"), "{stdout}");
     assert!(stdout.contains("ROW | 50 |"), "{stdout}");
-    assert!(started.elapsed() < Duration::from_secs(20), "{stdout}");
 }

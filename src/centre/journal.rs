@@ -124,7 +124,19 @@ impl Journal {
             Event::AgentMessage { item, agent, text } => {
                 self.push(item, at, Author::Agent(name(agent)), text.clone());
             }
-            Event::SignedIn { .. }
+            Event::Assigned { item, agent, .. } => {
+                self.changed_at.insert(item.clone(), at);
+                self.push(
+                    item,
+                    at,
+                    Author::System,
+                    format!("{} was assigned the conversation.", name(agent)),
+                );
+            }
+            Event::OfferSeen { .. }
+            | Event::Disconnected { .. }
+            | Event::Reconnected { .. }
+            | Event::SignedIn { .. }
             | Event::SignedOut { .. }
             | Event::PresenceChanged { .. }
             | Event::Rejected { .. } => {}

@@ -127,7 +127,11 @@ pub fn input_label(input: &Input) -> &'static str {
         Input::Close { .. } => "closing the conversation",
         Input::Reopen { .. } => "the reopen",
         Input::End { .. } => "ending the conversation",
-        Input::Transfer { .. } => "the transfer",
+        Input::Transfer { .. } | Input::SupervisorTransfer { .. } => "the transfer",
+        Input::OfferSeen { .. } => "confirming the offer was seen",
+        Input::Disconnect { .. } | Input::Reconnect { .. } => "the connection change",
+        Input::Assign { .. } => "the assign",
+        Input::ForceClose { .. } => "the force close",
         Input::AgentMessage { .. } => "your message",
         Input::CustomerMessage { .. } | Input::Arrive { .. } | Input::Abandon { .. } => {
             "the customer's input"

@@ -383,6 +383,7 @@ fn reason_label(r: MemberReason) -> &'static str {
     match r {
         MemberReason::Eligible => "Eligible",
         MemberReason::NotSignedIn => "Not signed in",
+        MemberReason::Disconnected => "Disconnected",
         MemberReason::Inactive => "Inactive",
         MemberReason::Presence => "Presence",
         MemberReason::Capacity => "Capacity",

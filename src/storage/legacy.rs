@@ -141,6 +141,10 @@ fn parse_body<'a>(
                     last_assignment: f.opt_num()?,
                     idle_since: f.num()?,
                     last_assignment_in_queue: BTreeMap::new(),
+                    // R24 and R28 came after this format: unknown, as in the core's own
+                    // restore of a state saved before them.
+                    disconnected: None,
+                    presence_since: None,
                 };
                 for (q, at) in f.pairs() {
                     let at = at.parse().map_err(|_| "a bad assignment time")?;
@@ -218,6 +222,12 @@ fn parse_body<'a>(
                         declines_by,
                         declines,
                         last_holder,
+                        // R23 and R28's times came after this format (see above).
+                        arrived_at: None,
+                        arrived_in: None,
+                        first_active_at: None,
+                        state_since: None,
+                        offer_seen: false,
                     }),
                 );
             }
@@ -259,6 +269,7 @@ fn parse_body<'a>(
                         capacity: f.num()?,
                         skill: f.num()?,
                         declined: f.num()?,
+                        disconnected: 0,
                     },
                 };
                 journal.explanations.insert(item, explanation);
@@ -469,9 +480,12 @@ mod tests {
         );
         let expected: serde_json::Value =
             serde_json::from_str(&read("expected-state.json")).unwrap();
-        assert_eq!(
-            serde_json::to_value(centre.engine.state()).unwrap(),
-            expected
+        // Every field the previous version had is as it was; the fields R23–R28 added (times
+        // the core records as events are folded) may be filled in by the log's replay.
+        assert_contains(
+            &serde_json::to_value(centre.engine.state()).unwrap(),
+            &expected,
+            "",
         );
         // The customer of the /chat page, whose name and message had a tab and new lines.
         let live = &centre.engine.state().items[&ItemId::from("live-abc1")];
@@ -485,5 +499,18 @@ mod tests {
         assert_eq!(sessions.selected, 2);
         assert_eq!(decode_sessions("{\"items\":[]}"), None);
         assert_eq!(decode_sessions("3\ta"), None);
+    }
+
+    /// `actual` holds every key of `expected` with an equal value (objects recursively).
+    fn assert_contains(actual: &serde_json::Value, expected: &serde_json::Value, at: &str) {
+        match (actual, expected) {
+            (serde_json::Value::Object(a), serde_json::Value::Object(e)) => {
+                for (k, v) in e {
+                    let a = a.get(k).unwrap_or_else(|| panic!("{at}.{k} is missing"));
+                    assert_contains(a, v, &format!("{at}.{k}"));
+                }
+            }
+            _ => assert_eq!(actual, expected, "at {at}"),
+        }
     }
 }

@@ -453,6 +453,26 @@ fn the_desk_is_live_at_once_on_an_empty_log_and_when_already_caught_up() {
     assert!(net.replica.is_empty());
 }
 
+/// An agent's full stream is caught up when the head it was told at authentication is
+/// folded, whatever else arrives (a `caught_up` too early would hide a gap at the tail).
+#[test]
+fn the_desk_is_caught_up_by_its_seqs_not_by_the_servers_word() {
+    let mut net = Net::agent();
+    net.history(5);
+    net.budget = Some(3); // authenticated + 2 events
+    net.settle();
+    assert_eq!(net.link.state(), &LinkState::CatchingUp);
+    let id = net.conn.unwrap();
+    net.link
+        .handle_frame(net.now, id, ServerFrame::CaughtUp { last: 5 });
+    net.settle();
+    assert_eq!(net.link.state(), &LinkState::CatchingUp);
+    net.budget = None;
+    net.settle();
+    assert_eq!(net.link.state(), &LinkState::Live);
+    assert_eq!(net.seqs(), [1, 2, 3, 4, 5]);
+}
+
 #[test]
 fn actions_are_sent_answered_and_leave_the_outbox() {
     let mut net = Net::agent();

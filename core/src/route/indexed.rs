@@ -13,7 +13,8 @@
 //! can never drift from the state whatever the event (`Router::rebuild` builds it from scratch
 //! the same way).
 //!
-//! **Agents.** An agent who is signed in and not Inactive (R13) sits, in each queue it is a
+//! **Agents.** An agent who is signed in, connected (R24) and not Inactive (R13) sits, in each
+//! queue it is a
 //! member of, in ordered sets keyed by the queue's R17 method (`highest_capacity`: most
 //! available, then earliest last assignment; `round_robin`: earliest last assignment in this
 //! queue; `least_active`: earliest `idle_since`; agent id last — agent indices are given in id
@@ -31,7 +32,7 @@
 //! sign-in, capacity and skill tests, in R17 order. Declines are per item and are handled by a
 //! bounded walk (below). Per queue the router also counts signed-in members, Inactive members
 //! and active members per base status, which with the sets' lengths give R18's exclusion counts
-//! without a scan.
+//! without a scan (disconnected members, R24, are counted apart, before Inactive ones).
 //!
 //! **Items: classes.** Open, pushable items (push channel, fewer than 100 declines, R12, known
 //! queue) are grouped in *classes* of items that have exactly the same eligible agents: same
@@ -147,8 +148,12 @@ pub struct IndexedRouter {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 struct AgentSnap {
     signed_in: bool,
+    /// R24: signed in and disconnected.
+    disconnected: bool,
+    /// Signed in, connected and Inactive.
     inactive: bool,
-    /// The base presence when signed in and not Inactive (a routing candidate), else `None`.
+    /// The base presence when signed in, connected and not Inactive (a routing candidate),
+    /// else `None`.
     base: Option<usize>,
     available: i64,
     /// How many thresholds (a prefix of `thresholds`) the available units reach.
@@ -165,6 +170,9 @@ struct QueueIx {
     /// Configured members, unknown ids included (they count as not signed in, as in R18).
     members: u32,
     signed_in: u32,
+    /// Signed-in members who are disconnected (R24).
+    disconnected: u32,
+    /// Signed-in, connected members who are Inactive.
     inactive: u32,
     /// Signed-in, not Inactive members per base status.
     base_count: [u32; BASES],
@@ -254,8 +262,12 @@ impl Router for IndexedRouter {
 fn touched(event: &Event) -> (Option<&AgentId>, Option<&ItemId>) {
     match event {
         Event::SignedIn { agent }
-        | Event::SignedOut { agent }
-        | Event::PresenceChanged { agent, .. } => (Some(agent), None),
+        | Event::SignedOut { agent, .. }
+        | Event::PresenceChanged { agent, .. }
+        | Event::Disconnected { agent, .. }
+        | Event::Reconnected { agent } => (Some(agent), None),
+        // A transferred item's holder (if it had one) released capacity.
+        Event::Transferred { item, agent, .. } => (agent.as_ref(), Some(item)),
         Event::Arrived { item, .. }
         | Event::CustomerMessage { item, .. }
         | Event::Requeued { item, .. } => (None, Some(item)),
@@ -272,8 +284,9 @@ fn touched(event: &Event) -> (Option<&AgentId>, Option<&ItemId>) {
         | Event::SetWaiting { item, agent }
         | Event::Opened { item, agent }
         | Event::AgentMessage { item, agent, .. }
-        | Event::Transferred { item, agent, .. }
         | Event::WrapUpReleased { item, agent }
+        | Event::OfferSeen { item, agent }
+        | Event::Assigned { item, agent, .. }
         | Event::Reopened { item, agent } => (Some(agent), Some(item)),
         Event::Rejected { .. } => (None, None),
     }
@@ -323,6 +336,7 @@ impl IndexedRouter {
                 method: q.assignment_method,
                 members: q.members.len() as u32,
                 signed_in: 0,
+                disconnected: 0,
                 inactive: 0,
                 base_count: [0; BASES],
                 profiles: Vec::new(),
@@ -372,9 +386,10 @@ impl IndexedRouter {
         let Some(st) = state.agents.get(id) else {
             return AgentSnap::default();
         };
-        let inactive = st.presence == Presence::Inactive;
-        let base =
-            (st.signed_in && !inactive).then(|| base_index(state.config.base_of(&st.presence)));
+        let disconnected = st.signed_in && st.disconnected.is_some();
+        let inactive = st.signed_in && !disconnected && st.presence == Presence::Inactive;
+        let base = (st.signed_in && !disconnected && !inactive)
+            .then(|| base_index(state.config.base_of(&st.presence)));
         let available = st.available();
         let level = self
             .thresholds
@@ -398,7 +413,8 @@ impl IndexedRouter {
             .collect();
         AgentSnap {
             signed_in: st.signed_in,
-            inactive: st.signed_in && inactive,
+            disconnected,
+            inactive,
             base,
             available,
             level,
@@ -464,6 +480,12 @@ impl IndexedRouter {
             }
             if new.signed_in {
                 qx.signed_in += 1;
+            }
+            if old.disconnected {
+                qx.disconnected -= 1;
+            }
+            if new.disconnected {
+                qx.disconnected += 1;
             }
             if old.inactive {
                 qx.inactive -= 1;
@@ -758,6 +780,7 @@ impl IndexedRouter {
         let active: u32 = qx.base_count.iter().sum();
         let excluded = Excluded {
             not_signed_in: qx.members - qx.signed_in,
+            disconnected: qx.disconnected,
             inactive: qx.inactive,
             presence: active - allowed_active,
             capacity: allowed_active - candidates_all as u32,

@@ -15,10 +15,20 @@
 //! from /proc) are read at its start and end.
 //!
 //! `--smoke`: 50 agents, 5 queues, 3 s; exits non-zero when a delivery is missing.
+//!
+//! It speaks omnidesk-wire's types: [`ClientFrame`]s out, [`ServerFrame`]s in. Events are read
+//! into a small borrowed view ([`Ev`], the frames' event type parameter) rather than full
+//! `Stamped` values, so that 10 000 clients on the server's machine cost it little CPU.
 
 use futures_util::{SinkExt, StreamExt};
+use omnidesk_core::{AgentId, Input, ItemId, QueueId};
+use omnidesk_wire::http::{paths, DebugStats, StartConversation};
+use omnidesk_wire::{
+    ActionBody, ActionId, ActionRequest, ClientFrame, ClientId, ServerFrame, Subscribe,
+};
 use serde::Deserialize;
 use serde_json::{json, Value};
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader as StdBufReader};
 use std::path::PathBuf;
@@ -240,13 +250,14 @@ impl Http {
     }
 }
 
-async fn server_stats(addr: &str) -> Value {
+async fn server_stats(addr: &str) -> DebugStats {
+    let path = format!("/{}", paths::DEBUG_STATS);
     match Http::connect(addr).await {
-        Ok(mut h) => match h.request("GET", "/api/debug/stats", "").await {
-            Ok((200, body)) => serde_json::from_str(&body).unwrap_or(Value::Null),
-            _ => Value::Null,
+        Ok(mut h) => match h.request("GET", &path, "").await {
+            Ok((200, body)) => serde_json::from_str(&body).unwrap_or_default(),
+            _ => DebugStats::default(),
         },
-        Err(_) => Value::Null,
+        Err(_) => DebugStats::default(),
     }
 }
 
@@ -288,38 +299,25 @@ fn mem_kib(pid: u32, key: &str) -> u64 {
 // ---------------------------------------------------------------------------------------------
 // Agents.
 
-#[derive(Deserialize)]
-struct Frame<'a> {
-    #[serde(rename = "type")]
-    kind: &'a str,
-    #[serde(borrow, default)]
-    event: Option<Ev<'a>>,
-    #[serde(borrow, default)]
-    action_id: Option<&'a str>,
-    #[serde(default)]
-    status: Option<u16>,
-    #[serde(default)]
-    after: Option<u64>,
-    #[serde(default)]
-    last_seq: Option<u64>,
-}
-
+/// The part of an event the load generator reads (the frames' event type).
 #[derive(Deserialize)]
 struct Ev<'a> {
-    event: &'a str,
+    #[serde(borrow)]
+    event: Cow<'a, str>,
     #[serde(borrow, default)]
-    item: Option<&'a str>,
+    item: Option<Cow<'a, str>>,
     #[serde(borrow, default)]
-    agent: Option<&'a str>,
+    agent: Option<Cow<'a, str>>,
     #[serde(borrow, default)]
-    text: Option<&'a str>,
+    text: Option<Cow<'a, str>>,
     #[serde(borrow, default)]
     customer: Option<Cust<'a>>,
 }
 
 #[derive(Deserialize)]
 struct Cust<'a> {
-    name: &'a str,
+    #[serde(borrow)]
+    name: Cow<'a, str>,
 }
 
 /// What every agent task counts.
@@ -337,12 +335,20 @@ struct Counters {
     parse_errors: AtomicU64,
 }
 
-fn action(id: String, input: Value) -> Message {
+fn text(frame: &ClientFrame) -> Message {
     Message::Text(
-        json!({"type": "action", "client_id": "load", "action_id": id, "input": input})
-            .to_string()
+        serde_json::to_string(frame)
+            .expect("frames serialize")
             .into(),
     )
+}
+
+fn action(id: String, input: Input) -> Message {
+    text(&ClientFrame::Action(ActionRequest {
+        client_id: Some(ClientId::from("load")),
+        action_id: ActionId(id),
+        input,
+    }))
 }
 
 async fn agent(
@@ -369,19 +375,16 @@ async fn agent(
         counters.failed.fetch_add(1, Ordering::Relaxed);
         return lat;
     };
+    let queues: Option<Vec<QueueId>> = queues.map(|q| q.into_iter().map(QueueId::from).collect());
     let subscribe = |after: u64| {
-        let mut f = json!({"type": "subscribe", "after": after});
-        if let Some(q) = &queues {
-            f["queues"] = json!(q);
-        }
-        Message::Text(f.to_string().into())
+        text(&ClientFrame::Subscribe(Subscribe {
+            after,
+            queues: queues.clone(),
+            caught_up: false,
+        }))
     };
-    let sent = async {
-        ws.send(Message::Text(
-            json!({"type": "auth", "token": token}).to_string().into(),
-        ))
-        .await
-    };
+    let agent = AgentId::from(me.as_str());
+    let sent = async { ws.send(text(&ClientFrame::Auth { token })).await };
     if sent.await.is_err() {
         counters.failed.fetch_add(1, Ordering::Relaxed);
         return lat;
@@ -403,25 +406,26 @@ async fn agent(
         };
         let Message::Text(text) = msg else { continue };
         counters.frames.fetch_add(1, Ordering::Relaxed);
-        let Ok(f) = serde_json::from_str::<Frame>(text.as_str()) else {
+        let Ok(f) = serde_json::from_str::<ServerFrame<Ev>>(text.as_str()) else {
             counters.parse_errors.fetch_add(1, Ordering::Relaxed);
             continue;
         };
         let mut reply: Option<Message> = None;
-        match f.kind {
-            "authenticated" => {
-                let after = f.last_seq.unwrap_or(0);
-                if ws.send(subscribe(after)).await.is_err() {
+        match f {
+            ServerFrame::Authenticated { last_seq, .. } => {
+                if ws.send(subscribe(last_seq)).await.is_err() {
                     break;
                 }
-                reply = Some(action("in".into(), json!({"input": "sign_in"})));
+                let input = Input::SignIn {
+                    agent: agent.clone(),
+                };
+                reply = Some(action("in".into(), input));
             }
-            "event" => {
-                let Some(e) = f.event else { continue };
+            ServerFrame::Event { event: e } => {
                 let now = now_us();
-                let sent_at = match e.event {
-                    "arrived" => e.customer.and_then(|c| c.name.strip_prefix('c')),
-                    "agent_message" => e.text.and_then(|t| t.strip_prefix('t')),
+                let sent_at = match &*e.event {
+                    "arrived" => e.customer.as_ref().and_then(|c| c.name.strip_prefix('c')),
+                    "agent_message" => e.text.as_deref().and_then(|t| t.strip_prefix('t')),
                     _ => None,
                 }
                 .and_then(|t| t.parse::<u64>().ok());
@@ -435,19 +439,20 @@ async fn agent(
                         lat.push(now.saturating_sub(t).min(u32::MAX as u64) as u32);
                     }
                 }
-                if e.event == "offered" && e.agent == Some(me.as_str()) {
+                if e.event == "offered" && e.agent.as_deref() == Some(me.as_str()) {
                     if let Some(item) = e.item {
                         counters.offers.fetch_add(1, Ordering::Relaxed);
-                        reply = Some(action(
-                            format!("acc:{item}"),
-                            json!({"input": "accept", "item": item}),
-                        ));
+                        let input = Input::Accept {
+                            agent: agent.clone(),
+                            item: ItemId::from(&*item),
+                        };
+                        reply = Some(action(format!("acc:{item}"), input));
                     }
                 }
             }
-            "result" => {
-                let id = f.action_id.unwrap_or("");
-                let ok = f.status == Some(200);
+            ServerFrame::Result(r) => {
+                let id = r.action_id.as_str();
+                let ok = r.status == 200 && matches!(r.body, ActionBody::Applied(_));
                 if id == "in" {
                     if ok {
                         counters.ready.fetch_add(1, Ordering::Relaxed);
@@ -463,31 +468,43 @@ async fn agent(
                 }
                 n += 1;
                 if let Some((step, item)) = id.split_once(':') {
-                    reply = match step {
-                        "acc" => Some(action(
-                            format!("msg:{item}"),
-                            json!({"input": "agent_message", "item": item, "text": format!("t{}", now_us())}),
+                    let (agent, item) = (agent.clone(), ItemId::from(item));
+                    let next = match step {
+                        "acc" => Some((
+                            "msg",
+                            Input::AgentMessage {
+                                agent,
+                                item: item.clone(),
+                                text: format!("t{}", now_us()),
+                            },
                         )),
-                        "msg" => Some(action(
-                            format!("end:{item}"),
-                            json!({"input": "end", "item": item}),
+                        "msg" => Some((
+                            "end",
+                            Input::End {
+                                agent: Some(agent),
+                                item: item.clone(),
+                            },
                         )),
-                        "end" => Some(action(
-                            format!("cls:{item}"),
-                            json!({"input": "close", "item": item}),
+                        "end" => Some((
+                            "cls",
+                            Input::Close {
+                                agent,
+                                item: item.clone(),
+                            },
                         )),
                         _ => {
                             counters.closed.fetch_add(1, Ordering::Relaxed);
                             None
                         }
                     };
+                    reply = next.map(|(step, input)| action(format!("{step}:{item}"), input));
                 }
             }
-            "resync" => {
+            ServerFrame::Resync { after, .. } => {
                 counters.resyncs.fetch_add(1, Ordering::Relaxed);
-                reply = Some(subscribe(f.after.unwrap_or(0)));
+                reply = Some(subscribe(after));
             }
-            _ => {}
+            ServerFrame::CaughtUp { .. } | ServerFrame::Pong | ServerFrame::Error(_) => {}
         }
         if let Some(r) = reply {
             if ws.send(r).await.is_err() {
@@ -542,10 +559,18 @@ async fn arrivals(
         expected_at = now + period;
         let q = c.next.fetch_add(1, Ordering::Relaxed) as usize % queue_sizes.len();
         let t = now_us();
-        let body = json!({"name": format!("c{t}"), "question": "hello?", "queue": queue_id(q)})
-            .to_string();
+        let body = serde_json::to_string(&StartConversation {
+            name: format!("c{t}"),
+            question: "hello?".into(),
+            queue: Some(QueueId::from(queue_id(q))),
+            ..StartConversation::default()
+        })
+        .expect("bodies serialize");
         c.sent.fetch_add(1, Ordering::Relaxed);
-        match http.request("POST", "/api/conversations", &body).await {
+        match http
+            .request("POST", &format!("/{}", paths::CONVERSATIONS), &body)
+            .await
+        {
             Ok((201, _)) => {
                 c.ok.fetch_add(1, Ordering::Relaxed);
                 if in_window(t) {
@@ -577,9 +602,9 @@ fn percentile(sorted: &[u32], p: f64) -> f64 {
     sorted[i] as f64 / 1000.0
 }
 
-fn delta(a: &Value, b: &Value, path: &str) -> f64 {
-    let get = |v: &Value| v.pointer(path).and_then(Value::as_f64).unwrap_or(0.0);
-    get(b) - get(a)
+/// A counter's growth between two readings.
+fn delta(a: &DebugStats, b: &DebugStats, counter: fn(&DebugStats) -> u64) -> f64 {
+    counter(b).saturating_sub(counter(a)) as f64
 }
 
 fn main() {
@@ -727,9 +752,7 @@ async fn run_in(
     let deadline = Instant::now() + Duration::from_secs(60);
     let mut live = 0;
     while Instant::now() < deadline {
-        live = server_stats(&addr).await["fanout"]["live_streams"]
-            .as_u64()
-            .unwrap_or(0) as usize;
+        live = server_stats(&addr).await.fanout.live_streams as usize;
         if live >= a.agents {
             break;
         }
@@ -805,16 +828,16 @@ async fn run_in(
     lat.sort_unstable();
     let server_cpu = (cpu1 - cpu0) as f64 / tck / window;
     let own_cpu = (own1 - own0) as f64 / tck / window;
-    let inputs = delta(&s0, &s1, "/hub/inputs") / window;
-    let commands = delta(&s0, &s1, "/hub/commands") / window;
-    let events = delta(&s0, &s1, "/hub/events") / window;
-    let turns = delta(&s0, &s1, "/hub/turns") / window;
-    let core_share = delta(&s0, &s1, "/hub/handle_ns") / 1e9 / window;
-    let commit_share = delta(&s0, &s1, "/hub/commit_ns") / 1e9 / window;
-    let publish_share = delta(&s0, &s1, "/hub/publish_ns") / 1e9 / window;
-    let turn_share = delta(&s0, &s1, "/hub/turn_ns") / 1e9 / window;
-    let deliveries = delta(&s0, &s1, "/fanout/event_deliveries") / window;
-    let lagged = delta(&s0, &s1, "/fanout/lagged");
+    let inputs = delta(&s0, &s1, |s| s.hub.inputs) / window;
+    let commands = delta(&s0, &s1, |s| s.hub.commands) / window;
+    let events = delta(&s0, &s1, |s| s.hub.events) / window;
+    let turns = delta(&s0, &s1, |s| s.hub.turns) / window;
+    let core_share = delta(&s0, &s1, |s| s.hub.handle_ns) / 1e9 / window;
+    let commit_share = delta(&s0, &s1, |s| s.hub.commit_ns) / 1e9 / window;
+    let publish_share = delta(&s0, &s1, |s| s.hub.publish_ns) / 1e9 / window;
+    let turn_share = delta(&s0, &s1, |s| s.hub.turn_ns) / 1e9 / window;
+    let deliveries = delta(&s0, &s1, |s| s.fanout.event_deliveries) / window;
+    let lagged = delta(&s0, &s1, |s| s.fanout.lagged);
     let arrived = counters.arrived_deliveries.load(Ordering::Relaxed);
     let missing = expected().saturating_sub(arrived);
     let (p50, p99, max) = (

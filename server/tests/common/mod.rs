@@ -170,3 +170,49 @@ impl TestServer {
         )
     }
 }
+
+/// A server process, `kill -9`ed when dropped (a failing test leaves none behind).
+pub struct Process(pub std::process::Child);
+
+impl Process {
+    /// `kill -9`, and wait for it to be gone.
+    pub fn kill(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+/// The real server binary on 127.0.0.1 (`port` 0 picks one) with `dir/config.json` and
+/// `dir/events.db`; returns the process and its `http://addr` once it listens.
+pub fn spawn_binary(dir: &std::path::Path, port: u16) -> (Process, String) {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_omnidesk-server"))
+        .args(["--host", "127.0.0.1", "--port", &port.to_string()])
+        .arg("--config")
+        .arg(dir.join("config.json"))
+        .arg("--db")
+        .arg(dir.join("events.db"))
+        .arg("--dist")
+        .arg(dir)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let base = line
+        .trim()
+        .strip_prefix("listening on ")
+        .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
+        .to_owned();
+    (Process(child), base)
+}

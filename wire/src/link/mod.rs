@@ -16,7 +16,8 @@
 //! - **Keep-alive**: a `ping` after 15 s without a frame; after 40 s of silence (or a socket
 //!   that never opens) the connection is given up and reconnected.
 //! - **The stream**: `subscribe` after the last event folded; caught up when the log's head at
-//!   authentication is folded (or the server says `caught_up`); a `resync` subscribes again.
+//!   authentication is folded (a filtered stream, which skips seqs, when the server says
+//!   `caught_up`); a `resync` subscribes again.
 //! - **Seq order (the link's job, not the replica's)**: the link hands the app each event once,
 //!   in seq order ([`LinkEvent::Fold`]): duplicates are dropped, and on an unfiltered agent
 //!   stream (where seqs are dense) an event after a gap is dropped and the stream resubscribed
@@ -280,11 +281,18 @@ impl Link {
             ServerFrame::Result(result) => self.on_result(now, result),
             ServerFrame::Resync { after, .. } => self.on_resync(after),
             ServerFrame::CaughtUp { .. } => {
+                // A dense stream knows from its seqs when it has caught up; only a filtered
+                // one (which can't) takes the server's word for it.
                 let in_order = self
                     .socket
                     .as_ref()
                     .is_some_and(|s| s.subscribed && !s.awaiting_gap);
-                if in_order && self.state == LinkState::CatchingUp && !self.rebuild_pending {
+                let filtered = !self.dense();
+                if filtered
+                    && in_order
+                    && self.state == LinkState::CatchingUp
+                    && !self.rebuild_pending
+                {
                     self.set_state(LinkState::Live);
                 }
             }

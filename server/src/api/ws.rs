@@ -1,19 +1,19 @@
 //! The WebSocket at `/api/ws`: authentication in the first frame (browsers can't send headers
 //! on a WebSocket), actions, and the event stream from any seq with no gap and no duplicate.
 //!
-//! Frames are JSON text. Client → server: `{"type":"auth","token"}`,
-//! `{"type":"subscribe","after":N,"queues"?:[…]}`, `{"type":"unsubscribe"}`,
-//! `{"type":"action","client_id"?,"action_id","input"}`, `{"type":"ping"}`.
-//! Server → client: `{"type":"authenticated","principal","last_seq","now"}` (`now`: the server's
-//! clock in ms since the epoch, so a browser can show offer countdowns on the server's time),
-//! `{"type":"event","event":<stamped>}`, `{"type":"result","action_id","status","body","replayed"}`,
-//! `{"type":"resync","after":N,"reason"}`, `{"type":"pong"}`,
-//! `{"type":"error","error","reason","field"?}`. A bad frame gets an error frame and the
-//! connection stays open (frames over 1 MiB are beyond the protocol layer's limit and close it).
+//! Frames are JSON text, omnidesk-wire's [`ClientFrame`](omnidesk_wire::ClientFrame) in and
+//! [`ServerFrame`] out (their docs give every shape). `authenticated` carries `now`, the
+//! server's clock in ms since the epoch, so a browser can show offer countdowns on the
+//! server's time. A bad frame gets an `error` frame naming the field and the connection stays
+//! open (frames over 1 MiB are beyond the protocol layer's limit and close it); an action
+//! whose `action_id` was read but whose input is refused gets its `result` (422), so the
+//! client's outbox lets go of it.
 //!
 //! Streaming: on `subscribe` the connection first subscribes to the live feed, then reads the
 //! log after `after` in pages, then switches to live, skipping what it already sent (by seq); a
 //! fresh live subscription is taken just before the last, empty, page so catch-up never lags.
+//! A `subscribe` with `caught_up: true` gets a `caught_up` frame at that switch, after the
+//! last event of the catch-up (a filtered stream can't tell it from seqs).
 //!
 //! Per-queue subscriptions: an agent's `subscribe` may name `queues`; the stream is then the
 //! events of items in those queues (before or after the input that caused them, so a transfer
@@ -41,19 +41,19 @@
 //!
 //! [`HubOptions::live_buffer`]: crate::hub::HubOptions::live_buffer
 
-use crate::auth::Principal;
+use super::error::ApiError;
+use super::extract::{decode_frame, parse_action, Frame};
 use crate::fanout::{event_frame_text, Delivery, Filter, LiveEvent, Receiver};
-use crate::http::{parse_action, MAX_MESSAGE};
 use crate::hub::{may_see, Hub, LiveStream, Outcome};
 use crate::log::LoggedEvent;
+use axum::extract::ws::rejection::WebSocketUpgradeRejection;
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::extract::State;
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Response};
 use futures_util::stream::SplitSink;
 use futures_util::{SinkExt, StreamExt};
-use omnidesk_core::QueueId;
-use serde_json::{json, Value};
+use omnidesk_wire::{ActionResult, ErrorBody, ErrorKind, Principal, ServerFrame, Subscribe};
 use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::Duration;
@@ -70,10 +70,23 @@ fn system_now() -> u64 {
 const PAGE: usize = 500;
 
 /// A socket write that makes no progress for this long closes the connection.
-const SEND_TIMEOUT: Duration = Duration::from_secs(30);
+pub const SEND_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// `GET /api/ws`: checks the Origin (same origin or a configured one), then upgrades.
-pub async fn upgrade(State(hub): State<Hub>, headers: HeaderMap, ws: WebSocketUpgrade) -> Response {
+pub async fn upgrade(
+    State(hub): State<Hub>,
+    headers: HeaderMap,
+    ws: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
+) -> Response {
+    let ws = match ws {
+        Ok(ws) => ws,
+        // Not a WebSocket handshake: axum's reason, as JSON like every other refusal.
+        Err(r) => {
+            let mut e = ApiError::invalid("(request)", r.body_text());
+            e.status = r.status();
+            return e.into_response();
+        }
+    };
     if let Some(origin) = headers.get(header::ORIGIN) {
         let origin = origin.to_str().unwrap_or_default();
         let host = headers
@@ -82,11 +95,7 @@ pub async fn upgrade(State(hub): State<Hub>, headers: HeaderMap, ws: WebSocketUp
             .unwrap_or_default();
         let same = origin == format!("http://{host}") || origin == format!("https://{host}");
         if !same && !hub.config.allowed_origins.iter().any(|o| o == origin) {
-            return crate::http::error(
-                StatusCode::FORBIDDEN,
-                "forbidden",
-                format!("origin {origin} is not allowed"),
-            );
+            return ApiError::forbidden(format!("origin {origin} is not allowed")).into_response();
         }
     }
     // Small socket buffers (tungstenite's default is 128 KiB to read, per connection): 10 000
@@ -107,8 +116,18 @@ struct Subscription {
     rx: Option<Receiver>,
     catching_up: bool,
     fresh: bool,
+    /// The client asked for `caught_up`: send it once the catch-up is out (`AfterBacklog`:
+    /// after the fan-out's first delivery, which holds the backlog from memory).
+    announce: Announce,
     /// Held while on the live stream.
     live: Option<LiveStream>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Announce {
+    No,
+    Pending,
+    AfterBacklog,
 }
 
 enum Next {
@@ -117,10 +136,13 @@ enum Next {
     /// Live events of one group commit: queued only if the connection's outbound queue has room.
     Live(Vec<Arc<LiveEvent>>),
     Resync(String),
+    /// The catch-up is out (announced when the client asked).
+    CaughtUp,
 }
 
-fn frame(v: Value) -> Message {
-    Message::Text(v.to_string().into())
+/// A typed reply as a text frame.
+fn frame(f: &ServerFrame) -> Message {
+    Message::Text(serde_json::to_string(f).expect("frames serialize").into())
 }
 
 fn event_frame(e: &LoggedEvent) -> Message {
@@ -132,18 +154,17 @@ fn wanted(s: &Subscription, principal: Option<&Principal>, e: &LoggedEvent) -> b
     s.filter.wants(e) && principal.is_some_and(|p| may_see(p, e))
 }
 
-fn error_frame(error: &str, reason: impl Into<String>, field: Option<&str>) -> Message {
-    let mut v = json!({"type": "error", "error": error, "reason": reason.into()});
-    if let Some(f) = field {
-        v["field"] = json!(f);
-    }
-    frame(v)
+fn error_frame(body: ErrorBody) -> Message {
+    frame(&ServerFrame::Error(body))
 }
 
-fn outcome_error_frame(o: Outcome) -> Message {
-    let mut v = o.body;
-    v["type"] = json!("error");
-    frame(v)
+fn result_frame(action_id: omnidesk_wire::ActionId, outcome: Outcome) -> Message {
+    frame(&ServerFrame::Result(ActionResult {
+        action_id,
+        status: outcome.status,
+        body: outcome.body,
+        replayed: outcome.replayed,
+    }))
 }
 
 /// Writes queued frames to the socket. A write (or flush) that takes longer than
@@ -179,7 +200,7 @@ async fn connection(socket: WebSocket, hub: Hub) {
                 let Some(Ok(msg)) = msg else { return };
                 let replies = match msg {
                     Message::Text(text) => on_frame(text.as_str(), &hub, &mut principal, &mut sub).await,
-                    Message::Binary(_) => vec![error_frame("invalid", "only JSON text frames are understood", None)],
+                    Message::Binary(_) => vec![error_frame(ErrorBody::invalid("(body)", "only JSON text frames are understood"))],
                     Message::Close(_) => return,
                     Message::Ping(_) | Message::Pong(_) => Vec::new(),
                 };
@@ -232,13 +253,25 @@ async fn connection(socket: WebSocket, hub: Hub) {
                         resync
                     }
                     Next::Resync(reason) => Some(reason),
+                    Next::CaughtUp => None,
                 };
+                let announce = sub.as_ref().is_some_and(|s| {
+                    s.announce == Announce::Pending && !s.catching_up && resync.is_none()
+                });
+                if announce {
+                    if let Some(s) = sub.as_mut() {
+                        s.announce = Announce::No;
+                        if out.send(frame(&ServerFrame::CaughtUp { last: s.last })).await.is_err() {
+                            return;
+                        }
+                    }
+                }
                 if let Some(reason) = resync {
                     // `after` is the last event queued before this frame: resuming from it leaves
                     // no gap and no duplicate.
                     let after = sub.as_ref().map_or(0, |s| s.last);
                     sub = None;
-                    let f = frame(json!({"type": "resync", "after": after, "reason": reason}));
+                    let f = frame(&ServerFrame::Resync { after, reason });
                     if out.send(f).await.is_err() {
                         return;
                     }
@@ -262,13 +295,18 @@ async fn next_events(s: &mut Subscription, hub: &Hub, principal: Option<&Princip
             // subscription from `last_seq` of `authenticated`, or a resume near the head), they
             // are the registration's first delivery and the log is not read at all.
             let rx = hub.subscribe(s.filter.clone(), s.last);
-            let caught_up = rx.caught_up;
+            let (caught_up, backlog) = (rx.caught_up, rx.backlog);
             s.rx = Some(rx);
             s.fresh = true;
             if caught_up {
                 s.catching_up = false;
                 s.live = Some(hub.enter_live());
-                break;
+                if s.announce == Announce::Pending && backlog {
+                    // Announced after the backlog's delivery (below).
+                    s.announce = Announce::AfterBacklog;
+                    break;
+                }
+                return Next::CaughtUp;
             }
         }
         let reader = hub.reader.clone();
@@ -284,6 +322,7 @@ async fn next_events(s: &mut Subscription, hub: &Hub, principal: Option<&Princip
             Ok(Ok(_)) if s.fresh => {
                 s.catching_up = false;
                 s.live = Some(hub.enter_live());
+                return Next::CaughtUp;
             }
             Ok(Ok(_)) => {
                 // Register anew before one more read: nothing can fall between them.
@@ -311,7 +350,13 @@ async fn next_events(s: &mut Subscription, hub: &Hub, principal: Option<&Princip
                     s.fresh = false;
                     s.live = None;
                     s.rx = None;
+                    if s.announce == Announce::AfterBacklog {
+                        s.announce = Announce::Pending;
+                    }
                     return Next::Page(Vec::new());
+                }
+                if s.announce == Announce::AfterBacklog {
+                    s.announce = Announce::Pending;
                 }
                 return Next::Live(events);
             }
@@ -335,158 +380,106 @@ async fn on_frame(
     principal: &mut Option<Principal>,
     sub: &mut Option<Subscription>,
 ) -> Vec<Message> {
-    if text.len() > MAX_MESSAGE {
-        return vec![error_frame(
-            "too_large",
-            format!("frames are limited to {MAX_MESSAGE} bytes"),
-            None,
-        )];
-    }
-    let map = match serde_json::from_str::<Value>(text) {
-        Ok(Value::Object(m)) => m,
-        Ok(_) => return vec![error_frame("invalid", "expected a JSON object", None)],
-        Err(e) => return vec![error_frame("invalid", format!("not JSON: {e}"), None)],
+    let frame_in = match decode_frame(text) {
+        Ok(f) => f,
+        Err(e) => return vec![error_frame(e)],
     };
-    let kind = match map.get("type") {
-        Some(Value::String(t)) => t.as_str(),
-        Some(_) => return vec![error_frame("invalid", "expected a string", Some("type"))],
-        None => return vec![error_frame("invalid", "missing", Some("type"))],
-    };
-    if kind == "ping" {
-        return vec![frame(json!({"type": "pong"}))];
-    }
-    if kind == "auth" {
-        let Some(token) = map.get("token").and_then(Value::as_str) else {
-            return vec![error_frame(
-                "invalid",
-                "missing or not a string",
-                Some("token"),
-            )];
-        };
-        return match hub.sessions.lookup(token) {
-            Some(p) => {
-                let f = frame(
-                    json!({"type": "authenticated", "principal": p, "last_seq": hub.last_seq(),
-                        "now": system_now()}),
-                );
-                *principal = Some(p);
-                *sub = None;
-                vec![f]
-            }
-            None => vec![error_frame(
-                "unauthorized",
-                "unknown or expired token",
-                None,
-            )],
-        };
-    }
-    let Some(p) = principal.clone() else {
-        return vec![error_frame(
-            "unauthorized",
-            "authenticate first: {\"type\":\"auth\",\"token\":…}",
-            None,
-        )];
-    };
-    match kind {
-        "subscribe" => {
-            let after = match map.get("after") {
-                None | Some(Value::Null) => 0,
-                Some(v) => match v.as_u64() {
-                    Some(n) => n,
-                    None => {
-                        return vec![error_frame(
-                            "invalid",
-                            "expected a non-negative integer",
-                            Some("after"),
-                        )]
-                    }
-                },
-            };
-            let filter = match (&p, map.get("queues")) {
-                (_, None | Some(Value::Null)) => match &p {
-                    Principal::Agent { .. } => Filter::All,
-                    Principal::Customer { item } => Filter::Item(item.clone()),
-                },
-                (Principal::Customer { .. }, Some(_)) => {
-                    return vec![error_frame(
-                        "invalid",
-                        "a customer's stream is their conversation; it takes no queues",
-                        Some("queues"),
-                    )]
+    let p = match (&frame_in, principal.clone()) {
+        (Frame::Ping, _) => return vec![frame(&ServerFrame::Pong)],
+        (Frame::Auth { token }, _) => {
+            return match hub.sessions.lookup(token) {
+                Some(p) => {
+                    let f = frame(&ServerFrame::Authenticated {
+                        principal: p.clone(),
+                        last_seq: hub.last_seq(),
+                        now: system_now(),
+                    });
+                    *principal = Some(p);
+                    *sub = None;
+                    vec![f]
                 }
-                (Principal::Agent { agent }, Some(v)) => {
-                    let Some(list) = v.as_array() else {
-                        return vec![error_frame(
-                            "invalid",
-                            "expected an array of queue ids",
-                            Some("queues"),
-                        )];
-                    };
-                    let mut queues = HashSet::new();
-                    for q in list {
-                        let Some(q) = q.as_str() else {
-                            return vec![error_frame(
-                                "invalid",
-                                "expected an array of queue ids",
-                                Some("queues"),
-                            )];
-                        };
-                        let q = QueueId::from(q);
-                        if !hub.config.core.queues.contains_key(&q) {
-                            return vec![error_frame(
-                                "invalid",
-                                format!("unknown queue \"{q}\""),
-                                Some("queues"),
-                            )];
-                        }
-                        queues.insert(q);
-                    }
-                    Filter::Queues {
-                        queues,
-                        agent: Some(agent.clone()),
-                    }
-                }
+                None => vec![error_frame(ErrorBody::new(
+                    ErrorKind::Unauthorized,
+                    "unknown or expired token",
+                ))],
             };
-            *sub = Some(Subscription {
-                last: after,
-                filter,
-                rx: None,
-                catching_up: true,
-                fresh: false,
-                live: None,
-            });
-            Vec::new()
         }
-        "unsubscribe" => {
+        (_, None) => {
+            return vec![error_frame(ErrorBody::new(
+                ErrorKind::Unauthorized,
+                "authenticate first: {\"type\":\"auth\",\"token\":…}",
+            ))]
+        }
+        (_, Some(p)) => p,
+    };
+    match frame_in {
+        Frame::Subscribe(request) => match subscription(hub, &p, request) {
+            Ok(s) => {
+                *sub = Some(s);
+                Vec::new()
+            }
+            Err(e) => vec![error_frame(e)],
+        },
+        Frame::Unsubscribe => {
             *sub = None;
             Vec::new()
         }
-        "action" => {
-            let action_id = map.get("action_id").cloned().unwrap_or(Value::Null);
-            let action = match parse_action(hub, &p, &map) {
+        Frame::Action(request) => {
+            let action_id = request.action_id.clone();
+            let action = match parse_action(hub, &p, request) {
                 Ok(a) => a,
-                Err(o) => return vec![outcome_error_frame(o)],
+                Err(e) => return vec![result_frame(action_id, Outcome::refused(e))],
             };
             let outcome = match hub.act(p, action).await {
                 Ok(o) => o,
-                Err(_) => Outcome::error(
-                    503,
-                    "unavailable",
-                    "the server is saturated; retry the same action id",
-                ),
+                Err(_) => Outcome::refused(ApiError::busy().body),
             };
-            vec![frame(json!({
-                "type": "result",
-                "action_id": action_id,
-                "status": outcome.status,
-                "body": outcome.body,
-                "replayed": outcome.replayed,
-            }))]
+            vec![result_frame(action_id, outcome)]
         }
-        other => vec![error_frame(
-            "invalid",
-            format!("unknown frame type \"{other}\""),
-            Some("type"),
-        )],
+        Frame::Ping | Frame::Auth { .. } => Vec::new(),
     }
+}
+
+/// A `subscribe` read into a subscription: everything for an agent (or the named queues,
+/// which must exist), the conversation for a customer (who names no queues).
+fn subscription(hub: &Hub, p: &Principal, request: Subscribe) -> Result<Subscription, ErrorBody> {
+    let filter = match (p, request.queues) {
+        (Principal::Agent { .. }, None) => Filter::All,
+        (Principal::Customer { item }, None) => Filter::Item(item.clone()),
+        (Principal::Customer { .. }, Some(_)) => {
+            return Err(ErrorBody::invalid(
+                "queues",
+                "a customer's stream is their conversation; it takes no queues",
+            ))
+        }
+        (Principal::Agent { agent }, Some(list)) => {
+            let mut queues = HashSet::new();
+            for q in list {
+                if !hub.config.core.queues.contains_key(&q) {
+                    return Err(ErrorBody::invalid(
+                        "queues",
+                        format!("unknown queue \"{q}\""),
+                    ));
+                }
+                queues.insert(q);
+            }
+            Filter::Queues {
+                queues,
+                agent: Some(agent.clone()),
+            }
+        }
+    };
+    Ok(Subscription {
+        last: request.after,
+        filter,
+        rx: None,
+        catching_up: true,
+        fresh: false,
+        announce: if request.caught_up {
+            Announce::Pending
+        } else {
+            Announce::No
+        },
+        live: None,
+    })
 }

@@ -1,0 +1,34 @@
+//! `POST /api/actions`: one input for the routing core, answered once it is durable.
+
+use super::error::ApiError;
+use super::extract::{parse_action, Caller, JsonBody, RawInput};
+use crate::hub::{Hub, Outcome};
+use axum::extract::State;
+use axum::http::{HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use omnidesk_wire::http::REPLAYED;
+use omnidesk_wire::ActionRequest;
+
+/// Dedup, access check (403), the core (409), durable, then the answer: 200 with the events
+/// it caused, or the refusal.
+pub async fn act(
+    State(hub): State<Hub>,
+    Caller(principal): Caller,
+    JsonBody(request): JsonBody<ActionRequest<RawInput>>,
+) -> Result<Outcome, ApiError> {
+    let action = parse_action(&hub, &principal, request).map_err(ApiError::from)?;
+    Ok(hub.act(principal, action).await?)
+}
+
+impl IntoResponse for Outcome {
+    fn into_response(self) -> Response {
+        let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let mut r = (status, Json(self.body)).into_response();
+        if self.replayed {
+            r.headers_mut()
+                .insert(REPLAYED, HeaderValue::from_static("true"));
+        }
+        r
+    }
+}

@@ -1,0 +1,468 @@
+//! The OpenAPI 3.1 document served at `/api/openapi.json`. Its `paths` are generated from the
+//! route table ([`super::routes::table`]), so routes and document cannot drift apart; its
+//! schemas describe omnidesk-wire's types and are checked against them (each type's JSON,
+//! serialized by serde, validates against its schema: the tests below, and
+//! `tests/api.rs` on a live server).
+
+use super::routes::ApiRoute;
+use serde_json::{json, Map, Value};
+
+/// The document for the table `routes`.
+pub fn document(routes: &[ApiRoute]) -> Value {
+    let mut paths = Map::new();
+    for r in routes {
+        let item = paths.entry(r.path.clone()).or_insert_with(|| json!({}));
+        item[r.method.as_str().to_lowercase()] = r.operation.clone();
+    }
+    json!({
+        "openapi": "3.1.0",
+        "info": {
+            "title": "omnidesk sync server",
+            "version": env!("CARGO_PKG_VERSION"),
+            "description": "One routing core for many agents. Inputs and events are omnidesk-core's JSON vocabulary (core/CONTRACT.md); bodies and frames are omnidesk-wire's types. Every accepted input is durable before it is acknowledged. The WebSocket at /api/ws carries the same actions and the event stream (ClientFrame, ServerFrame)."
+        },
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "schemas": schemas(),
+        },
+        "paths": paths,
+    })
+}
+
+/// Every documented operation of `doc` as (method, path), in document order.
+pub fn operations(doc: &Value) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    if let Some(paths) = doc["paths"].as_object() {
+        for (path, item) in paths {
+            if let Some(methods) = item.as_object() {
+                for method in methods.keys() {
+                    out.push((method.to_uppercase(), path.clone()));
+                }
+            }
+        }
+    }
+    out
+}
+
+fn r(name: &str) -> Value {
+    json!({"$ref": format!("#/components/schemas/{name}")})
+}
+
+fn object(required: &[&str], properties: Value) -> Value {
+    json!({"type": "object", "required": required, "properties": properties})
+}
+
+fn string() -> Value {
+    json!({"type": "string"})
+}
+
+fn integer() -> Value {
+    json!({"type": "integer", "minimum": 0})
+}
+
+fn array(items: Value) -> Value {
+    json!({"type": "array", "items": items})
+}
+
+/// `components.schemas`: omnidesk-wire's types.
+pub fn schemas() -> Value {
+    let error_kind = json!({"type": "string", "enum": ["unauthorized", "forbidden", "not_found", "rejected", "too_large", "invalid", "unavailable"]});
+    let events = array(r("Stamped"));
+    json!({
+        "Error": object(&["error", "reason"], json!({
+            "error": error_kind,
+            "reason": string(),
+            "field": {"type": "string", "description": "422 only: the field at fault, e.g. `input.agent`, or `(body)`."}
+        })),
+        "Refusal": object(&["error", "reason"], json!({
+            "error": error_kind,
+            "reason": string(),
+            "field": string(),
+            "events": {"type": "array", "items": r("Stamped"), "description": "409: the events the refused input caused (its `rejected` event)."},
+            "last_seq": integer()
+        })),
+        "Principal": {"oneOf": [
+            object(&["kind", "agent"], json!({"kind": {"const": "agent"}, "agent": string()})),
+            object(&["kind", "item"], json!({"kind": {"const": "customer"}, "item": string()}))
+        ]},
+        "Input": {"type": "object", "required": ["input"], "additionalProperties": true, "description": "An omnidesk-core input, tagged by `input` (sign_in, set_presence, accept, pick, …). `agent` (agents) or `item` (customers) may be left out and is filled in from the session.", "properties": {"input": string()}},
+        "Stamped": {"type": "object", "required": ["seq", "at", "event"], "additionalProperties": true, "description": "A logged event: {seq, at, event, …fields} (omnidesk-core's Stamped).", "properties": {"seq": integer(), "at": integer(), "event": string()}},
+        "Action": object(&["action_id", "input"], json!({
+            "client_id": {"type": "string", "maxLength": 200},
+            "action_id": {"type": "string", "minLength": 1, "maxLength": 200, "description": "Client-chosen; the server deduplicates on (principal, client_id, action_id) and answers a resend with the original result."},
+            "input": r("Input")
+        })),
+        "Applied": object(&["events", "last_seq"], json!({"events": events, "last_seq": integer()})),
+        "SignIn": object(&["agent", "password"], json!({"agent": {"type": "string", "minLength": 1, "maxLength": 200}, "password": {"type": "string", "minLength": 1, "maxLength": 200}})),
+        "SignedIn": object(&["token", "agent"], json!({"token": string(), "agent": string()})),
+        "Whoami": object(&["principal", "last_seq"], json!({"principal": r("Principal"), "last_seq": integer()})),
+        "Health": object(&["ok", "last_seq"], json!({"ok": {"type": "boolean"}, "last_seq": integer()})),
+        "EventsPage": object(&["events", "next_after", "last_seq"], json!({"events": events, "next_after": integer(), "last_seq": integer()})),
+        "SnapshotAnswer": object(&["last_seq", "snapshot"], json!({"last_seq": integer(), "snapshot": object(&["now", "agents", "items"], json!({"now": integer(), "agents": {"type": "object"}, "items": {"type": "object"}}))})),
+        "ConfigAnswer": object(&["last_seq", "config"], json!({"last_seq": integer(), "config": {"type": "object", "description": "omnidesk-core's Config."}})),
+        "Work": object(&["last_seq", "my", "open", "closed"], json!({"last_seq": integer(), "my": array(string()), "open": array(string()), "closed": array(string())})),
+        "StartConversation": object(&["name", "question"], json!({
+            "name": {"type": "string", "minLength": 1, "maxLength": 200},
+            "question": {"type": "string", "minLength": 1},
+            "email": {"type": "string", "maxLength": 200},
+            "language": {"type": "string", "maxLength": 200},
+            "queue": {"type": "string", "description": "Load-test mode only."}
+        })),
+        "ConversationStarted": object(&["item", "token", "events", "last_seq"], json!({"item": string(), "token": string(), "events": events, "last_seq": integer()})),
+        "DebugStats": object(&["last_seq", "hub", "fanout"], json!({
+            "last_seq": integer(),
+            "hub": object(&["turns", "commands", "inputs", "handle_ns", "events", "commit_ns", "publish_ns", "turn_ns"], json!({
+                "turns": integer(), "commands": integer(), "inputs": integer(), "handle_ns": integer(),
+                "events": integer(), "commit_ns": integer(), "publish_ns": integer(), "turn_ns": integer()})),
+            "fanout": object(&["subscriptions", "live_streams", "deliveries", "event_deliveries", "lagged"], json!({
+                "subscriptions": integer(), "live_streams": integer(), "deliveries": integer(),
+                "event_deliveries": integer(), "lagged": integer()}))
+        })),
+        "ClientFrame": {"description": "A WebSocket frame from the client.", "oneOf": [
+            object(&["type", "token"], json!({"type": {"const": "auth"}, "token": string()})),
+            object(&["type"], json!({"type": {"const": "subscribe"}, "after": integer(), "queues": array(string()), "caught_up": {"type": "boolean"}})),
+            object(&["type"], json!({"type": {"const": "unsubscribe"}})),
+            object(&["type", "action_id", "input"], json!({"type": {"const": "action"}, "client_id": string(), "action_id": string(), "input": r("Input")})),
+            object(&["type"], json!({"type": {"const": "ping"}}))
+        ]},
+        "ServerFrame": {"description": "A WebSocket frame from the server.", "oneOf": [
+            object(&["type", "principal", "last_seq", "now"], json!({"type": {"const": "authenticated"}, "principal": r("Principal"), "last_seq": integer(), "now": integer()})),
+            object(&["type", "event"], json!({"type": {"const": "event"}, "event": r("Stamped")})),
+            object(&["type", "action_id", "status", "body", "replayed"], json!({"type": {"const": "result"}, "action_id": string(), "status": integer(), "body": {"oneOf": [r("Applied"), r("Refusal")]}, "replayed": {"type": "boolean"}})),
+            object(&["type", "after", "reason"], json!({"type": {"const": "resync"}, "after": integer(), "reason": string()})),
+            object(&["type", "last"], json!({"type": {"const": "caught_up"}, "last": integer()})),
+            object(&["type"], json!({"type": {"const": "pong"}})),
+            object(&["type", "error", "reason"], json!({"type": {"const": "error"}, "error": error_kind, "reason": string(), "field": string()}))
+        ]}
+    })
+}
+
+/// Whether `value` satisfies `schema` (the subset of JSON Schema the document uses: `$ref`,
+/// `oneOf`, `const`, `enum`, `type`, `required`, `properties`, `items`, `minimum`,
+/// `minLength`, `maxLength`, `additionalProperties: true`). Other undocumented properties are
+/// refused, so a field a type gains must be documented. `Err` says where it fails.
+pub fn validate(value: &Value, schema: &Value, schemas: &Value) -> Result<(), String> {
+    if let Some(name) = schema["$ref"].as_str() {
+        let name = name.trim_start_matches("#/components/schemas/");
+        return validate(value, &schemas[name], schemas).map_err(|e| format!("{name}: {e}"));
+    }
+    if let Some(options) = schema["oneOf"].as_array() {
+        let fits = options
+            .iter()
+            .filter(|o| validate(value, o, schemas).is_ok())
+            .count();
+        return if fits == 1 {
+            Ok(())
+        } else {
+            Err(format!("{value} fits {fits} of oneOf"))
+        };
+    }
+    if let Some(c) = schema.get("const") {
+        return (value == c)
+            .then_some(())
+            .ok_or(format!("{value} is not {c}"));
+    }
+    if let Some(e) = schema["enum"].as_array() {
+        if !e.contains(value) {
+            return Err(format!("{value} is not one of {schema}"));
+        }
+    }
+    let kind_ok = match schema["type"].as_str() {
+        None => true,
+        Some("object") => value.is_object(),
+        Some("array") => value.is_array(),
+        Some("string") => value.is_string(),
+        Some("integer") => value.is_u64() || value.is_i64(),
+        Some("boolean") => value.is_boolean(),
+        Some(other) => return Err(format!("unknown type {other}")),
+    };
+    if !kind_ok {
+        return Err(format!("{value} is not of type {}", schema["type"]));
+    }
+    if let (Some(min), Some(n)) = (schema["minimum"].as_f64(), value.as_f64()) {
+        if n < min {
+            return Err(format!("{n} < {min}"));
+        }
+    }
+    if let Some(s) = value.as_str() {
+        if schema["minLength"]
+            .as_u64()
+            .is_some_and(|m| (s.len() as u64) < m)
+        {
+            return Err(format!("{s:?} is too short"));
+        }
+        if schema["maxLength"]
+            .as_u64()
+            .is_some_and(|m| (s.len() as u64) > m)
+        {
+            return Err(format!("{s:?} is too long"));
+        }
+    }
+    if let (Some(items), Some(list)) = (schema.get("items"), value.as_array()) {
+        for (i, v) in list.iter().enumerate() {
+            validate(v, items, schemas).map_err(|e| format!("[{i}]: {e}"))?;
+        }
+    }
+    if let Some(map) = value.as_object() {
+        for key in schema["required"].as_array().into_iter().flatten() {
+            let key = key.as_str().unwrap_or_default();
+            if !map.contains_key(key) {
+                return Err(format!("missing required `{key}`"));
+            }
+        }
+        if let Some(props) = schema["properties"].as_object() {
+            // Core types (Input, Stamped) carry their own fields beyond the tag.
+            let open = schema["additionalProperties"] == Value::Bool(true);
+            for (key, v) in map {
+                match props.get(key) {
+                    Some(p) => validate(v, p, schemas).map_err(|e| format!(".{key}: {e}"))?,
+                    None if open => {}
+                    None => return Err(format!("undocumented property `{key}`")),
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use omnidesk_core::{AgentId, Event, Input, ItemId, QueueId, Stamped};
+    use omnidesk_wire::http::*;
+    use omnidesk_wire::*;
+    use serde::Serialize;
+
+    fn stamped() -> Stamped {
+        Stamped {
+            seq: 3,
+            at: 9,
+            event: Event::AgentMessage {
+                item: ItemId::from("w1"),
+                agent: AgentId::from("ana"),
+                text: "hi".into(),
+            },
+        }
+    }
+
+    fn check<T: Serialize>(schema: &str, value: &T) {
+        let schemas = schemas();
+        let json = serde_json::to_value(value).unwrap();
+        assert!(
+            schemas.get(schema).is_some(),
+            "no schema {schema} in the document"
+        );
+        validate(&json, &r(schema), &schemas)
+            .unwrap_or_else(|e| panic!("{schema} does not describe {json}: {e}"));
+    }
+
+    /// Each wire type's JSON (every variant, optional fields present and absent) validates
+    /// against the schema the document gives it, and the schemas are strict enough to refuse
+    /// a wrong shape: the hand-written schemas can't drift from the types.
+    #[test]
+    fn the_schemas_describe_the_wire_types() {
+        let error = ErrorBody::invalid("input.agent", "unknown agent");
+        check("Error", &error);
+        check("Error", &ErrorBody::new(ErrorKind::Forbidden, "no"));
+        let refusal = Refusal::<Stamped> {
+            error: ErrorKind::Rejected,
+            reason: "item is not open".into(),
+            field: None,
+            events: Some(vec![stamped()]),
+            last_seq: Some(3),
+        };
+        check("Refusal", &refusal);
+        let applied = Applied {
+            events: vec![stamped()],
+            last_seq: 3,
+        };
+        check("Applied", &applied);
+        let request = ActionRequest {
+            client_id: Some(ClientId::from("c")),
+            action_id: ActionId::from("c.1"),
+            input: Input::Pick {
+                agent: AgentId::from("ana"),
+                item: ItemId::from("w1"),
+            },
+        };
+        check("Action", &request);
+        let agent = Principal::Agent {
+            agent: AgentId::from("ana"),
+        };
+        let customer = Principal::Customer {
+            item: ItemId::from("chat-1"),
+        };
+        check("Principal", &agent);
+        check("Principal", &customer);
+        check(
+            "SignIn",
+            &SignIn {
+                agent: AgentId::from("ana"),
+                password: "pw".into(),
+            },
+        );
+        check(
+            "SignedIn",
+            &SignedIn {
+                token: "t".into(),
+                agent: AgentId::from("ana"),
+            },
+        );
+        check(
+            "Whoami",
+            &Whoami {
+                principal: customer.clone(),
+                last_seq: 1,
+            },
+        );
+        check(
+            "Health",
+            &Health {
+                ok: true,
+                last_seq: 1,
+            },
+        );
+        check(
+            "EventsPage",
+            &EventsPage {
+                events: vec![stamped()],
+                next_after: 3,
+                last_seq: 3,
+            },
+        );
+        let engine = omnidesk_core::Engine::new(crate::config::ServerConfig::demo().core);
+        check(
+            "SnapshotAnswer",
+            &SnapshotAnswer {
+                last_seq: 0,
+                snapshot: engine.snapshot_view(),
+            },
+        );
+        check(
+            "ConfigAnswer",
+            &ConfigAnswer {
+                last_seq: 0,
+                config: engine.config().clone(),
+            },
+        );
+        check(
+            "Work",
+            &Work {
+                last_seq: 0,
+                my: vec![ItemId::from("a")],
+                open: vec![],
+                closed: vec![],
+            },
+        );
+        check(
+            "StartConversation",
+            &StartConversation {
+                name: "Ada".into(),
+                question: "?".into(),
+                email: Some("a@example.com".into()),
+                language: Some("en".into()),
+                queue: Some(QueueId::from("q")),
+            },
+        );
+        check(
+            "ConversationStarted",
+            &ConversationStarted {
+                item: ItemId::from("chat-1"),
+                token: "t".into(),
+                events: vec![stamped()],
+                last_seq: 3,
+            },
+        );
+        check("DebugStats", &DebugStats::default());
+        let frames: Vec<ClientFrame> = vec![
+            ClientFrame::Auth { token: "t".into() },
+            ClientFrame::Subscribe(Subscribe {
+                after: 3,
+                queues: Some(vec![QueueId::from("vip")]),
+                caught_up: true,
+            }),
+            ClientFrame::Unsubscribe,
+            ClientFrame::Action(request),
+            ClientFrame::Ping,
+        ];
+        for f in &frames {
+            check("ClientFrame", f);
+        }
+        let frames: Vec<ServerFrame> = vec![
+            ServerFrame::Authenticated {
+                principal: agent,
+                last_seq: 3,
+                now: 5,
+            },
+            ServerFrame::Event { event: stamped() },
+            ServerFrame::Result(ActionResult {
+                action_id: ActionId::from("a"),
+                status: 200,
+                body: ActionBody::Applied(applied),
+                replayed: false,
+            }),
+            ServerFrame::Result(ActionResult {
+                action_id: ActionId::from("a"),
+                status: 409,
+                body: ActionBody::Refused(refusal),
+                replayed: true,
+            }),
+            ServerFrame::Resync {
+                after: 3,
+                reason: "behind".into(),
+            },
+            ServerFrame::CaughtUp { last: 3 },
+            ServerFrame::Pong,
+            ServerFrame::Error(error),
+        ];
+        for f in &frames {
+            check("ServerFrame", f);
+        }
+        // And they refuse what the types would not write.
+        let schemas = schemas();
+        for (schema, wrong) in [
+            ("Error", json!({"error": "invalid"})),
+            ("Error", json!({"error": "nope", "reason": "r"})),
+            (
+                "Applied",
+                json!({"events": [], "last_seq": 1, "extra": true}),
+            ),
+            ("ServerFrame", json!({"type": "event"})),
+            ("ClientFrame", json!({"type": "fly"})),
+            ("Principal", json!({"kind": "robot"})),
+        ] {
+            assert!(
+                validate(&wrong, &r(schema), &schemas).is_err(),
+                "{schema} took {wrong}"
+            );
+        }
+    }
+
+    /// Every `$ref` in the document names a schema it has.
+    #[test]
+    fn every_reference_resolves() {
+        fn refs(v: &Value, out: &mut Vec<String>) {
+            match v {
+                Value::Object(m) => {
+                    if let Some(Value::String(r)) = m.get("$ref") {
+                        out.push(r.clone());
+                    }
+                    m.values().for_each(|v| refs(v, out));
+                }
+                Value::Array(a) => a.iter().for_each(|v| refs(v, out)),
+                _ => {}
+            }
+        }
+        let doc = document(&super::super::routes::table());
+        let mut found = Vec::new();
+        refs(&doc, &mut found);
+        assert!(found.len() > 20);
+        for r in found {
+            let name = r.trim_start_matches("#/components/schemas/");
+            assert!(
+                doc["components"]["schemas"].get(name).is_some(),
+                "{r} does not resolve"
+            );
+        }
+    }
+}
