@@ -1,23 +1,39 @@
 //! # omnidesk — the agent workspace
 //!
 //! A Leptos client-side app compiled to WebAssembly. It runs the routing core
-//! (`omnidesk-core`) in the page, sends it inputs stamped with the browser's clock and projects
-//! the state built from the events it emits; it owns no routing logic.
+//! (`omnidesk-core`) in the page (the standalone demo) or follows a server that runs it (the
+//! server build, feature `server`), and projects the core's state; it owns no routing logic.
 //!
 //! # Layout
-//! - [`runtime`]: the driver — the engine with the journal and the simulator it feeds
-//!   ([`runtime::centre::Centre`]), the demo configuration, the save format; in the browser
-//!   also the tick loop, IndexedDB persistence and the Web Locks leader election.
-//! - [`projection`]: the view models (stream rows, sorting and filtering, presence, capacity
-//!   meter, offers, R10's question, R18's explanation), plain Rust tested natively.
-//! - [`sessions`]: the Sessions tablist's model (open, close, at most ten, tab names).
-//! - [`tabs`]: the WAI-ARIA tabs pattern's keyboard model (which tab an arrow key moves to).
-//! - `ui` (wasm32 only): the Leptos components, thin renderers of the above.
+//! The plain-Rust rooms build and test natively; the browser rooms are wasm32 only.
+//! - [`centre`]: the contact centre in the page — [`centre::Centre`] (the engine with the
+//!   journal and the simulator it feeds), the demo configuration, the simulator, the `/chat`
+//!   page's BroadcastChannel protocol, and the centre's saved form (serde types).
+//! - [`link`]: the server link, app side — refusals in words, the saved sign-in, the JSON
+//!   codec; in wasm32 the one gloo-net WebSocket driver around `omnidesk_wire::Link` (the
+//!   sans-io state machine of the shared protocol crate) and the HTTP API on gloo-net.
+//! - [`storage`]: what the browser keeps — the migration of the previous tab-separated save,
+//!   and (wasm32) IndexedDB and `localStorage`.
+//! - [`model`]: the view models — stream rows, presence, capacity, offers, R10, R18, the
+//!   Sessions tablist, the tabs keyboard model, the addresses and the URL parameters.
+//! - [`mode`]: **the mode switch**, the one module that reads `cfg(feature = "server")`: the
+//!   standalone engine or the server link behind one `Backend` type, the workspace route that
+//!   boots it, its widgets; the rest of the app is mode-agnostic.
+//!
+//! Dependencies point one way, with no import cycle between files: `ui::app` (and the `/chat`
+//! page) → `mode` → `ui` (context, components, pages) → `link`, `storage` → `centre` →
+//! `model`.
+//! - `browser` (wasm32): the clock, performance marks, the Web Lock, desktop notifications.
+//! - `ui` (wasm32): the Leptos app — `app` (the router), `context` (the narrow `Copy`
+//!   handles), `pages/` and `components/` (one folder per widget).
 
-pub mod projection;
-pub mod runtime;
-pub mod sessions;
-pub mod tabs;
+pub mod centre;
+pub mod link;
+pub mod mode;
+pub mod model;
+pub mod storage;
 
+#[cfg(target_arch = "wasm32")]
+pub mod browser;
 #[cfg(target_arch = "wasm32")]
 pub mod ui;

@@ -1,37 +1,227 @@
-//! Browser tests of the shell (wasm-bindgen-test in headless Chromium): the component is
-//! mounted in a real page and checked by role and accessible name, as a screen reader finds it.
+//! Browser tests of the desk (wasm-bindgen-test in headless Chromium), for both builds: the
+//! desk is mounted in a real page inside the router, around an in-memory centre, and checked
+//! by role and accessible name, as a screen reader finds it. Standalone tests drive the
+//! page's engine; server-build tests fold events into the replica as the link would.
+//!
+//! Every test goes through [`mount`]'s [`Mounted`]: it records the page's `console.error`s and
+//! uncaught errors, and fails the test on any (once, here), then unmounts the desk.
 #![cfg(target_arch = "wasm32")]
 
-use omnidesk::runtime::centre::Centre;
-use omnidesk::sessions::Sessions;
-use omnidesk::ui::{Desk, Workspace};
+use leptos::prelude::*;
+use leptos_router::components::{Outlet, ParentRoute, Route, Router, Routes};
+use leptos_router::path;
+use omnidesk::centre::Centre;
+use omnidesk::model::sessions::Sessions;
+use omnidesk::ui::context::{Navigator, Workspace};
+use omnidesk::ui::pages::workspace::{Desk, HomeAddress, SessionAddress};
+use std::cell::RefCell;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlElement, KeyboardEvent, KeyboardEventInit};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-/// Mounts the workspace around an in-memory demo centre (simulator off, no storage, no
-/// clock: tests drive it) into a fresh container, and returns the container and the handle.
-async fn mount_desk() -> (Element, Workspace) {
-    let document = leptos::prelude::document();
-    let container = document.create_element("div").unwrap();
-    document.body().unwrap().append_child(&container).unwrap();
-    let (centre, _) = Centre::fresh(1, false, js_sys::Date::now() as u64);
-    let mut ws = None;
-    let handle = leptos::mount::mount_to(container.clone().unchecked_into(), {
-        let ws = &mut ws;
-        let w = Workspace::new(centre, Sessions::default(), None);
-        *ws = Some(w);
-        move || leptos::view! { <Desk ws=w /> }
-    });
-    handle.forget();
-    leptos::task::tick().await;
-    (container, ws.unwrap())
+/// Counts what the page does that a test checks: console errors, uncaught errors, window
+/// listeners and intervals (installed once per page).
+const RECORDER: &str = r#"
+if (!window.__od) {
+  const od = window.__od = { errors: [], listeners: {}, intervals: new Set() };
+  const error = console.error.bind(console);
+  console.error = (...a) => { od.errors.push(a.map(String).join(' ')); error(...a); };
+  window.addEventListener('error', (e) => od.errors.push('uncaught: ' + e.message));
+  window.addEventListener('unhandledrejection', (e) => od.errors.push('unhandled: ' + e.reason));
+  const add = window.addEventListener.bind(window), remove = window.removeEventListener.bind(window);
+  window.addEventListener = (t, f, o) => { od.listeners[t] = (od.listeners[t] ?? 0) + 1; add(t, f, o); };
+  window.removeEventListener = (t, f, o) => { od.listeners[t] = (od.listeners[t] ?? 0) - 1; remove(t, f, o); };
+  const si = window.setInterval.bind(window), ci = window.clearInterval.bind(window);
+  window.setInterval = (...a) => { const id = si(...a); od.intervals.add(id); return id; };
+  window.clearInterval = (id) => { od.intervals.delete(id); ci(id); };
+}
+"#;
+
+fn eval(js: &str) -> wasm_bindgen::JsValue {
+    js_sys::eval(js).expect("test script runs")
 }
 
-async fn mount_app() -> Element {
-    mount_desk().await.0
+fn errors() -> Vec<String> {
+    let list = eval("window.__od.errors.splice(0)");
+    js_sys::Array::from(&list)
+        .iter()
+        .filter_map(|v| v.as_string())
+        .collect()
+}
+
+fn listeners(kind: &str) -> i32 {
+    eval(&format!("window.__od.listeners['{kind}'] ?? 0"))
+        .as_f64()
+        .unwrap_or(0.0) as i32
+}
+
+#[cfg(not(feature = "server"))]
+fn intervals() -> i32 {
+    eval("window.__od.intervals.size").as_f64().unwrap_or(0.0) as i32
+}
+
+/// A mounted desk: its container, its handles, and the guard that checks errors and unmounts.
+struct Mounted {
+    root: Element,
+    ws: Workspace,
+    handle: Option<leptos::mount::UnmountHandle<leptos::tachys::view::any_view::AnyViewState>>,
+}
+
+impl Mounted {
+    /// Lets deferred work run (effects, animation frames), then checks for errors.
+    async fn settle(&self) {
+        for _ in 0..3 {
+            leptos::task::tick().await;
+            frame().await;
+        }
+        let e = errors();
+        assert!(e.is_empty(), "the page logged errors: {e:?}");
+    }
+
+    /// Unmounts the desk (as a sign-out or leaving the route does) and checks for errors.
+    async fn unmount(mut self) {
+        self.handle.take();
+        self.root.remove();
+        self.settle().await;
+    }
+}
+
+impl Drop for Mounted {
+    fn drop(&mut self) {
+        self.handle.take();
+        self.root.remove();
+        let e = errors();
+        if !std::thread::panicking() {
+            assert!(e.is_empty(), "the page logged errors: {e:?}");
+        }
+    }
+}
+
+async fn frame() {
+    let p = js_sys::Promise::new(&mut |resolve, _| {
+        let _ = web_sys::window().unwrap().request_animation_frame(&resolve);
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(p).await;
+}
+
+/// The centre a test starts from: the demo's, simulator off, the agent signed in.
+fn fresh_centre() -> Centre {
+    let (centre, _) = Centre::fresh(1, false, js_sys::Date::now() as u64);
+    centre
+}
+
+thread_local! {
+    static NEXT_CENTRE: RefCell<Option<Centre>> = const { RefCell::new(None) };
+    static MOUNTED: RefCell<Option<Workspace>> = const { RefCell::new(None) };
+}
+
+/// The workspace route of the tests: the handles around the next centre, the mode's backend.
+#[component]
+fn TestWorkspace() -> impl IntoView {
+    let centre = NEXT_CENTRE
+        .with(|c| c.borrow_mut().take())
+        .expect("a centre to mount");
+    let ws = Workspace::new(centre, Sessions::default(), Navigator::here());
+    let backend = backend(&ws);
+    ws.attach(move |input| {
+        backend.send(input);
+    });
+    ws.provide();
+    provide_context(backend);
+    provide_context(omnidesk::mode::slots());
+    MOUNTED.with(|w| *w.borrow_mut() = Some(ws));
+    view! { <Outlet /> }
+}
+
+/// Mounts the desk inside the router at `/`, around `centre`, with the mode's backend (no
+/// storage, no server: tests drive it).
+async fn mount(centre: Centre) -> Mounted {
+    eval(RECORDER);
+    errors();
+    let _ = web_sys::window()
+        .unwrap()
+        .history()
+        .unwrap()
+        .replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some("/"));
+    let document = leptos::prelude::document();
+    let root = document.create_element("div").unwrap();
+    document.body().unwrap().append_child(&root).unwrap();
+    NEXT_CENTRE.with(|c| *c.borrow_mut() = Some(centre));
+    let handle = leptos::mount::mount_to(root.clone().unchecked_into(), move || {
+        view! {
+            <Router>
+                <Routes fallback=|| "not found">
+                    <ParentRoute path=path!("") view=TestWorkspace>
+                        <ParentRoute path=path!("") view=Desk>
+                            <Route path=path!("") view=HomeAddress />
+                            <Route path=path!("/session/:item") view=SessionAddress />
+                        </ParentRoute>
+                    </ParentRoute>
+                </Routes>
+            </Router>
+        }
+        .into_any()
+    });
+    leptos::task::tick().await;
+    let ws = MOUNTED
+        .with(|w| w.borrow_mut().take())
+        .expect("the workspace route rendered");
+    Mounted {
+        root,
+        ws,
+        handle: Some(handle),
+    }
+}
+
+#[cfg(not(feature = "server"))]
+fn backend(ws: &Workspace) -> omnidesk::mode::Backend {
+    omnidesk::mode::Backend::new(ws, None)
+}
+
+#[cfg(feature = "server")]
+fn backend(ws: &Workspace) -> omnidesk::mode::Backend {
+    omnidesk::mode::Backend::new(
+        *ws,
+        omnidesk::link::SavedSession {
+            base: "http://127.0.0.1:9/".into(),
+            agent: "alex".into(),
+            token: "test".into(),
+        },
+    )
+}
+
+/// Runs `input` through a centre as the server would, and folds its events into the desk's
+/// replica (server build) — or hands it to the page's engine (standalone).
+fn feed(ws: &Workspace, server: &mut Centre, input: omnidesk_core::Input) {
+    if omnidesk::mode::SERVER_BUILD {
+        let events = server.submit(input, js_sys::Date::now() as u64);
+        ws.cell.update(|c| {
+            for e in &events {
+                let _ = c.follow(e);
+            }
+        });
+        ws.sessions.count_unread(&events);
+        ws.cell.bump();
+    } else {
+        ws.commands.send(input);
+    }
+}
+
+/// A desk and the "server" centre beside it (server build: the replica follows it).
+async fn mount_both() -> (Mounted, Centre) {
+    let (server, events) = Centre::fresh(1, false, js_sys::Date::now() as u64);
+    let centre = if omnidesk::mode::SERVER_BUILD {
+        let mut replica = Centre::replica(server.engine.config().clone(), server.me.clone());
+        for e in &events {
+            replica.follow(e).unwrap();
+        }
+        replica
+    } else {
+        fresh_centre()
+    };
+    (mount(centre).await, server)
 }
 
 fn find(root: &Element, selector: &str) -> Element {
@@ -47,84 +237,13 @@ fn tabs_of(tablist: &Element) -> Vec<Element> {
         .collect()
 }
 
-#[wasm_bindgen_test]
-async fn the_sessions_tablist_starts_with_a_selected_home_tab() {
-    let root = mount_app().await;
-    let sessions = find(&root, r#"[role=tablist][aria-label="Sessions"]"#);
-    let tabs = tabs_of(&sessions);
-    assert!(!tabs.is_empty(), "the Sessions tablist has no tab");
-    let home = &tabs[0];
-    assert_eq!(home.text_content().unwrap().trim_start_matches('⌂'), "Home");
-    assert_eq!(home.get_attribute("aria-selected").as_deref(), Some("true"));
-    assert_eq!(home.get_attribute("tabindex").as_deref(), Some("0"));
-    // Its panel exists, is labelled by it and is shown.
-    let panel_id = home
-        .get_attribute("aria-controls")
-        .expect("Home controls a panel");
-    let panel = find(&root, &format!("#{panel_id}"));
-    assert_eq!(panel.get_attribute("role").as_deref(), Some("tabpanel"));
-    assert_eq!(panel.get_attribute("aria-labelledby"), Some(home.id()));
-    assert!(!panel.has_attribute("hidden"));
-}
-
-#[wasm_bindgen_test]
-async fn home_has_no_close_control() {
-    let root = mount_app().await;
-    let buttons = root.query_selector_all("button").unwrap();
-    for i in 0..buttons.length() {
-        let button: Element = buttons.item(i).unwrap().unchecked_into();
-        let name = button.text_content().unwrap_or_default();
-        let label = button.get_attribute("aria-label").unwrap_or_default();
-        assert!(
-            !name.starts_with("Close") && !label.starts_with("Close"),
-            "found a close control: {name}{label}"
-        );
-    }
-}
-
-#[wasm_bindgen_test]
-async fn home_opens_the_dashboard_application_tab() {
-    let root = mount_app().await;
-    let apps = find(&root, r#"[role=tablist][aria-label="Applications"]"#);
-    let tabs = tabs_of(&apps);
-    assert_eq!(tabs.len(), 1);
-    // Only the selected session's Applications tablist is shown.
-    assert_eq!(tabs[0].text_content().unwrap().trim(), "Dashboard");
-    assert_eq!(
-        tabs[0].get_attribute("aria-selected").as_deref(),
-        Some("true")
-    );
-    let panel = find(
-        &root,
-        &format!("#{}", tabs[0].get_attribute("aria-controls").unwrap()),
-    );
-    assert_eq!(
-        find(&panel, "h1").text_content().unwrap(),
-        "Agent dashboard"
-    );
-}
-
-#[wasm_bindgen_test]
-async fn arrow_keys_keep_focus_on_the_only_session() {
-    let root = mount_app().await;
-    let sessions = find(&root, r#"[role=tablist][aria-label="Sessions"]"#);
-    let home: HtmlElement = tabs_of(&sessions).remove(0).unchecked_into();
-    home.focus().unwrap();
-    let init = KeyboardEventInit::new();
-    init.set_key("End");
-    init.set_bubbles(true);
-    init.set_cancelable(true);
-    let event = KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
-    home.dispatch_event(&event).unwrap();
-    leptos::task::tick().await;
-    assert!(event.default_prevented(), "the tablist handles End");
-    assert_eq!(home.get_attribute("aria-selected").as_deref(), Some("true"));
-    let active = leptos::prelude::document().active_element().unwrap();
-    assert_eq!(active.id(), home.id());
-}
-
-/// Finds the button whose accessible name (aria-label, else text) is exactly `name`.
+/// The button whose accessible name (aria-label, else text) is exactly `name`.
+#[cfg(not(feature = "server"))]
 fn button(root: &Element, name: &str) -> HtmlElement {
+    try_button(root, name).unwrap_or_else(|| panic!("no button named {name}"))
+}
+
+fn try_button(root: &Element, name: &str) -> Option<HtmlElement> {
     let nodes = root.query_selector_all("button").unwrap();
     (0..nodes.length())
         .map(|i| nodes.item(i).unwrap().unchecked_into::<HtmlElement>())
@@ -134,7 +253,6 @@ fn button(root: &Element, name: &str) -> HtmlElement {
                 .trim()
                 == name
         })
-        .unwrap_or_else(|| panic!("no button named {name}"))
 }
 
 fn buttons_starting(root: &Element, prefix: &str) -> Vec<HtmlElement> {
@@ -145,7 +263,7 @@ fn buttons_starting(root: &Element, prefix: &str) -> Vec<HtmlElement> {
         .collect()
 }
 
-fn region(root: &Element, name: &str) -> Element {
+fn try_region(root: &Element, name: &str) -> Option<Element> {
     let nodes = root.query_selector_all("[role=region]").unwrap();
     (0..nodes.length())
         .map(|i| nodes.item(i).unwrap().unchecked_into::<Element>())
@@ -159,18 +277,143 @@ fn region(root: &Element, name: &str) -> Element {
             });
             label.as_deref() == Some(name)
         })
-        .unwrap_or_else(|| panic!("no region named {name}"))
+}
+
+fn region(root: &Element, name: &str) -> Element {
+    try_region(root, name).unwrap_or_else(|| panic!("no region named {name}"))
 }
 
 fn presence_button(root: &Element) -> Element {
-    find(root, "[aria-haspopup=menu]")
+    find(root, "#presence-button")
+}
+
+fn key(target: &Element, key: &str) -> KeyboardEvent {
+    let init = KeyboardEventInit::new();
+    init.set_key(key);
+    init.set_bubbles(true);
+    init.set_cancelable(true);
+    let event = KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+    target.dispatch_event(&event).unwrap();
+    event
+}
+
+/// An item arrives in the agent's queue (by email: it waits in Open work items to be picked).
+fn arrive(ws: &Workspace, server: &mut Centre, id: &str, name: &str) -> omnidesk_core::ItemId {
+    let item = omnidesk_core::ItemId::from(id);
+    feed(
+        ws,
+        server,
+        omnidesk_core::Input::Arrive {
+            item: item.clone(),
+            channel: "email".into(),
+            queue: "general".into(),
+            customer: omnidesk_core::protocol::Customer {
+                name: name.into(),
+                ..Default::default()
+            },
+            skills: Default::default(),
+            priority: 0,
+            text: Some("Hello".into()),
+        },
+    );
+    item
 }
 
 #[wasm_bindgen_test]
-async fn the_dashboard_has_three_stream_regions_with_filters() {
-    let root = mount_app().await;
+async fn the_sessions_tablist_starts_with_a_selected_home_tab() {
+    let m = mount_both().await.0;
+    let sessions = find(&m.root, r#"[role=tablist][aria-label="Sessions"]"#);
+    let tabs = tabs_of(&sessions);
+    assert!(!tabs.is_empty(), "the Sessions tablist has no tab");
+    let home = &tabs[0];
+    assert_eq!(home.text_content().unwrap().trim_start_matches('⌂'), "Home");
+    assert_eq!(home.get_attribute("aria-selected").as_deref(), Some("true"));
+    assert_eq!(home.get_attribute("tabindex").as_deref(), Some("0"));
+    let panel_id = home
+        .get_attribute("aria-controls")
+        .expect("Home controls a panel");
+    let panel = find(&m.root, &format!("#{panel_id}"));
+    assert_eq!(panel.get_attribute("role").as_deref(), Some("tabpanel"));
+    assert_eq!(panel.get_attribute("aria-labelledby"), Some(home.id()));
+    assert!(!panel.has_attribute("hidden"));
+    m.settle().await;
+}
+
+/// With a conversation session open, that session has its close control and Home has none;
+/// Delete on the Home tab closes nothing.
+#[wasm_bindgen_test]
+async fn home_has_no_close_control_when_a_session_has_one() {
+    let (m, mut server) = mount_both().await;
+    let item = arrive(&m.ws, &mut server, "w-close", "Grace Hopper");
+    m.ws.sessions.open(&item, omnidesk::ui::context::Nav::Push);
+    m.settle().await;
+    let closers = buttons_starting(&m.root, "Close ");
+    let names: Vec<String> = closers
+        .iter()
+        .map(|b| b.get_attribute("aria-label").unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        vec!["Close Grace Hopper".to_owned()],
+        "one close control, the session's"
+    );
+    let sessions = find(&m.root, r#"[role=tablist][aria-label="Sessions"]"#);
+    let home: HtmlElement = tabs_of(&sessions).remove(0).unchecked_into();
+    m.ws.sessions.select(0, omnidesk::ui::context::Nav::Replace);
+    m.settle().await;
+    home.focus().unwrap();
+    key(&home, "Delete");
+    leptos::task::tick().await;
+    assert_eq!(
+        tabs_of(&sessions).len(),
+        2,
+        "Delete on Home closed a session"
+    );
+    m.settle().await;
+}
+
+#[wasm_bindgen_test]
+async fn home_opens_the_dashboard_application_tab() {
+    let m = mount_both().await.0;
+    let apps = find(&m.root, r#"[role=tablist][aria-label="Applications"]"#);
+    let tabs = tabs_of(&apps);
+    assert_eq!(tabs.len(), 1);
+    assert_eq!(tabs[0].text_content().unwrap().trim(), "Dashboard");
+    assert_eq!(
+        tabs[0].get_attribute("aria-selected").as_deref(),
+        Some("true")
+    );
+    let panel = find(
+        &m.root,
+        &format!("#{}", tabs[0].get_attribute("aria-controls").unwrap()),
+    );
+    assert_eq!(
+        find(&panel, "h1").text_content().unwrap(),
+        "Agent dashboard"
+    );
+    m.settle().await;
+}
+
+#[wasm_bindgen_test]
+async fn arrow_keys_keep_focus_on_the_only_session() {
+    let m = mount_both().await.0;
+    let sessions = find(&m.root, r#"[role=tablist][aria-label="Sessions"]"#);
+    let home: HtmlElement = tabs_of(&sessions).remove(0).unchecked_into();
+    home.focus().unwrap();
+    let event = key(&home, "End");
+    leptos::task::tick().await;
+    assert!(event.default_prevented(), "the tablist handles End");
+    assert_eq!(home.get_attribute("aria-selected").as_deref(), Some("true"));
+    let active = leptos::prelude::document().active_element().unwrap();
+    assert_eq!(active.id(), home.id());
+    m.settle().await;
+}
+
+#[wasm_bindgen_test]
+async fn the_dashboard_has_three_stream_regions_with_filters_and_the_modes_demo_region() {
+    let m = mount_both().await.0;
     for name in ["My work items", "Open work items", "Closed work items"] {
-        let r = region(&root, name);
+        let r = region(&m.root, name);
         let filter = find(&r, "input[type=search]");
         assert_eq!(
             filter.get_attribute("aria-label").unwrap(),
@@ -181,56 +424,23 @@ async fn the_dashboard_has_three_stream_regions_with_filters() {
             "{name} has a sort control"
         );
     }
-    region(&root, "Demo");
-}
-
-#[wasm_bindgen_test]
-async fn a_picked_item_moves_to_my_work_items_and_presence_follows_capacity() {
-    let (root, ws) = mount_desk().await;
-    // Away by hand, so the simulated chat stays Open instead of being offered.
-    ws.set_presence(omnidesk_core::Presence::Away);
-    leptos::task::tick().await;
+    // The Demo region is the standalone demo's; the server build has none.
     assert_eq!(
-        presence_button(&root)
-            .text_content()
-            .unwrap()
-            .trim_end_matches('▾')
-            .trim(),
-        "Presence: Away"
+        try_region(&m.root, "Demo").is_some(),
+        !omnidesk::mode::SERVER_BUILD
     );
-    button(&root, "Simulate chat").click();
-    leptos::task::tick().await;
-    let picks = buttons_starting(&region(&root, "Open work items"), "Pick ");
-    assert_eq!(picks.len(), 1);
-    let customer = picks[0].get_attribute("aria-label").unwrap()["Pick ".len()..].to_owned();
-    picks[0].click();
-    leptos::task::tick().await;
-    assert!(buttons_starting(&region(&root, "Open work items"), "Pick ").is_empty());
-    button(&region(&root, "My work items"), &format!("Open {customer}"));
-    let meter = find(&root, "[role=meter]");
-    assert_eq!(meter.get_attribute("aria-valuenow").as_deref(), Some("80"));
-    assert_eq!(
-        meter.get_attribute("aria-valuetext").as_deref(),
-        Some("80 of 100 available")
-    );
-    // Reset presence applies R6: 20 of 100 used is Busy.
-    ws.reset_presence();
-    leptos::task::tick().await;
-    assert!(presence_button(&root)
-        .text_content()
-        .unwrap()
-        .contains("Busy"));
+    m.settle().await;
 }
 
 #[wasm_bindgen_test]
 async fn the_presence_menu_opens_lists_statuses_and_closes_on_escape() {
-    let root = mount_app().await;
-    let b: HtmlElement = presence_button(&root).unchecked_into();
+    let m = mount_both().await.0;
+    let b: HtmlElement = presence_button(&m.root).unchecked_into();
     assert_eq!(b.get_attribute("aria-expanded").as_deref(), Some("false"));
     b.click();
     leptos::task::tick().await;
     assert_eq!(b.get_attribute("aria-expanded").as_deref(), Some("true"));
-    let menu = find(&root, "[role=menu]");
+    let menu = find(&m.root, "[role=menu][aria-label=Presence]");
     assert!(!menu.has_attribute("hidden"));
     let radios = menu.query_selector_all("[role=menuitemradio]").unwrap();
     let names: Vec<String> = (0..radios.length())
@@ -250,72 +460,238 @@ async fn the_presence_menu_opens_lists_statuses_and_closes_on_escape() {
         );
     }
     assert!(menu.query_selector("[role=menuitem]").unwrap().is_some());
-    let init = KeyboardEventInit::new();
-    init.set_key("Escape");
-    init.set_bubbles(true);
-    let event = KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
-    menu.dispatch_event(&event).unwrap();
+    key(&menu, "Escape");
     leptos::task::tick().await;
     assert!(menu.has_attribute("hidden"));
+    m.settle().await;
 }
 
+/// Owned clean-ups: a desk with its menu, a dialog and the keyboard shortcuts leaves no
+/// window listener behind when it goes (as at sign-out), and a second desk adds only its own.
 #[wasm_bindgen_test]
-async fn open_adds_a_session_tab_with_its_close_button_outside_the_tablist() {
-    let (root, ws) = mount_desk().await;
-    ws.set_presence(omnidesk_core::Presence::Away);
-    button(&root, "Simulate SMS").click();
-    leptos::task::tick().await;
-    let pick = buttons_starting(&region(&root, "Open work items"), "Pick ").remove(0);
-    let customer = pick.get_attribute("aria-label").unwrap()["Pick ".len()..].to_owned();
-    pick.click();
-    leptos::task::tick().await;
-    button(&root, &format!("Open {customer}")).click();
-    leptos::task::tick().await;
-    let sessions = find(&root, r#"[role=tablist][aria-label="Sessions"]"#);
-    let tabs = tabs_of(&sessions);
-    assert_eq!(tabs.len(), 2);
+async fn a_desk_that_goes_leaves_no_listener_behind() {
+    eval(RECORDER);
+    // An earlier test's desk may still be going.
+    for _ in 0..3 {
+        leptos::task::tick().await;
+        frame().await;
+    }
+    let before = (listeners("keydown"), listeners("pointerdown"));
+    let (m, mut server) = mount_both().await;
+    let item = arrive(&m.ws, &mut server, "w-why", "Ada Lovelace");
+    m.ws.dialogs.why.set(Some(item));
+    m.settle().await;
+    assert!(
+        listeners("keydown") > before.0,
+        "the desk listens for its shortcuts and Escape"
+    );
+    m.unmount().await;
     assert_eq!(
-        tabs[1]
+        (listeners("keydown"), listeners("pointerdown")),
+        before,
+        "listeners left behind"
+    );
+    let again = mount_both().await.0;
+    again.settle().await;
+    let one_desk = (listeners("keydown"), listeners("pointerdown"));
+    again.unmount().await;
+    assert_eq!((listeners("keydown"), listeners("pointerdown")), before);
+    assert!(one_desk.0 > before.0);
+}
+
+#[cfg(feature = "server")]
+#[wasm_bindgen_test]
+async fn the_server_build_shows_the_connection_and_unanswered_replies_as_sending() {
+    let (m, mut server) = mount_both().await;
+    let item = arrive(&m.ws, &mut server, "w-send", "Alan Turing");
+    let me = server.me.clone();
+    feed(
+        &m.ws,
+        &mut server,
+        omnidesk_core::Input::Pick {
+            agent: me,
+            item: item.clone(),
+        },
+    );
+    m.ws.sessions.open(&item, omnidesk::ui::context::Nav::Push);
+    m.ws.link
+        .pending
+        .set(vec![omnidesk_core::Input::AgentMessage {
+            agent: server.me.clone(),
+            item: item.clone(),
+            text: "On its way".into(),
+        }]);
+    m.settle().await;
+    let conn = find(&m.root, "[role=status][aria-label=Connection]");
+    assert!(
+        conn.text_content().unwrap().contains("Live"),
+        "{:?}",
+        conn.text_content()
+    );
+    let log = find(&region(&m.root, "Conversation"), "[role=log]");
+    let text = log.text_content().unwrap();
+    assert!(
+        text.contains("On its way") && text.contains("Sending…"),
+        "{text}"
+    );
+    assert!(try_button(&m.root, "Sign out").is_some());
+    m.settle().await;
+}
+
+#[cfg(not(feature = "server"))]
+mod standalone {
+    use super::*;
+
+    #[wasm_bindgen_test]
+    async fn a_picked_item_moves_to_my_work_items_and_presence_follows_capacity() {
+        let m = mount(fresh_centre()).await;
+        let ws = m.ws;
+        // Away by hand, so the simulated chat stays Open instead of being offered.
+        ws.commands.set_presence(omnidesk_core::Presence::Away);
+        leptos::task::tick().await;
+        assert_eq!(
+            presence_button(&m.root)
+                .text_content()
+                .unwrap()
+                .trim_end_matches('▾')
+                .trim(),
+            "Presence: Away"
+        );
+        button(&m.root, "Simulate chat").click();
+        leptos::task::tick().await;
+        let picks = buttons_starting(&region(&m.root, "Open work items"), "Pick ");
+        assert_eq!(picks.len(), 1);
+        let customer = picks[0].get_attribute("aria-label").unwrap()["Pick ".len()..].to_owned();
+        picks[0].click();
+        leptos::task::tick().await;
+        assert!(buttons_starting(&region(&m.root, "Open work items"), "Pick ").is_empty());
+        button(
+            &region(&m.root, "My work items"),
+            &format!("Open {customer}"),
+        );
+        let meter = find(&m.root, "[role=meter]");
+        assert_eq!(meter.get_attribute("aria-valuenow").as_deref(), Some("80"));
+        assert_eq!(
+            meter.get_attribute("aria-valuetext").as_deref(),
+            Some("80 of 100 available")
+        );
+        // Reset presence applies R6: 20 of 100 used is Busy.
+        ws.commands.reset_presence();
+        leptos::task::tick().await;
+        assert!(presence_button(&m.root)
             .text_content()
             .unwrap()
-            .trim()
-            .trim_start_matches('◉'),
-        customer
-    );
-    assert_eq!(
-        tabs[1].get_attribute("aria-selected").as_deref(),
-        Some("true")
-    );
-    assert!(sessions
-        .query_selector("button:not([role=tab])")
-        .unwrap()
-        .is_none());
-    let close = button(&root, &format!("Close {customer}"));
-    let conversation = region(&root, "Conversation");
-    assert!(conversation.query_selector("[role=log]").unwrap().is_some());
-    close.click();
-    leptos::task::tick().await;
-    assert_eq!(tabs_of(&sessions).len(), 1);
-}
+            .contains("Busy"));
+        m.settle().await;
+    }
 
-#[wasm_bindgen_test]
-async fn offers_are_stacked_each_with_a_countdown_from_its_expiry() {
-    let (root, ws) = mount_desk().await;
-    ws.set_presence(omnidesk_core::Presence::Away);
-    button(&root, "Simulate SMS").click();
-    button(&root, "Simulate SMS").click();
-    ws.set_presence(omnidesk_core::Presence::Available);
-    leptos::task::tick().await;
-    let dialogs = root.query_selector_all("[role=alertdialog]").unwrap();
-    assert_eq!(dialogs.length(), 2, "both offers are shown");
-    for i in 0..2 {
-        let d: Element = dialogs.item(i).unwrap().unchecked_into();
-        let timer = find(&d, "[role=timer]").text_content().unwrap();
-        assert!(
-            timer == "2:00" || timer == "1:59",
-            "a fresh offer counts down from 2:00: {timer}"
+    #[wasm_bindgen_test]
+    async fn open_adds_a_session_tab_with_its_close_button_outside_the_tablist() {
+        let m = mount(fresh_centre()).await;
+        m.ws.commands.set_presence(omnidesk_core::Presence::Away);
+        button(&m.root, "Simulate SMS").click();
+        leptos::task::tick().await;
+        let pick = buttons_starting(&region(&m.root, "Open work items"), "Pick ").remove(0);
+        let customer = pick.get_attribute("aria-label").unwrap()["Pick ".len()..].to_owned();
+        pick.click();
+        leptos::task::tick().await;
+        button(&m.root, &format!("Open {customer}")).click();
+        leptos::task::tick().await;
+        let sessions = find(&m.root, r#"[role=tablist][aria-label="Sessions"]"#);
+        let tabs = tabs_of(&sessions);
+        assert_eq!(tabs.len(), 2);
+        assert_eq!(
+            tabs[1]
+                .text_content()
+                .unwrap()
+                .trim()
+                .trim_start_matches('◉'),
+            customer
         );
-        button(&d, "Accept");
-        button(&d, "Reject");
+        assert_eq!(
+            tabs[1].get_attribute("aria-selected").as_deref(),
+            Some("true")
+        );
+        assert!(sessions
+            .query_selector("button:not([role=tab])")
+            .unwrap()
+            .is_none());
+        let close = button(&m.root, &format!("Close {customer}"));
+        let conversation = region(&m.root, "Conversation");
+        assert!(conversation.query_selector("[role=log]").unwrap().is_some());
+        close.click();
+        leptos::task::tick().await;
+        assert_eq!(tabs_of(&sessions).len(), 1);
+        m.settle().await;
+    }
+
+    /// The bug of issue 13: End conversation then Close conversation disposed the session while
+    /// an animation frame still held its log's NodeRef ("Tried to access a reactive value that
+    /// has already been disposed"). Now the whole path logs nothing.
+    #[wasm_bindgen_test]
+    async fn ending_and_closing_a_conversation_logs_no_error() {
+        let m = mount(fresh_centre()).await;
+        m.ws.commands.set_presence(omnidesk_core::Presence::Away);
+        button(&m.root, "Simulate chat").click();
+        leptos::task::tick().await;
+        let pick = buttons_starting(&region(&m.root, "Open work items"), "Pick ").remove(0);
+        let customer = pick.get_attribute("aria-label").unwrap()["Pick ".len()..].to_owned();
+        pick.click();
+        leptos::task::tick().await;
+        button(&m.root, &format!("Open {customer}")).click();
+        m.settle().await;
+        button(&region(&m.root, "Conversation"), "End conversation").click();
+        m.settle().await;
+        button(&region(&m.root, "Conversation"), "Close conversation").click();
+        m.settle().await;
+        assert!(
+            try_region(&m.root, "Conversation").is_none(),
+            "the session closed: {:?} at {:?}",
+            m.ws.sessions.with_untracked(|s| s.clone()),
+            web_sys::window().unwrap().location().href()
+        );
+        button(
+            &region(&m.root, "Closed work items"),
+            &format!("Reopen {customer}"),
+        );
+    }
+
+    #[wasm_bindgen_test]
+    async fn offers_are_stacked_each_with_a_countdown_from_its_expiry() {
+        let m = mount(fresh_centre()).await;
+        m.ws.commands.set_presence(omnidesk_core::Presence::Away);
+        button(&m.root, "Simulate SMS").click();
+        button(&m.root, "Simulate SMS").click();
+        m.ws.commands
+            .set_presence(omnidesk_core::Presence::Available);
+        leptos::task::tick().await;
+        let dialogs = m.root.query_selector_all("[role=alertdialog]").unwrap();
+        assert_eq!(dialogs.length(), 2, "both offers are shown");
+        for i in 0..2 {
+            let d: Element = dialogs.item(i).unwrap().unchecked_into();
+            let timer = find(&d, "[role=timer]").text_content().unwrap();
+            assert!(
+                timer == "2:00" || timer == "1:59",
+                "a fresh offer counts down from 2:00: {timer}"
+            );
+            button(&d, "Accept");
+            button(&d, "Reject");
+        }
+        m.settle().await;
+    }
+
+    /// The clock's interval and the /chat channel end with the workspace view.
+    #[wasm_bindgen_test]
+    async fn the_clock_stops_when_the_workspace_goes() {
+        eval(RECORDER);
+        let before = intervals();
+        let m = mount(fresh_centre()).await;
+        let ws = m.ws;
+        let owner = Owner::new();
+        owner.with(|| omnidesk::mode::run(ws, omnidesk::mode::Backend::new(&ws, None)));
+        assert_eq!(intervals(), before + 1, "the clock ticks every second");
+        drop(owner);
+        assert_eq!(intervals(), before, "the interval was cleared");
+        m.settle().await;
     }
 }

@@ -10,7 +10,8 @@ const N = Number(process.env.BENCH_ITEMS ?? 10000);
 const PAINT_TARGET_MS = Number(process.env.BENCH_PAINT_TARGET_MS ?? 200);
 const port = Number(process.env.BENCH_PORT ?? 4180);
 const base = `http://127.0.0.1:${port}`;
-const server = spawn('node', ['serve.mjs', '../dist', String(port)], { stdio: 'ignore' });
+// The build to measure: ../dist unless BENCH_DIST names another (e.g. a baseline).
+const server = spawn('node', ['serve.mjs', process.env.BENCH_DIST ?? '../dist', String(port)], { stdio: 'ignore' });
 await sleep(500);
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
@@ -31,14 +32,23 @@ try {
       for (let k = 0; k < 100 && !performance.getEntriesByName('streams-painted').length; k++) {
         await new Promise((r) => setTimeout(r, 20));
       }
-      const m = performance.getEntriesByName('streams-painted')[0];
-      const ready = performance.getEntriesByName('centre-ready')[0];
-      return { painted: m?.startTime, ready: ready?.startTime };
+      const at = (n) => performance.getEntriesByName(n)[0]?.startTime;
+      return {
+        painted: at('streams-painted'),
+        ready: at('centre-ready'),
+        loaded: at('save-loaded'),
+        decoded: at('save-decoded'),
+      };
     });
     runs.push(painted);
   }
   const med = (xs) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-  console.log(`navigation start → centre restored: median ${med(runs.map((r) => r.ready)).toFixed(0)} ms`);
+  // A build without a mark (an older one, as a baseline) prints n/a for it.
+  const ms = (xs) => (xs.some((x) => x === undefined || Number.isNaN(x)) ? 'n/a' : `${med(xs).toFixed(0)} ms`);
+  console.log(`navigation start → save read from IndexedDB: median ${ms(runs.map((r) => r.loaded))}`);
+  console.log(`save read → decoded (serde): median ${ms(runs.map((r) => r.decoded - r.loaded))}`);
+  console.log(`decoded → centre restored (engine, indices): median ${ms(runs.map((r) => r.ready - r.decoded))}`);
+  console.log(`navigation start → centre restored: median ${ms(runs.map((r) => r.ready))}`);
   const runsText = runs.map((r) => r.painted.toFixed(0)).join(', ');
   const paintMedian = med(runs.map((r) => r.painted));
   console.log(`navigation start → streams painted with rows: median ${paintMedian.toFixed(0)} ms (runs: ${runsText})`);

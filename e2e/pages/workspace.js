@@ -65,4 +65,40 @@ export class WorkspacePage {
   sessionTab(name) {
     return this.sessions.getByRole('tab', { name, exact: true });
   }
+
+  /** The row of `customer` in a stream (its list item). */
+  row(stream, customer) {
+    return stream.getByRole('listitem').filter({ has: this.page.getByRole('button', { name: `Why? ${customer}`, exact: true }) });
+  }
+
+  /** A value of the app's IndexedDB `meta` store (as a plain object), or null. */
+  async savedMeta(key) {
+    return this.page.evaluate((key) => new Promise((resolve) => {
+      const open = indexedDB.open('omnidesk');
+      open.onsuccess = () => {
+        const db = open.result;
+        if (!db.objectStoreNames.contains('meta')) { db.close(); resolve(null); return; }
+        const get = db.transaction(['meta']).objectStore('meta').get(key);
+        get.onsuccess = () => {
+          db.close();
+          const v = get.result;
+          // This version keeps JSON text; the previous one tab-separated text.
+          if (v === undefined) resolve(null);
+          else { try { resolve(JSON.parse(v)); } catch { resolve(v); } }
+        };
+        get.onerror = () => { db.close(); resolve(null); };
+      };
+      open.onerror = () => resolve(null);
+    }), key);
+  }
+
+  /** The open sessions as saved ({ items, selected }), or null. */
+  savedSessions() {
+    return this.savedMeta('ui');
+  }
+
+  /** The saved snapshot's format, or null. */
+  async savedSnapshotFormat() {
+    return (await this.savedMeta('snapshot'))?.format ?? null;
+  }
 }

@@ -1,6 +1,6 @@
 // The agent dashboard end to end, as a person works it: pick, presence by hand and by
 // capacity, overbooking, reopen, reload; with keyboard-only variants and axe on every screen.
-import { test, expect } from '@playwright/test';
+import { test, expect } from '../fixtures/test.js';
 import { mkdir } from 'node:fs/promises';
 import { WorkspacePage } from '../pages/workspace.js';
 import { axeViolations } from '../pages/axe.js';
@@ -50,8 +50,14 @@ test('presence set by hand is respected by routing', async ({ page }) => {
   await app.goto();
   await app.setPresence('Do not disturb');
   const name = await app.simulate('chat');
-  await page.waitForTimeout(1500); // a tick or two: still not offered
+  // Two ticks of the clock (routing runs on each) and it waits in Open work items, because
+  // of the agent's presence, as Why? says.
+  await expect(app.row(app.open, name)).toContainText(/waiting [2-9] s/);
   await expect(app.offer).toHaveCount(0);
+  await page.getByRole('button', { name: `Why? ${name}`, exact: true }).click();
+  const why = page.getByRole('dialog', { name: `Why? ${name}` });
+  await expect(why.getByRole('row', { name: /Alex Morgan/ })).toContainText('Presence');
+  await why.getByRole('button', { name: 'Close explanation' }).click();
   await expect(app.pick(name)).toBeVisible();
   await app.presenceButton.click();
   await app.presenceMenu.getByRole('menuitemradio', { name: 'Available', exact: true }).click();
@@ -165,10 +171,15 @@ test('reload: items, presence and open sessions are still there', async ({ page 
   await app.pick(a).click();
   await app.action(app.my, 'Open', a).click();
   await expect(app.sessionTab(a)).toHaveAttribute('aria-selected', 'true');
-  await page.waitForTimeout(300);
-  await page.goto('/?sim=off');
+  await expect.poll(() => app.savedSessions()).toMatchObject({ selected: 1 });
+  // A reload shows the same screen: the session's address.
+  await page.reload();
   await expect(app.sessionTab(a)).toHaveAttribute('aria-selected', 'true');
   await expect(app.presenceButton).toHaveAccessibleName('Presence: Lunch');
+  // The address wins over the saved selection: Home's address shows Home, the session open.
+  await page.goto('/?sim=off');
+  await expect(app.homeTab).toHaveAttribute('aria-selected', 'true');
+  await expect(app.sessionTab(a)).toHaveAttribute('aria-selected', 'false');
   await app.homeTab.click();
   await expect(app.action(app.my, 'Open', a)).toBeVisible();
   await expect(app.pick(b)).toBeVisible();
@@ -201,7 +212,7 @@ test('a second tab does not run a second engine on the same save', async ({ page
 test('a corrupt save is reported and set aside, never a blank page', async ({ page }) => {
   const app = new WorkspacePage(page);
   await app.goto();
-  await page.waitForTimeout(300);
+  await expect.poll(() => app.savedSnapshotFormat()).toBe(3); // the fresh save is written
   await page.evaluate(() => new Promise((resolve, reject) => {
     const open = indexedDB.open('omnidesk');
     open.onsuccess = () => {
@@ -237,9 +248,14 @@ test('a fresh live demo shows its first conversation within 5 s', async ({ page 
 test('the quiet demo (?sim=off) has no arrival', async ({ page }) => {
   const app = new WorkspacePage(page);
   await app.goto('/?sim=off&reset&seed=1');
-  await page.waitForTimeout(3000);
+  await expect(app.demo).toContainText('Simulator off');
+  // One conversation of our own, to watch the clock go by: three seconds of ticks bring no
+  // other (a fresh simulated centre has its first arrival after 1.5 s).
+  await app.setPresence('Away');
+  const name = await app.simulate('sms');
+  await expect(app.row(app.open, name)).toContainText(/waiting [3-9] s/);
   await expect(page.getByRole('alertdialog')).toHaveCount(0);
-  await expect(app.open.getByRole('button', { name: /^Pick / })).toHaveCount(0);
+  await expect(app.open.getByRole('button', { name: /^Pick / })).toHaveCount(1);
 });
 
 // Texts that don't fit their control (placeholders, the sort select's options), measured with

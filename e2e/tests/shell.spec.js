@@ -1,6 +1,6 @@
 // The shell of ui-contract.md in the release build: the Sessions tablist with the Home tab
 // that can't be closed, its Dashboard application tab, keyboard focus and a clean axe audit.
-import { test, expect } from '@playwright/test';
+import { test, expect } from '../fixtures/test.js';
 import { mkdir } from 'node:fs/promises';
 import { WorkspacePage } from '../pages/workspace.js';
 import { axeViolations } from '../pages/axe.js';
@@ -17,19 +17,20 @@ test('Home is the first session tab, selected, with its Dashboard', async ({ pag
   await expect(panel.getByRole('heading', { level: 1 })).toHaveText('Agent dashboard');
 });
 
-test('Home has no close control', async ({ page }) => {
+test('Home has no close control, a conversation session has one', async ({ page }) => {
   const app = new WorkspacePage(page);
   await app.goto();
-  await expect(page.getByRole('button', { name: /^Close Home/ })).toHaveCount(0);
+  await app.setPresence('Away');
+  const name = await app.simulate('chat');
+  await app.pick(name).click();
+  await app.action(app.my, 'Open', name).click();
+  await expect(page.getByRole('button', { name: /^Close / })).toHaveCount(1);
+  await expect(page.getByRole('button', { name: `Close ${name}`, exact: true })).toBeVisible();
+  await app.homeTab.click();
   await app.homeTab.focus();
   await page.keyboard.press('Delete');
   await expect(app.homeTab).toBeVisible();
-});
-
-test('deep links load the app', async ({ page }) => {
-  const app = new WorkspacePage(page);
-  await app.goto('/session/3?sim=off');
-  await expect(app.homeTab).toBeVisible();
+  await expect(app.sessionTab(name)).toHaveCount(1);
 });
 
 test('keyboard: Tab reaches Presence, the Home tab, then the Dashboard tab', async ({ page }) => {

@@ -1,0 +1,417 @@
+//! The contact centre in the page. [`Centre`] owns the engine, feeds it inputs stamped with
+//! the caller's clock, and folds every event it emits into the [`Journal`] and the [`Sim`].
+//! The standalone loop calls [`Centre::tick`] on a steady cadence and at
+//! `engine.next_timer()`. In server mode a [`Centre::replica`] only folds the server's events.
+//!
+//! - [`demo`]: the built-in configuration (queues, the five channels, the agent at the
+//!   keyboard and simulated colleagues) and the generated customers.
+//! - [`journal`]: what the UI needs that the core's state doesn't keep (messages, the last
+//!   routing explanation, when an item last changed), folded from events.
+//! - [`sim`]: the simulator, an input source: colleagues who accept, work and close items, and
+//!   arrivals. It decides nothing about routing.
+//! - [`rng`]: a small deterministic PRNG (SplitMix64) for `?seed=N`.
+//! - [`live`]: the `/chat` page's BroadcastChannel protocol (serde types) and its mapping to
+//!   core inputs and back.
+//! - [`save`]: the centre's saved form — the versioned snapshot and the input log (serde
+//!   types); `crate::storage` keeps them in the browser.
+//!
+//! **Architecture invariant:** nothing here decides who gets an item or what presence is: the
+//! simulator and the buttons send inputs, the core decides.
+
+pub mod demo;
+pub mod journal;
+pub mod live;
+pub mod rng;
+pub mod save;
+pub mod sim;
+
+use crate::centre::save::{LoadError, LogEntry, Saved, SnapshotRef};
+use crate::mode::build::AppRouter;
+use journal::Journal;
+use omnidesk_core::protocol::Customer;
+use omnidesk_core::{AgentId, ChannelId, Engine, Input, ItemId, QueueId, Stamped};
+use sim::{Action, Plan, Sim};
+
+/// Automatic arrivals per minute when the simulator runs: lively, but a pace a person can
+/// follow.
+pub const DEFAULT_ARRIVALS_PER_MINUTE: u64 = 6;
+
+/// A fresh centre's first arrival comes this soon, so the demo shows life at once.
+pub const FIRST_ARRIVAL_MS: u64 = 1_500;
+
+/// The engine of this build (its router: [`AppRouter`], chosen by the mode).
+pub type AppEngine = Engine<AppRouter>;
+
+/// The engine and what is folded beside it.
+pub struct Centre {
+    pub engine: AppEngine,
+    pub journal: Journal,
+    pub sim: Sim,
+    /// `?sim=off` turns the simulator off: no arrivals, no colleagues.
+    pub sim_on: bool,
+    /// The agent at the keyboard.
+    pub me: AgentId,
+    /// The inputs handled since the caller last took them, for the input log.
+    pub unsaved: Vec<LogEntry>,
+}
+
+impl Centre {
+    /// A fresh demo centre at `now`: the agent at the keyboard signed in (Available), and the
+    /// simulated colleagues too when the simulator runs.
+    pub fn fresh(seed: u64, sim_on: bool, now: u64) -> (Centre, Vec<Stamped>) {
+        let mut centre = Centre {
+            engine: Engine::with_router(demo::config(), AppRouter::default()),
+            journal: Journal::default(),
+            sim: Sim::new(seed, DEFAULT_ARRIVALS_PER_MINUTE),
+            sim_on,
+            me: AgentId::from(demo::ME),
+            unsaved: Vec::new(),
+        };
+        let mut events = centre.submit(
+            Input::SignIn {
+                agent: centre.me.clone(),
+            },
+            now,
+        );
+        if sim_on {
+            centre.sim.next_arrival = Some(now + FIRST_ARRIVAL_MS);
+            for colleague in demo::COLLEAGUES {
+                events.extend(centre.submit(
+                    Input::SignIn {
+                        agent: AgentId::from(colleague),
+                    },
+                    now,
+                ));
+            }
+        }
+        (centre, events)
+    }
+
+    /// A centre restored from a snapshot and the input log written after it: each logged
+    /// input is handled again at its time and must end at its logged event number. The
+    /// demo's configuration is today's ([`demo::config`]), not the saved one.
+    pub fn restore(
+        saved: Saved,
+        mut entries: Vec<LogEntry>,
+        sim_on: bool,
+    ) -> Result<Centre, LoadError> {
+        if !saved.state.agents.contains_key(&AgentId::from(demo::ME)) {
+            return Err(LoadError::Corrupt(
+                "the agent at the keyboard is missing".into(),
+            ));
+        }
+        let mut state = saved.state;
+        state.config = demo::config();
+        let engine = Engine::restore(state, saved.now, saved.seq, Default::default());
+        let mut centre = Centre {
+            engine,
+            journal: saved.journal,
+            sim: saved.sim,
+            sim_on,
+            me: AgentId::from(demo::ME),
+            unsaved: Vec::new(),
+        };
+        entries.sort_by_key(|e| e.seq);
+        for LogEntry { seq, now, input } in entries {
+            if seq <= centre.engine.last_seq() {
+                continue; // already in the snapshot
+            }
+            centre.submit(input, now);
+            if centre.engine.last_seq() != seq {
+                return Err(LoadError::Corrupt(format!(
+                    "the log doesn't follow on from the snapshot at event {seq}"
+                )));
+            }
+        }
+        centre.unsaved.clear();
+        Ok(centre)
+    }
+
+    /// A replica of a server's centre (server mode): the engine starts from the server's
+    /// configuration and only ever *applies* the server's events ([`Centre::follow`]); it never
+    /// handles an input, so the browser is no second routing authority. `me` is the agent
+    /// signed in at this browser.
+    pub fn replica(config: omnidesk_core::Config, me: AgentId) -> Centre {
+        Centre {
+            engine: Engine::with_router(config, AppRouter::default()),
+            journal: Journal::default(),
+            sim: Sim::new(0, DEFAULT_ARRIVALS_PER_MINUTE),
+            sim_on: false,
+            me,
+            unsaved: Vec::new(),
+        }
+    }
+
+    /// Folds one event of the server's log into the replica. Events must come in log order:
+    /// an event already folded is skipped (`Ok(false)`), one after a gap is refused with the
+    /// seq the replica needs next, and the caller resubscribes from there.
+    pub fn follow(&mut self, stamped: &Stamped) -> Result<bool, u64> {
+        let next = self.engine.last_seq() + 1;
+        if stamped.seq < next {
+            return Ok(false);
+        }
+        if stamped.seq > next {
+            return Err(next);
+        }
+        self.engine.apply(stamped);
+        self.journal.observe(self.engine.config(), stamped);
+        Ok(true)
+    }
+
+    /// The snapshot to save, borrowed (serialised without cloning the state).
+    pub fn snapshot(&self) -> SnapshotRef<'_> {
+        SnapshotRef::new(
+            self.engine.now(),
+            self.engine.last_seq(),
+            self.engine.state(),
+            &self.journal,
+            &self.sim,
+        )
+    }
+
+    fn fold(&mut self, stamped: &Stamped) {
+        self.journal.observe(self.engine.config(), stamped);
+        self.sim.observe(self.engine.state(), stamped);
+    }
+
+    /// Hands one input to the engine at `now` (never earlier than the engine's time, R0) and
+    /// folds the events it emits.
+    pub fn submit(&mut self, input: Input, now: u64) -> Vec<Stamped> {
+        let now = now.max(self.engine.now());
+        let logged = input.clone();
+        let events = self.engine.handle(input, now).unwrap_or_default();
+        if !events.is_empty() {
+            self.unsaved.push(LogEntry {
+                seq: self.engine.last_seq(),
+                now,
+                input: logged,
+            });
+        }
+        for stamped in &events {
+            self.fold(stamped);
+        }
+        events
+    }
+
+    /// The clock moved on: a `tick` (timers due while the page was closed fire now, R0a), then
+    /// whatever the simulator has due.
+    pub fn tick(&mut self, now: u64) -> Vec<Stamped> {
+        let mut events = self.submit(Input::Tick, now);
+        if !self.sim_on {
+            return events;
+        }
+        for action in self.sim.due(now, true) {
+            let input = match action {
+                Action::Arrival => {
+                    let channel = match self.journal.arrivals % 5 {
+                        0 | 3 => "sms",
+                        4 => "email",
+                        _ => "chat",
+                    };
+                    let queue = match self.journal.arrivals % 7 {
+                        2 => "billing",
+                        5 => "vip",
+                        _ => demo::SIMULATE_QUEUE,
+                    };
+                    self.arrival(channel, queue)
+                }
+                Action::Plan(item, plan) => match plan {
+                    Plan::Accept(agent) => Input::Accept { agent, item },
+                    Plan::Reject(agent) => Input::Reject { agent, item },
+                    Plan::End(agent) => Input::End {
+                        item,
+                        agent: Some(agent),
+                    },
+                    Plan::Close(agent) => Input::Close { agent, item },
+                    Plan::CustomerWrites => Input::CustomerMessage {
+                        text: demo::follow_up(self.sim.seed, self.engine.last_seq()).to_owned(),
+                        item,
+                    },
+                    Plan::CustomerAnswers => Input::CustomerMessage {
+                        text: demo::answer(self.sim.seed, self.engine.last_seq()).to_owned(),
+                        item,
+                    },
+                },
+            };
+            events.extend(self.submit(input, now));
+        }
+        events
+    }
+
+    /// The arrive input of the next generated conversation (a customer with a name distinct
+    /// from every earlier one in this save).
+    fn arrival(&self, channel: &str, queue: &str) -> Input {
+        let n = self.journal.arrivals;
+        let mut id = n + 1;
+        while self
+            .engine
+            .state()
+            .items
+            .contains_key(&ItemId::from(format!("w{id:06}")))
+        {
+            id += 1;
+        }
+        let name = demo::customer_name(self.sim.seed, n);
+        let handle = name.to_lowercase().replace(' ', ".");
+        Input::Arrive {
+            item: ItemId::from(format!("w{id:06}")),
+            channel: ChannelId::from(channel),
+            queue: QueueId::from(queue),
+            customer: Customer {
+                email: Some(format!("{handle}@example.com")),
+                phone: Some(format!("+1 555 01{:02}", n % 100)),
+                language: Some("English".to_owned()),
+                location: Some("Seattle, WA".to_owned()),
+                id: Some(format!("CUST-{:05}", n + 1)),
+                name,
+            },
+            skills: Default::default(),
+            priority: 0,
+            text: Some(demo::opener(self.sim.seed, n).to_owned()),
+        }
+    }
+
+    /// The Demo region's buttons: a new conversation on `channel` in the agent's queue.
+    pub fn simulate(&mut self, channel: &str, now: u64) -> Vec<Stamped> {
+        let input = self.arrival(channel, demo::SIMULATE_QUEUE);
+        self.submit(input, now)
+    }
+
+    /// `?demo=N`: N open items in the agent's queues, through core inputs. They arrive on the
+    /// email channel (pick distribution, R1), so they wait in Open work items to be picked.
+    pub fn fill(&mut self, n: u64, now: u64) {
+        for k in 0..n {
+            let queue = if k % 3 == 0 {
+                "billing"
+            } else {
+                demo::SIMULATE_QUEUE
+            };
+            let input = self.arrival("email", queue);
+            self.submit(input, now);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use omnidesk_core::Presence;
+
+    #[test]
+    fn a_fresh_centre_signs_the_agent_in_available() {
+        let (c, events) = Centre::fresh(1, false, 1_000);
+        assert!(!events.is_empty());
+        let me = &c.engine.state().agents[&c.me];
+        assert!(me.signed_in);
+        assert_eq!(me.presence, Presence::Available);
+        assert!(!c.engine.state().agents[&AgentId::from("ana")].signed_in);
+    }
+
+    #[test]
+    fn a_fresh_simulated_centre_has_its_first_arrival_within_two_seconds() {
+        let start = 1_000_000;
+        let run = |sim_on: bool| {
+            let (mut c, _) = Centre::fresh(1, sim_on, start);
+            let mut by_2s = 0;
+            for ms in (250..=600_000).step_by(250) {
+                c.tick(start + ms);
+                if ms == 2_000 {
+                    by_2s = c.journal.arrivals;
+                }
+            }
+            (by_2s, c.journal.arrivals)
+        };
+        let (by_2s, total) = run(true);
+        assert_eq!(by_2s, 1, "one arrival in the first 2 s");
+        // Then a human pace: about DEFAULT_ARRIVALS_PER_MINUTE a minute, not a flood.
+        let per_minute = total as f64 / 10.0;
+        assert!((4.0..=8.0).contains(&per_minute), "{per_minute} a minute");
+        // Reproducible with the same seed; none with the simulator off.
+        assert_eq!(run(true), (by_2s, total));
+        assert_eq!(run(false), (0, 0));
+    }
+
+    #[test]
+    fn simulate_creates_distinct_customers_in_the_agents_queue() {
+        let (mut c, _) = Centre::fresh(1, false, 1_000);
+        c.submit(
+            Input::SetPresence {
+                agent: c.me.clone(),
+                status: Presence::Away,
+            },
+            1_000,
+        );
+        c.simulate("chat", 2_000);
+        c.simulate("sms", 3_000);
+        let open = c.engine.open_work_items(&c.me);
+        assert_eq!(open.len(), 2);
+        let names: Vec<_> = open
+            .iter()
+            .map(|id| c.engine.state().items[id].customer.name.clone())
+            .collect();
+        assert_ne!(names[0], names[1]);
+    }
+
+    #[test]
+    fn the_simulator_drives_colleagues_through_core_inputs() {
+        let (mut c, _) = Centre::fresh(7, true, 0);
+        c.submit(
+            Input::SetPresence {
+                agent: c.me.clone(),
+                status: Presence::Away,
+            },
+            0,
+        );
+        let mut closed = 0;
+        for s in 1..=1_200u64 {
+            for e in c.tick(s * 1_000) {
+                if matches!(e.event, omnidesk_core::Event::Closed { .. }) {
+                    closed += 1;
+                }
+            }
+        }
+        assert!(c.journal.arrivals > 40, "arrivals: {}", c.journal.arrivals);
+        assert!(closed > 10, "closed: {closed}");
+    }
+
+    #[test]
+    fn a_replica_that_follows_the_events_has_the_same_state_and_journal() {
+        let (mut live, first) = Centre::fresh(5, true, 0);
+        let mut events = first;
+        for s in 1..=300u64 {
+            events.extend(live.tick(s * 1_000));
+        }
+        let mut replica = Centre::replica(demo::config(), live.me.clone());
+        // Duplicates are skipped, a gap is refused with the seq needed next.
+        assert_eq!(replica.follow(&events[1]), Err(1));
+        for e in &events {
+            assert_eq!(replica.follow(e), Ok(true));
+        }
+        assert_eq!(replica.follow(&events[3]), Ok(false));
+        assert_eq!(replica.engine.state(), live.engine.state());
+        assert_eq!(replica.journal, live.journal);
+        assert_eq!(replica.engine.next_timer(), live.engine.next_timer());
+    }
+
+    #[test]
+    fn a_saved_centre_restores_with_its_log() {
+        let (mut c, _) = Centre::fresh(3, true, 0);
+        for s in 1..=300u64 {
+            c.tick(s * 1_000);
+        }
+        // Through serde and back (JSON here; the browser keeps the same serde value).
+        let json = serde_json::to_string(&c.snapshot()).unwrap();
+        let saved: Saved = serde_json::from_str(&json).unwrap();
+        assert_eq!(&saved.state, c.engine.state());
+        c.unsaved.clear();
+        for s in 301..=400u64 {
+            c.tick(s * 1_000);
+        }
+        let log: Vec<LogEntry> =
+            serde_json::from_str(&serde_json::to_string(&c.unsaved).unwrap()).unwrap();
+        let restored = Centre::restore(saved, log, true).unwrap();
+        assert_eq!(restored.engine.state(), c.engine.state());
+        assert_eq!(restored.journal, c.journal);
+        assert_eq!(restored.sim.plans, c.sim.plans);
+    }
+}

@@ -1,0 +1,70 @@
+//! Where this page is: the server it follows, the app path it is at, and the message the
+//! sign-in page shows when the agent arrives there.
+
+/// The server this page follows: `?server=URL`, else the page's own origin with the API path
+/// of the `omnidesk-server` meta tag the server puts in the page it serves (`/` when the tag
+/// is missing). Always ends with `/`.
+pub fn server_base() -> String {
+    let window = web_sys::window();
+    let query = window
+        .as_ref()
+        .and_then(|w| w.location().search().ok())
+        .unwrap_or_default();
+    let param = crate::model::params::Params::parse(&query)
+        .server
+        .and_then(|raw| {
+            let url = js_sys::decode_uri_component(&raw)
+                .ok()
+                .and_then(|s| s.as_string())
+                .unwrap_or(raw);
+            crate::model::params::server_url(&url)
+        });
+    if let Some(url) = param {
+        return url;
+    }
+    let Some(window) = window else {
+        return "/".into();
+    };
+    let path = window
+        .document()
+        .and_then(|d| {
+            d.query_selector("meta[name=omnidesk-server]")
+                .ok()
+                .flatten()
+        })
+        .and_then(|m| m.get_attribute("content"))
+        .unwrap_or_else(|| "/".into());
+    let origin = window.location().origin().unwrap_or_default();
+    let path = path.trim_matches('/');
+    if path.is_empty() {
+        format!("{origin}/")
+    } else {
+        format!("{origin}/{path}/")
+    }
+}
+
+thread_local! {
+    /// What the sign-in page says when the agent arrives there (their session ended, …).
+    static SIGNIN_MESSAGE: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+}
+
+/// Leaves a message for the sign-in page.
+pub fn tell_signin(message: String) {
+    SIGNIN_MESSAGE.with(|m| *m.borrow_mut() = message);
+}
+
+pub fn take_signin_message() -> String {
+    SIGNIN_MESSAGE.with(|m| std::mem::take(&mut *m.borrow_mut()))
+}
+
+/// The app path of the current address (the router's base taken off), with its query.
+pub fn current_app_path() -> String {
+    let Some(location) = web_sys::window().map(|w| w.location()) else {
+        return "/".into();
+    };
+    let path = location.pathname().unwrap_or_default();
+    let base = crate::browser::public_base();
+    let path = path.strip_prefix(base.as_str()).unwrap_or(&path);
+    let path = if path.is_empty() { "/" } else { path };
+    path.to_owned()
+}

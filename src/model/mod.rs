@@ -1,0 +1,20 @@
+//! The view models: plain Rust built from the core's state and the journal, tested natively;
+//! components only render these.
+//!
+//! - [`projection`]: stream rows (R19–R21) and their view-only sort and filter, live ages,
+//!   presence labels and colours (R4), the capacity meter, offers, the conversation view,
+//!   R10's overbooking question, R18's explanation.
+//! - [`sessions`]: the Sessions tablist's model (open, select, close, at most ten, tab names).
+//! - [`tabs`]: the WAI-ARIA tabs keyboard model (also the menus' arrow keys).
+//! - [`address`]: the app's addresses — which path a session has, which parameters stay on
+//!   every navigation, and whether the agent may see the item an address names.
+//! - [`params`]: the URL parameters (`?sim`, `?seed`, `?reset`, `?demo`, `?rate`, `?server`).
+//!
+//! **Architecture invariant:** nothing here decides routing or presence; it reads what the
+//! core decided.
+
+pub mod address;
+pub mod params;
+pub mod projection;
+pub mod sessions;
+pub mod tabs;

@@ -1,0 +1,28 @@
+//! The widgets, one folder each (thaw's layout); `focus` and `icons` are shared helpers.
+//! The generic ones — [`tab_list`], [`menu_button`], [`dialog`] — carry the WAI-ARIA
+//! keyboard and focus rules once; the others compose them.
+
+pub mod alert_settings;
+pub mod capacity_meter;
+pub mod confirm_dialog;
+pub mod connection_status;
+pub mod conversation;
+pub mod customer_profile;
+pub mod dashboard;
+pub mod demo_region;
+pub mod dialog;
+pub mod discard_dialog;
+pub mod focus;
+pub mod icons;
+pub mod menu_button;
+pub mod offers;
+pub mod presence_menu;
+pub mod refusal_bar;
+pub mod session_tabs;
+pub mod sign_out;
+pub mod status_bar;
+pub mod stream;
+pub mod tab_list;
+pub mod top_bar;
+pub mod transfer_menu;
+pub mod why_dialog;
