@@ -12,6 +12,8 @@
 //! * [`config`]: the configuration file, a scenario set-up read by the core's own parser, plus
 //!   agents' passwords (argon2-hashed at load), the live-chat queue and the allowed origins.
 //!   [`config::DEMO_CONFIG`] is used when none is given.
+//! * [`connections`]: R24's registry of agents' live authenticated connections (the
+//!   disconnect grace, the looks it asks the hub for) and the WebSocket keep-alive.
 //! * [`log`]: storage behind the [`log::EventLog`] / [`log::EventReader`] traits; the SQLite
 //!   backend ([`log::SqliteLog`], WAL, `synchronous = FULL`) holds events (with their JSON, sent
 //!   to clients as stored), the dedup table of client actions, sessions and engine snapshots.
@@ -43,6 +45,7 @@
 pub mod api;
 pub mod auth;
 pub mod config;
+pub mod connections;
 pub mod fanout;
 pub mod hub;
 pub mod log;
@@ -99,6 +102,13 @@ pub async fn serve(
         hub::Hub::start(config, Box::new(log), options.hub.clone())
     })
     .await??;
+    {
+        // R24: the looks at agents' connections the registry schedules.
+        let hub = hub.clone();
+        tokio::spawn(connections::run(hub.connections().clone(), move |agent| {
+            hub.check_connection(agent).is_ok()
+        }));
+    }
     let listener = tokio::net::TcpListener::bind(options.addr).await?;
     let addr = listener.local_addr()?;
     let app = api::router(hub.clone(), &options.dist);
