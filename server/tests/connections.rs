@@ -194,3 +194,89 @@ async fn r24_a_silent_socket_is_closed_by_the_keepalive_and_counts_as_gone() {
         }
     }
 }
+
+/// The real binary with R24's options, `kill -9`ed when dropped.
+fn spawn(dir: &std::path::Path) -> (common::Process, String) {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_omnidesk-server"))
+        .args(["--host", "127.0.0.1", "--port", "0"])
+        .args(["--disconnect-grace-ms", &GRACE_MS.to_string()])
+        .arg("--config")
+        .arg(dir.join("config.json"))
+        .arg("--db")
+        .arg(dir.join("events.db"))
+        .arg("--dist")
+        .arg(dir)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let base = line
+        .trim()
+        .strip_prefix("listening on ")
+        .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
+        .to_owned();
+    (common::Process(child), base)
+}
+
+async fn token(http: &reqwest::Client, base: &str, agent: &str) -> String {
+    let body: Value = http
+        .post(format!("{base}/api/sessions"))
+        .json(&json!({"agent": agent, "password": format!("pw-{agent}")}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    body["token"].as_str().unwrap().to_owned()
+}
+
+async fn act(http: &reqwest::Client, base: &str, token: &str, id: &str, input: Value) -> u64 {
+    let resp = http
+        .post(format!("{base}/api/actions"))
+        .bearer_auth(token)
+        .json(&json!({"client_id": "t", "action_id": id, "input": input}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    let body: Value = resp.json().await.unwrap();
+    body["last_seq"].as_u64().unwrap()
+}
+
+/// R24 across a crash: bert was disconnected when the server was `kill -9`ed and never comes
+/// back, so the window (a timer in the core's state) still signs him out after the restart;
+/// ana was connected at the crash and has no connection after it, so the restarted server
+/// disconnects her after the grace.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn r24_survives_a_kill_9_for_the_disconnected_and_the_connected() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("config.json"), config(1_500)).unwrap();
+    let http = reqwest::Client::new();
+    let (mut process, base) = spawn(dir.path());
+    let (ana, bert) = (
+        token(&http, &base, "ana").await,
+        token(&http, &base, "bert").await,
+    );
+    let _ana_ws = open(&base, &ana, 0).await;
+    let bert_ws = open(&base, &bert, 0).await;
+    act(&http, &base, &ana, "a1", json!({"input": "sign_in"})).await;
+    let after = act(&http, &base, &bert, "b1", json!({"input": "sign_in"})).await;
+    drop(bert_ws);
+    let gone = logged(&http, &base, &ana, after, is("disconnected", "bert")).await;
+    let after = gone["seq"].as_u64().unwrap();
+    process.kill();
+
+    let (_process, base) = spawn(dir.path());
+    // Sessions are durable: the same tokens read the log of the restarted server.
+    let out = logged(&http, &base, &ana, after, is("signed_out", "bert")).await;
+    assert_eq!(out["reason"], "disconnected", "{out}");
+    let lost = logged(&http, &base, &ana, after, is("disconnected", "ana")).await;
+    assert_eq!(lost["remembered"], "available", "{lost}");
+}
