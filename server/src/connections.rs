@@ -329,7 +329,10 @@ mod tests {
         let _held = c.attach(&bert);
         c.take_due(Instant::now());
         c.watch(&bert);
-        assert!(c.take_due(Instant::now() + Duration::from_secs(9)).0.is_empty());
+        assert!(c
+            .take_due(Instant::now() + Duration::from_secs(9))
+            .0
+            .is_empty());
     }
 
     /// Re-authenticating as the same agent keeps one attachment; as another moves it.

@@ -9,6 +9,8 @@
 //!
 //! * [`auth`]: password hashes, session tokens (random, stored as SHA-256), and
 //!   [`auth::authorize`], the 403 check every input passes. [`auth::Principal`] is the wire's.
+//! * [`quick_replies`]: the centre's quick replies read from the configuration (checked, the
+//!   field named) and agents' personal ones in their own versioned SQLite table.
 //! * [`config`]: the configuration file, a scenario set-up read by the core's own parser, plus
 //!   agents' passwords (argon2-hashed at load), the live-chat queue and the allowed origins.
 //!   [`config::DEMO_CONFIG`] is used when none is given.
@@ -49,9 +51,11 @@ pub mod connections;
 pub mod fanout;
 pub mod hub;
 pub mod log;
+pub mod quick_replies;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 /// How to run the server.
 #[derive(Clone, Debug)]
@@ -98,6 +102,7 @@ pub async fn serve(
         .allowed_origins
         .extend(options.allowed_origins.iter().cloned());
     let log = log::SqliteLog::open(&options.db)?;
+    let quick_replies = Arc::new(quick_replies::QuickReplyStore::open(&options.db)?);
     let hub = tokio::task::spawn_blocking(move || {
         hub::Hub::start(config, Box::new(log), options.hub.clone())
     })
@@ -111,7 +116,7 @@ pub async fn serve(
     }
     let listener = tokio::net::TcpListener::bind(options.addr).await?;
     let addr = listener.local_addr()?;
-    let app = api::router(hub.clone(), &options.dist);
+    let app = api::router(hub.clone(), &options.dist).layer(axum::Extension(quick_replies));
     let task = tokio::spawn(async move { axum::serve(listener, app).await });
     Ok(Running { addr, hub, task })
 }

@@ -67,17 +67,35 @@ async fn r24_a_dropped_socket_s_offer_goes_to_another_agent_after_the_grace() {
     let mut bert_ws = open(&s.base, &bert, 0).await;
     ok(&s, &ana, "a1", json!({"input": "sign_in"})).await;
     ok(&s, &bert, "b1", json!({"input": "sign_in"})).await;
-    ok(&s, &bert, "b2", json!({"input": "set_presence", "status": "away"})).await;
+    ok(
+        &s,
+        &bert,
+        "b2",
+        json!({"input": "set_presence", "status": "away"}),
+    )
+    .await;
     let (item, _) = s.conversation("Rita Dropped").await;
-    let offered = event(&mut bert_ws, |e| e["event"] == "offered" && e["item"] == item).await;
+    let offered = event(&mut bert_ws, |e| {
+        e["event"] == "offered" && e["item"] == item
+    })
+    .await;
     assert_eq!(offered["agent"], "ana");
-    ok(&s, &bert, "b3", json!({"input": "set_presence", "status": "available"})).await;
+    ok(
+        &s,
+        &bert,
+        "b3",
+        json!({"input": "set_presence", "status": "available"}),
+    )
+    .await;
 
     let dropped = Instant::now();
     drop(ana_ws);
     let gone = event(&mut bert_ws, is("disconnected", "ana")).await;
     let withdrawn_at = dropped.elapsed();
-    let again = event(&mut bert_ws, |e| e["event"] == "offered" && e["item"] == item).await;
+    let again = event(&mut bert_ws, |e| {
+        e["event"] == "offered" && e["item"] == item
+    })
+    .await;
     let reoffered_at = dropped.elapsed();
     assert_eq!(again["agent"], "bert", "{again}");
     assert!(again["seq"].as_u64() > gone["seq"].as_u64());
@@ -104,7 +122,13 @@ async fn r24_reconnect_inside_the_window_brings_the_presence_back() {
     let mut bert_ws = open(&s.base, &bert, 0).await;
     let ana_ws = open(&s.base, &ana, 0).await;
     ok(&s, &ana, "a1", json!({"input": "sign_in"})).await;
-    ok(&s, &ana, "a2", json!({"input": "set_presence", "status": "dnd"})).await;
+    ok(
+        &s,
+        &ana,
+        "a2",
+        json!({"input": "set_presence", "status": "dnd"}),
+    )
+    .await;
     drop(ana_ws);
     event(&mut bert_ws, is("disconnected", "ana")).await;
     assert_eq!(presence(&s, &bert, "ana").await["presence"], "offline");
