@@ -80,7 +80,13 @@ async fn r25_a_supervisor_assigns_and_the_agent_s_stream_shows_it() {
     let (ana, sam) = (s.login("ana").await, s.login("sam").await);
     let mut ana_ws = open(&s.base, &ana, 0).await;
     ok(&s, &ana, "a1", json!({"input": "sign_in"})).await;
-    ok(&s, &ana, "a2", json!({"input": "set_presence", "status": "away"})).await;
+    ok(
+        &s,
+        &ana,
+        "a2",
+        json!({"input": "set_presence", "status": "away"}),
+    )
+    .await;
     let item = chat_in(&s, "general", "Olga Open").await;
 
     let mut sam_ws = open(&s.base, &sam, 0).await;
@@ -97,11 +103,20 @@ async fn r25_a_supervisor_assigns_and_the_agent_s_stream_shows_it() {
         }
     };
     assert_eq!(result["status"], 200, "{result}");
-    let assigned = event(&mut ana_ws, |e| e["event"] == "assigned" && e["item"] == item).await;
-    assert_eq!((&assigned["agent"], &assigned["by"]), (&json!("ana"), &json!("sam")));
+    let assigned = event(&mut ana_ws, |e| {
+        e["event"] == "assigned" && e["item"] == item
+    })
+    .await;
+    assert_eq!(
+        (&assigned["agent"], &assigned["by"]),
+        (&json!("ana"), &json!("sam"))
+    );
     let (status, work) = s.get("/api/work", Some(&ana)).await;
     assert_eq!(status, 200, "{work}");
-    assert!(work["my"].as_array().unwrap().contains(&json!(item)), "{work}");
+    assert!(
+        work["my"].as_array().unwrap().contains(&json!(item)),
+        "{work}"
+    );
     let (snap, _) = s.state(&sam).await;
     assert_eq!(snap["items"][&item]["state"], "active");
     assert_eq!(snap["items"][&item]["agent"], "ana");
@@ -116,7 +131,13 @@ async fn r25_an_agent_trying_to_assign_gets_403() {
     let _ana_ws = open(&s.base, &ana, 0).await;
     let _bert_ws = open(&s.base, &bert, 0).await;
     ok(&s, &ana, "a1", json!({"input": "sign_in"})).await;
-    ok(&s, &ana, "a2", json!({"input": "set_presence", "status": "away"})).await;
+    ok(
+        &s,
+        &ana,
+        "a2",
+        json!({"input": "set_presence", "status": "away"}),
+    )
+    .await;
     let item = chat_in(&s, "general", "Nora Nobody").await;
     forbidden(
         &s,
@@ -157,7 +178,13 @@ async fn r25_r27_a_supervisor_outside_their_queues_gets_403_and_state_is_unchang
     );
     let _cara_ws = open(&s.base, &cara, 0).await;
     ok(&s, &cara, "c1", json!({"input": "sign_in"})).await;
-    ok(&s, &cara, "c2", json!({"input": "set_presence", "status": "away"})).await;
+    ok(
+        &s,
+        &cara,
+        "c2",
+        json!({"input": "set_presence", "status": "away"}),
+    )
+    .await;
     let item = chat_in(&s, "vip", "Victor Vip").await;
     for (id, input) in [
         (
@@ -173,7 +200,14 @@ async fn r25_r27_a_supervisor_outside_their_queues_gets_403_and_state_is_unchang
             json!({"input": "transfer", "by": "sam", "item": item, "queue": "general"}),
         ),
     ] {
-        forbidden(&s, &sam, id, input, "queue \"vip\", which you don't supervise").await;
+        forbidden(
+            &s,
+            &sam,
+            id,
+            input,
+            "queue \"vip\", which you don't supervise",
+        )
+        .await;
     }
     let body = ok(
         &s,
@@ -199,7 +233,10 @@ async fn r26_r27_force_close_and_transfer_by_a_supervisor() {
     let mut ana_ws = open(&s.base, &ana, 0).await;
     ok(&s, &ana, "a1", json!({"input": "sign_in"})).await;
     let item = chat_in(&s, "general", "Fay Forced").await;
-    event(&mut ana_ws, |e| e["event"] == "offered" && e["item"] == item).await;
+    event(&mut ana_ws, |e| {
+        e["event"] == "offered" && e["item"] == item
+    })
+    .await;
     ok(&s, &ana, "a2", json!({"input": "accept", "item": item})).await;
     ok(
         &s,
@@ -222,7 +259,13 @@ async fn r26_r27_force_close_and_transfer_by_a_supervisor() {
         .await;
     assert_eq!(status, 409, "{body}");
 
-    ok(&s, &ana, "a3", json!({"input": "set_presence", "status": "away"})).await;
+    ok(
+        &s,
+        &ana,
+        "a3",
+        json!({"input": "set_presence", "status": "away"}),
+    )
+    .await;
     let other = chat_in(&s, "general", "Tom Transfer").await;
     let body = ok(
         &s,
@@ -252,7 +295,13 @@ async fn r28_the_supervisor_view_over_http_for_supervisors_only() {
     let (ana, sam) = (s.login("ana").await, s.login("sam").await);
     let _ana_ws = open(&s.base, &ana, 0).await;
     ok(&s, &ana, "a1", json!({"input": "sign_in"})).await;
-    ok(&s, &ana, "a2", json!({"input": "set_presence", "status": "away"})).await;
+    ok(
+        &s,
+        &ana,
+        "a2",
+        json!({"input": "set_presence", "status": "away"}),
+    )
+    .await;
     let first = chat_in(&s, "general", "Ada One").await;
     let second = chat_in(&s, "general", "Ben Two").await;
     chat_in(&s, "vip", "Not Sams").await;
@@ -263,8 +312,16 @@ async fn r28_the_supervisor_view_over_http_for_supervisors_only() {
     let queues: Vec<&String> = view["queues"].as_object().unwrap().keys().collect();
     assert_eq!(queues, ["general"], "{view}");
     assert_eq!(view["queues"]["general"]["open"], 2, "{view}");
-    assert_eq!((view["agent_count"].as_u64(), view["item_count"].as_u64()), (Some(2), Some(2)));
-    let agents: Vec<&Value> = view["agents"].as_array().unwrap().iter().map(|a| &a["id"]).collect();
+    assert_eq!(
+        (view["agent_count"].as_u64(), view["item_count"].as_u64()),
+        (Some(2), Some(2))
+    );
+    let agents: Vec<&Value> = view["agents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| &a["id"])
+        .collect();
     assert_eq!(agents, [&json!("ana"), &json!("bert")]);
     assert_eq!(view["agents"][0]["presence"], "away");
     let mut items: Vec<String> = vec![first.clone(), second.clone()];
@@ -275,7 +332,10 @@ async fn r28_the_supervisor_view_over_http_for_supervisors_only() {
     // Windows of one row: the next starts after the last id, and the last one says so.
     let (status, page) = s.get("/api/supervisor/agents?limit=1", Some(&sam)).await;
     assert_eq!(status, 200, "{page}");
-    assert_eq!((&page["agents"][0]["id"], &page["next_after"]), (&json!("ana"), &json!("ana")));
+    assert_eq!(
+        (&page["agents"][0]["id"], &page["next_after"]),
+        (&json!("ana"), &json!("ana"))
+    );
     let (_, page) = s
         .get("/api/supervisor/agents?after=ana&limit=1", Some(&sam))
         .await;
@@ -283,9 +343,15 @@ async fn r28_the_supervisor_view_over_http_for_supervisors_only() {
     let (_, page) = s
         .get("/api/supervisor/agents?after=bert&limit=1", Some(&sam))
         .await;
-    assert_eq!((page["agents"].as_array().map(Vec::len), &page["next_after"]), (Some(0), &Value::Null));
+    assert_eq!(
+        (page["agents"].as_array().map(Vec::len), &page["next_after"]),
+        (Some(0), &Value::Null)
+    );
     let (_, page) = s
-        .get(&format!("/api/supervisor/items?after={}", items[0]), Some(&sam))
+        .get(
+            &format!("/api/supervisor/items?after={}", items[0]),
+            Some(&sam),
+        )
         .await;
     assert_eq!(page["total"], 2, "{page}");
     assert_eq!(page["items"][0]["id"], items[1], "{page}");
@@ -294,7 +360,13 @@ async fn r28_the_supervisor_view_over_http_for_supervisors_only() {
     // Not for agents who supervise nothing, nor customers.
     let (status, body) = s.get("/api/supervisor", Some(&ana)).await;
     assert_eq!(status, 403, "{body}");
-    assert!(body["reason"].as_str().unwrap().contains("\"ana\" supervises no queue"), "{body}");
+    assert!(
+        body["reason"]
+            .as_str()
+            .unwrap()
+            .contains("\"ana\" supervises no queue"),
+        "{body}"
+    );
     let (status, _) = s.get("/api/supervisor/items", Some(&ana)).await;
     assert_eq!(status, 403);
     let (_, customer) = s.conversation("Cy Customer").await;
@@ -303,8 +375,16 @@ async fn r28_the_supervisor_view_over_http_for_supervisors_only() {
     let (status, _) = s.get("/api/supervisor", None).await;
     assert_eq!(status, 401);
     // Bad windows name the field.
-    for (query, field) in [("limit=0", "limit"), ("limit=x", "limit"), ("after=ana", "after")] {
+    for (query, field) in [
+        ("limit=0", "limit"),
+        ("limit=x", "limit"),
+        ("after=ana", "after"),
+    ] {
         let (status, body) = s.get(&format!("/api/supervisor?{query}"), Some(&sam)).await;
-        assert_eq!((status, body["field"].as_str()), (422, Some(field)), "{query}: {body}");
+        assert_eq!(
+            (status, body["field"].as_str()),
+            (422, Some(field)),
+            "{query}: {body}"
+        );
     }
 }
