@@ -203,7 +203,12 @@ async fn r24_a_silent_socket_is_closed_by_the_keepalive_and_counts_as_gone() {
     let signed_in = ok(&s, &ana, "a1", json!({"input": "sign_in"})).await;
     let after = signed_in["last_seq"].as_u64().unwrap();
     // From here the socket is not read: tungstenite answers pings only while reading.
+    let silent_since = Instant::now();
     let gone = logged(&s.http, &s.base, &ana, after, is("disconnected", "ana")).await;
+    println!(
+        "R24 figure: silent socket → disconnect {} ms (keep-alive 100 ms: closed after 200–300 ms of silence; grace {GRACE_MS} ms)",
+        silent_since.elapsed().as_millis()
+    );
     assert_eq!(gone["manual"], false);
     // The server closed it: reading now finds the end of the stream (after its pings).
     use futures_util::StreamExt;

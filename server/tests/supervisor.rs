@@ -388,3 +388,43 @@ async fn r28_the_supervisor_view_over_http_for_supervisors_only() {
         );
     }
 }
+
+/// The demo centre's supervisor: sam / demo-sam sees every queue and is a member of none; its
+/// push channels ask for offers to be seen within 15 s (R23), and it has quick replies.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_centre_has_sam_supervising_every_queue() {
+    let s = common::start_with(omnidesk_server::config::DEMO_CONFIG).await;
+    let (status, body) = s
+        .post(
+            "/api/sessions",
+            None,
+            json!({"agent": "sam", "password": "demo-sam"}),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let sam = body["token"].as_str().unwrap().to_owned();
+    let (status, view) = s.get("/api/supervisor", Some(&sam)).await;
+    assert_eq!(status, 200, "{view}");
+    let queues: Vec<&String> = view["queues"].as_object().unwrap().keys().collect();
+    assert_eq!(queues, ["billing", "general", "vip"]);
+    let agents: Vec<&Value> = view["agents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| &a["id"])
+        .collect();
+    assert!(!agents.contains(&&json!("sam")), "{agents:?}");
+    assert_eq!(agents.len(), 5);
+    let (_, config) = s.get("/api/config", Some(&sam)).await;
+    for channel in ["chat", "sms", "social", "voice"] {
+        assert_eq!(
+            config["config"]["channels"][channel]["offer_seen_timeout_ms"], 15000,
+            "{channel}: {}",
+            config["config"]["channels"][channel]
+        );
+    }
+    assert!(config["config"]["channels"]["email"]
+        .get("offer_seen_timeout_ms")
+        .is_none_or(Value::is_null));
+    assert_eq!(config["quick_replies"].as_array().unwrap().len(), 10);
+}
