@@ -212,16 +212,12 @@ async fn r24_a_silent_socket_is_closed_by_the_keepalive_and_counts_as_gone() {
     assert_eq!(gone["manual"], false);
     // The server closed it: reading now finds the end of the stream (after its pings).
     use futures_util::StreamExt;
-    loop {
-        match tokio::time::timeout(ws_client::PATIENCE, silent.next())
+    use tokio_tungstenite::tungstenite::Message;
+    while let Some(Ok(Message::Ping(_) | Message::Text(_))) =
+        tokio::time::timeout(ws_client::PATIENCE, silent.next())
             .await
             .expect("the server closes the socket")
-        {
-            Some(Ok(tokio_tungstenite::tungstenite::Message::Ping(_)))
-            | Some(Ok(tokio_tungstenite::tungstenite::Message::Text(_))) => continue,
-            _ => break,
-        }
-    }
+    {}
 }
 
 /// The real binary with R24's options, `kill -9`ed when dropped.

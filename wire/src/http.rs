@@ -177,7 +177,11 @@ impl QuickReplyDraft {
         if self.tags.len() > quick_reply::TAGS_MAX {
             return Err(ErrorBody::invalid(
                 "tags",
-                format!("{} tags; at most {}", self.tags.len(), quick_reply::TAGS_MAX),
+                format!(
+                    "{} tags; at most {}",
+                    self.tags.len(),
+                    quick_reply::TAGS_MAX
+                ),
             ));
         }
         for (i, tag) in self.tags.iter().enumerate() {
