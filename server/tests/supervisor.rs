@@ -29,6 +29,18 @@ const CONFIG: &str = r#"{
   "live_chat": {"queue": "general"}
 }"#;
 
+/// The live answer fits the OpenAPI document's schema for it.
+fn documented(schema: &str, value: &Value) {
+    use omnidesk_server::api::openapi::{schemas, validate};
+    let schemas = schemas();
+    validate(
+        value,
+        &json!({"$ref": format!("#/components/schemas/{schema}")}),
+        &schemas,
+    )
+    .unwrap_or_else(|e| panic!("{schema} does not describe {value}: {e}"));
+}
+
 async fn server() -> TestServer {
     start_with_hub(
         CONFIG,
@@ -308,6 +320,7 @@ async fn r28_the_supervisor_view_over_http_for_supervisors_only() {
 
     let (status, view) = s.get("/api/supervisor", Some(&sam)).await;
     assert_eq!(status, 200, "{view}");
+    documented("SupervisorAnswer", &view);
     assert_eq!(view["supervisor"], "sam");
     let queues: Vec<&String> = view["queues"].as_object().unwrap().keys().collect();
     assert_eq!(queues, ["general"], "{view}");
@@ -332,6 +345,7 @@ async fn r28_the_supervisor_view_over_http_for_supervisors_only() {
     // Windows of one row: the next starts after the last id, and the last one says so.
     let (status, page) = s.get("/api/supervisor/agents?limit=1", Some(&sam)).await;
     assert_eq!(status, 200, "{page}");
+    documented("SupervisorAgents", &page);
     assert_eq!(
         (&page["agents"][0]["id"], &page["next_after"]),
         (&json!("ana"), &json!("ana"))
@@ -353,6 +367,7 @@ async fn r28_the_supervisor_view_over_http_for_supervisors_only() {
             Some(&sam),
         )
         .await;
+    documented("SupervisorItems", &page);
     assert_eq!(page["total"], 2, "{page}");
     assert_eq!(page["items"][0]["id"], items[1], "{page}");
     assert_eq!(page["next_after"], Value::Null);
