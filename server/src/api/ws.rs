@@ -39,6 +39,10 @@
 //! [`SEND_TIMEOUT`] closes the connection. So per connection the server holds at most the
 //! queue, one page and the kernel's socket buffers, and never stalls the hub or the others.
 //!
+//! Lost connections (R24, [`crate::connections`]): while a connection is authenticated as an
+//! agent it counts as one of that agent's connections; the server pings it every
+//! `--keepalive-ms` and closes it after twice that with nothing heard (no frame, no pong).
+//!
 //! [`HubOptions::live_buffer`]: crate::hub::HubOptions::live_buffer
 
 use super::error::ApiError;
