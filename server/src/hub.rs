@@ -15,6 +15,10 @@
 //! the thread waits for commands no longer than until [`Engine::next_timer`] (and at most a
 //! second), and sends `tick` when one is due; before each client input it also fires due timers
 //! with a `tick` at the same `now`, so the access check sees the state the input will meet.
+//!
+//! R24: the server's own `disconnect` and `reconnect` come in as [`Command::Connection`] (a
+//! *look* the connection registry, [`crate::connections`], asks for); the hub sends one only
+//! if the registry and the state it is about to change agree, so they never meet a refusal.
 
 use crate::auth::{authorize, input_item, new_token, Principal, Sessions, TokenHash};
 use crate::config::ServerConfig;
