@@ -203,6 +203,34 @@ impl Default for Config {
 }
 
 impl Config {
+    /// Can `self` replace `old` for a log written under `old`? Only if it keeps every channel,
+    /// queue, agent and presence `old` has (the logged events name them); settings may change
+    /// and anything may be added. `Err` names the first one missing.
+    pub fn covers(&self, old: &Config) -> Result<(), String> {
+        let missing = |kind: &str, id: &str| Err(format!("{kind} \"{id}\""));
+        for id in old.channels.keys() {
+            if !self.channels.contains_key(id) {
+                return missing("channel", id.as_str());
+            }
+        }
+        for id in old.queues.keys() {
+            if !self.queues.contains_key(id) {
+                return missing("queue", id.as_str());
+            }
+        }
+        for id in old.agents.keys() {
+            if !self.agents.contains_key(id) {
+                return missing("agent", id.as_str());
+            }
+        }
+        for name in old.presences.keys() {
+            if !self.presences.contains_key(name) {
+                return missing("presence", name);
+            }
+        }
+        Ok(())
+    }
+
     /// The five standard channels with R1's defaults, and nothing else.
     pub fn new() -> Config {
         let channels = STANDARD_CHANNELS

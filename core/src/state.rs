@@ -37,6 +37,24 @@ pub struct AgentState {
     pub presence_since: Option<u64>,
 }
 
+impl AgentState {
+    /// A configured agent before their first sign-in (Offline, R5).
+    fn signed_out(a: &crate::config::AgentConfig) -> AgentState {
+        AgentState {
+            signed_in: false,
+            presence: Presence::Offline,
+            manual: false,
+            used: 0,
+            capacity: a.capacity,
+            last_assignment: None,
+            last_assignment_in_queue: BTreeMap::new(),
+            idle_since: 0,
+            disconnected: None,
+            presence_since: None,
+        }
+    }
+}
+
 /// R24: what a disconnection remembers.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Disconnection {
@@ -198,23 +216,7 @@ impl State {
         let agents = config
             .agents
             .values()
-            .map(|a| {
-                (
-                    a.id.clone(),
-                    AgentState {
-                        signed_in: false,
-                        presence: Presence::Offline,
-                        manual: false,
-                        used: 0,
-                        capacity: a.capacity,
-                        last_assignment: None,
-                        last_assignment_in_queue: BTreeMap::new(),
-                        idle_since: 0,
-                        disconnected: None,
-                        presence_since: None,
-                    },
-                )
-            })
+            .map(|a| (a.id.clone(), AgentState::signed_out(a)))
             .collect();
         State {
             config,
@@ -222,6 +224,24 @@ impl State {
             items: BTreeMap::new(),
             open: BTreeSet::new(),
         }
+    }
+
+    /// Replaces the configuration with `config`, which must keep everything the current one
+    /// has ([`Config::covers`]; `Err` names what it lacks, and nothing changes). Agents new to
+    /// it start signed out; every agent's capacity becomes the new configuration's. Used when a
+    /// server restarts under a changed configuration (new agents, new settings).
+    pub fn reconfigure(&mut self, config: Config) -> Result<(), String> {
+        config.covers(&self.config)?;
+        for a in config.agents.values() {
+            match self.agents.get_mut(&a.id) {
+                Some(agent) => agent.capacity = a.capacity,
+                None => {
+                    self.agents.insert(a.id.clone(), AgentState::signed_out(a));
+                }
+            }
+        }
+        self.config = config;
+        Ok(())
     }
 
     /// R1: the capacity cost of an item's channel.

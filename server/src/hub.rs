@@ -222,11 +222,36 @@ impl Hub {
     ) -> Result<Hub, StartError> {
         let err = |e: crate::log::LogError| StartError(e.to_string());
         let config_json = serde_json::to_string(&config.core).expect("config serializes");
-        log.check_config(&config_json).map_err(err)?;
+        // A log written under another configuration opens if the new one keeps every channel,
+        // queue, agent and presence the old one had (its events name them): an upgrade that
+        // adds a supervisor or changes a timeout loses nothing. Anything else is refused.
+        let stored = log.stored_config().map_err(err)?;
+        if let Some(old) = stored.as_deref().filter(|old| *old != config_json) {
+            let old: omnidesk_core::config::Config = serde_json::from_str(old).map_err(|e| {
+                StartError(format!(
+                    "{}: the stored configuration does not parse: {e}",
+                    log.describe()
+                ))
+            })?;
+            config.core.covers(&old).map_err(|missing| {
+                StartError(format!(
+                    "{}: this log names {missing}, which the configuration no longer has; \
+                     start with a configuration that keeps it, or a new --db",
+                    log.describe()
+                ))
+            })?;
+        }
         let mut engine = match log.latest_snapshot().map_err(err)? {
             Some(s) => {
-                let state: State = serde_json::from_str(&s.state)
+                let mut state: State = serde_json::from_str(&s.state)
                     .map_err(|e| StartError(format!("snapshot {} does not parse: {e}", s.seq)))?;
+                // The snapshot holds the configuration it was taken under.
+                state.reconfigure(config.core.clone()).map_err(|missing| {
+                    StartError(format!(
+                        "snapshot {}: names {missing}, which the configuration no longer has",
+                        s.seq
+                    ))
+                })?;
                 Engine::restore(state, s.now, s.seq, Default::default())
             }
             None => Engine::new(config.core.clone()),
@@ -245,6 +270,9 @@ impl Hub {
             return Err(StartError(format!(
                 "the log has a gap: event {next} follows {last}"
             )));
+        }
+        if stored.as_deref() != Some(config_json.as_str()) {
+            log.store_config(&config_json).map_err(err)?;
         }
         // R24: everyone signed in and connected in the core's eyes has no connection yet.
         let connections = Arc::new(Connections::new(options.connections));

@@ -191,9 +191,13 @@ pub struct Snapshot {
 
 /// The write side of storage, owned by the hub's thread.
 pub trait EventLog: Send {
-    /// Records the core configuration the log is written with on first use; afterwards fails
-    /// if `config` differs (a log replayed under another configuration would mean something else).
-    fn check_config(&mut self, config: &str) -> Result<(), LogError>;
+    /// The core configuration (JSON) the log was last opened with, if any.
+    fn stored_config(&mut self) -> Result<Option<String>, LogError>;
+    /// Records `config` as the log's configuration (the hub has checked that it covers the
+    /// stored one, `omnidesk_core::Config::covers`).
+    fn store_config(&mut self, config: &str) -> Result<(), LogError>;
+    /// Where the log is, for messages.
+    fn describe(&self) -> String;
     /// The latest snapshot, if any.
     fn latest_snapshot(&mut self) -> Result<Option<Snapshot>, LogError>;
     /// Calls `f` with every event after `after`, in seq order.
@@ -307,28 +311,26 @@ fn row_to_event(r: &rusqlite::Row<'_>) -> rusqlite::Result<LoggedEvent> {
 }
 
 impl EventLog for SqliteLog {
-    fn check_config(&mut self, config: &str) -> Result<(), LogError> {
-        let stored: Option<String> = self
+    fn stored_config(&mut self) -> Result<Option<String>, LogError> {
+        Ok(self
             .conn
             .query_row("SELECT value FROM meta WHERE key = 'config'", [], |r| {
                 r.get(0)
             })
-            .optional()?;
-        match stored {
-            Some(s) if s == config => Ok(()),
-            Some(_) => Err(LogError(format!(
-                "{}: this log was written with another configuration (channels, queues, agents \
-                 or presences differ); start with the same configuration or a new --db",
-                self.path.display()
-            ))),
-            None => {
-                self.conn.execute(
-                    "INSERT INTO meta (key, value) VALUES ('config', ?1)",
-                    params![config],
-                )?;
-                Ok(())
-            }
-        }
+            .optional()?)
+    }
+
+    fn store_config(&mut self, config: &str) -> Result<(), LogError> {
+        self.conn.execute(
+            "INSERT INTO meta (key, value) VALUES ('config', ?1)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            params![config],
+        )?;
+        Ok(())
+    }
+
+    fn describe(&self) -> String {
+        self.path.display().to_string()
     }
 
     fn latest_snapshot(&mut self) -> Result<Option<Snapshot>, LogError> {
