@@ -25,6 +25,14 @@ pub const CONFIG: &str = r#"{
   "allowed_origins": ["http://allowed.example"]
 }"#;
 
+/// Issue 18's options for tests: no chat-start limit (tests start many chats from 127.0.0.1);
+/// the rest as in production.
+pub fn test_guard() -> omnidesk_server::guard::GuardOptions {
+    let mut g = omnidesk_server::guard::GuardOptions::default();
+    g.throttle.chat_start_limit = 0;
+    g
+}
+
 pub struct TestServer {
     pub addr: SocketAddr,
     pub base: String,
@@ -70,6 +78,7 @@ pub async fn start_full(config: &str, hub: HubOptions, app: &[(&str, &str)]) -> 
         db: dir.path().join("events.db"),
         dist: dir.path().join("dist"),
         hub,
+        guard: test_guard(),
         ..Options::default()
     };
     let running = serve(config, options).await.unwrap();
