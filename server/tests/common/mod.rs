@@ -65,6 +65,24 @@ pub async fn start_with_app(app: &[(&str, &str)]) -> TestServer {
 }
 
 pub async fn start_full(config: &str, hub: HubOptions, app: &[(&str, &str)]) -> TestServer {
+    start_opts(config, hub, test_guard(), app).await
+}
+
+/// A server with these issue-18 options (throttling, session limits, `/chat` framing).
+pub async fn start_guarded(
+    config: &str,
+    guard: omnidesk_server::guard::GuardOptions,
+    app: &[(&str, &str)],
+) -> TestServer {
+    start_opts(config, HubOptions::default(), guard, app).await
+}
+
+async fn start_opts(
+    config: &str,
+    hub: HubOptions,
+    guard: omnidesk_server::guard::GuardOptions,
+    app: &[(&str, &str)],
+) -> TestServer {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir(dir.path().join("dist")).unwrap();
     for (path, contents) in app {
@@ -78,7 +96,7 @@ pub async fn start_full(config: &str, hub: HubOptions, app: &[(&str, &str)]) -> 
         db: dir.path().join("events.db"),
         dist: dir.path().join("dist"),
         hub,
-        guard: test_guard(),
+        guard,
         ..Options::default()
     };
     let running = serve(config, options).await.unwrap();
