@@ -21,10 +21,11 @@ pub async fn act(
     JsonBody(request): JsonBody<ActionRequest<RawInput>>,
 ) -> Result<Outcome, ApiError> {
     let action = parse_action(&hub, &principal, request).map_err(ApiError::from)?;
-    let audited = crate::guard::audited(&action.input).then(|| action.input.clone());
-    let outcome = hub.act(principal.clone(), action).await?;
-    if let Some(input) = audited {
-        guard.record_action(&principal, addr, &input, &outcome);
+    // A supervisor's act goes in the audit trail (issue 18).
+    let audit = crate::guard::audited(&action.input).then(|| (principal.clone(), action.input.clone()));
+    let outcome = hub.act(principal, action).await?;
+    if let Some((who, input)) = audit {
+        guard.record_action(&who, addr, &input, &outcome);
     }
     Ok(outcome)
 }

@@ -274,6 +274,40 @@ mod tests {
         let error = ErrorBody::invalid("input.agent", "unknown agent");
         check("Error", &error);
         check("Error", &ErrorBody::new(ErrorKind::Forbidden, "no"));
+        check("Error", &ErrorBody::throttled("too many failed sign-ins", 900));
+        let entry = omnidesk_wire::http::AuditEntry {
+            id: 7,
+            at: 1,
+            principal: "ana".into(),
+            address: "127.0.0.1".into(),
+            action: omnidesk_wire::http::AuditAction::SignInFailed,
+            outcome: "refused".into(),
+            detail: Some("d".into()),
+        };
+        check(
+            "AuditPage",
+            &omnidesk_wire::http::AuditPage {
+                entries: vec![entry.clone()],
+                next_before: Some(7),
+            },
+        );
+        check(
+            "AuditPage",
+            &omnidesk_wire::http::AuditPage {
+                entries: vec![omnidesk_wire::http::AuditEntry {
+                    detail: None,
+                    ..entry
+                }],
+                next_before: None,
+            },
+        );
+        check(
+            "SessionsEnded",
+            &omnidesk_wire::http::SessionsEnded {
+                agent: AgentId::from("ana"),
+                ended: 2,
+            },
+        );
         let refusal = Refusal::<Stamped> {
             error: ErrorKind::Rejected,
             reason: "item is not open".into(),

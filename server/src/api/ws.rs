@@ -9,6 +9,11 @@
 //! whose `action_id` was read but whose input is refused gets its `result` (422), so the
 //! client's outbox lets go of it.
 //!
+//! Sessions (issue 18): every frame but `ping` refreshes the session's idle clock. When the
+//! session expires (idle or too old) or ends (a supervisor, a sign-out elsewhere), the socket
+//! gets an `unauthorized` error frame (`session expired` / `session ended`) and is closed with
+//! code [`SESSION_OVER`] (4401); an `auth` with an expired token gets the same.
+//!
 //! Streaming: on `subscribe` the connection first subscribes to the live feed, then reads the
 //! log after `after` in pages, then switches to live, skipping what it already sent (by seq); a
 //! fresh live subscription is taken just before the last, empty, page so catch-up never lags.
@@ -511,13 +516,14 @@ async fn on_frame(
                 Ok(a) => a,
                 Err(e) => return vec![result_frame(action_id, Outcome::refused(e))],
             };
-            let input = audited(&action.input).then(|| action.input.clone());
-            let outcome = match hub.act(p.clone(), action).await {
+            // A supervisor's act goes in the audit trail (issue 18).
+            let audit = audited(&action.input).then(|| (p.clone(), action.input.clone()));
+            let outcome = match hub.act(p, action).await {
                 Ok(o) => o,
                 Err(_) => Outcome::refused(ApiError::busy().body),
             };
-            if let Some(input) = input {
-                peer.guard.record_action(&p, peer.addr, &input, &outcome);
+            if let Some((who, input)) = audit {
+                peer.guard.record_action(&who, peer.addr, &input, &outcome);
             }
             vec![result_frame(action_id, outcome)]
         }
