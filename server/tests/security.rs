@@ -526,7 +526,7 @@ mod base64_check {
         if n > 0 {
             out.push(table[((bits << (6 - n)) & 63) as usize]);
         }
-        while out.len() % 4 != 0 {
+        while !out.len().is_multiple_of(4) {
             out.push('=');
         }
         out

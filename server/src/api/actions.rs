@@ -22,7 +22,8 @@ pub async fn act(
 ) -> Result<Outcome, ApiError> {
     let action = parse_action(&hub, &principal, request).map_err(ApiError::from)?;
     // A supervisor's act goes in the audit trail (issue 18).
-    let audit = crate::guard::audited(&action.input).then(|| (principal.clone(), action.input.clone()));
+    let audit =
+        crate::guard::audited(&action.input).then(|| (principal.clone(), action.input.clone()));
     let outcome = hub.act(principal, action).await?;
     if let Some((who, input)) = audit {
         guard.record_action(&who, addr, &input, &outcome);

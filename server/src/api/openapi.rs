@@ -274,7 +274,10 @@ mod tests {
         let error = ErrorBody::invalid("input.agent", "unknown agent");
         check("Error", &error);
         check("Error", &ErrorBody::new(ErrorKind::Forbidden, "no"));
-        check("Error", &ErrorBody::throttled("too many failed sign-ins", 900));
+        check(
+            "Error",
+            &ErrorBody::throttled("too many failed sign-ins", 900),
+        );
         let entry = omnidesk_wire::http::AuditEntry {
             id: 7,
             at: 1,
