@@ -134,19 +134,24 @@ impl Guard {
             tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             loop {
                 tick.tick().await;
-                for (hash, principal) in hub.sessions.expired(wall_ms()) {
-                    hub.sessions.mark_gone(hash, "session expired");
-                    if hub.drop_session(hash).await.is_err() {
-                        // The hub is saturated: the next sweep tries again.
-                        break;
+                let expired = hub.sessions.expired(wall_ms());
+                // All at once: they share the hub's next group commit.
+                let drops = expired.iter().map(|(hash, _)| {
+                    hub.sessions.mark_gone(*hash, "session expired");
+                    hub.drop_session(*hash)
+                });
+                let done = futures_util::future::join_all(drops).await;
+                for ((_, principal), r) in expired.iter().zip(done) {
+                    // A drop the saturated hub refused is tried again by the next sweep.
+                    if r.is_ok() {
+                        guard.record(
+                            principal_name(principal),
+                            IpAddr::from([0, 0, 0, 0]),
+                            AuditAction::SessionExpired,
+                            "ok",
+                            None,
+                        );
                     }
-                    guard.record(
-                        principal_name(&principal),
-                        IpAddr::from([0, 0, 0, 0]),
-                        AuditAction::SessionExpired,
-                        "ok",
-                        None,
-                    );
                 }
             }
         });
