@@ -90,7 +90,9 @@ export async function startServer({
 
   const spawnOnce = () =>
     new Promise((resolveStart, rejectStart) => {
-      const argv = ['--port', String(currentPort), '--db', dbPath, '--dist', distPath];
+      // Specs start many chats from 127.0.0.1: no chat-start limit (issue 18) unless a spec
+      // sets one in `args` (a later flag wins).
+      const argv = ['--port', String(currentPort), '--db', dbPath, '--dist', distPath, '--chat-start-limit', '0'];
       if (config) argv.push('--config', resolve(here, config));
       argv.push(...args);
       const proc = spawn(bin, argv, { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });

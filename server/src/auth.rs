@@ -66,29 +66,213 @@ pub fn token_hash(token: &str) -> TokenHash {
     Sha256::digest(token.as_bytes()).into()
 }
 
-/// The live sessions: token hash → principal. Written by the hub (after the session row is
-/// durable), read by every request.
-#[derive(Default)]
+/// The live sessions: token hash → principal, when it was created and last used. Written by
+/// the hub (after the session row is durable), read by every request.
+///
+/// Expiry (issue 18, ASVS V3.3): a session is over once it has not been used for
+/// [`SessionLimits::idle_ms`] or is older than [`SessionLimits::max_age_ms`]. [`Sessions::check`]
+/// tells an expired session from an unknown token (401 `session expired`); the sweeper
+/// ([`crate::guard`]) deletes expired sessions from the store and keeps a tombstone of each for
+/// a while, so a client that comes back late still hears why.
 pub struct Sessions {
-    map: RwLock<HashMap<TokenHash, Principal>>,
+    map: RwLock<HashMap<TokenHash, Entry>>,
+    /// Recently expired or ended sessions: hash → why (`session expired`, `session ended`).
+    gone: RwLock<HashMap<TokenHash, (u64, &'static str)>>,
+    limits: RwLock<SessionLimits>,
+    /// Bumped whenever sessions end (sign-out, sweep, a supervisor): live sockets check theirs.
+    ended: tokio::sync::watch::Sender<u64>,
+}
+
+struct Entry {
+    principal: Principal,
+    created: u64,
+    used: std::sync::atomic::AtomicU64,
+}
+
+/// How long a session lives (ms).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SessionLimits {
+    /// Unused this long, it expires (`--session-idle-timeout`, default 12 h).
+    pub idle_ms: u64,
+    /// Older than this, it expires however busy (`--session-max-age`, default 7 days).
+    pub max_age_ms: u64,
+}
+
+impl Default for SessionLimits {
+    fn default() -> Self {
+        SessionLimits {
+            idle_ms: 43_200_000,
+            max_age_ms: 604_800_000,
+        }
+    }
+}
+
+/// What a token is to [`Sessions::check`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Session {
+    Live(Principal),
+    /// It was a session; the `&str` says how it ended (`session expired`, `session ended`).
+    Over(&'static str),
+    Unknown,
+}
+
+/// Tombstones of ended sessions are kept this long (ms), at most [`MAX_TOMBSTONES`].
+const TOMBSTONE_MS: u64 = 24 * 3_600_000;
+const MAX_TOMBSTONES: usize = 100_000;
+
+/// The server's wall clock, ms since the epoch.
+pub fn wall_ms() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as u64)
+}
+
+impl Default for Sessions {
+    fn default() -> Self {
+        Sessions {
+            map: RwLock::default(),
+            gone: RwLock::default(),
+            limits: RwLock::default(),
+            ended: tokio::sync::watch::Sender::new(0),
+        }
+    }
 }
 
 impl Sessions {
-    /// The principal of a bearer token, if it is a live session.
+    /// The principal of a bearer token, if it is a live session (unexpired; not refreshed).
     pub fn lookup(&self, token: &str) -> Option<Principal> {
-        let hash = token_hash(token);
-        self.map.read().ok()?.get(&hash).cloned()
+        match self.check_hash(&token_hash(token), wall_ms(), false) {
+            Session::Live(p) => Some(p),
+            _ => None,
+        }
     }
 
-    pub(crate) fn insert(&self, hash: TokenHash, principal: Principal) {
+    /// The session of `hash` at `now`; `touch` refreshes its idle clock when it is live.
+    pub fn check_hash(&self, hash: &TokenHash, now: u64, touch: bool) -> Session {
+        use std::sync::atomic::Ordering;
+        let limits = self.limits();
+        if let Ok(m) = self.map.read() {
+            if let Some(e) = m.get(hash) {
+                let used = e.used.load(Ordering::Relaxed);
+                if now >= used.saturating_add(limits.idle_ms)
+                    || now >= e.created.saturating_add(limits.max_age_ms)
+                {
+                    return Session::Over("session expired");
+                }
+                if touch {
+                    e.used.fetch_max(now, Ordering::Relaxed);
+                }
+                return Session::Live(e.principal.clone());
+            }
+        }
+        match self.gone.read().ok().and_then(|g| g.get(hash).copied()) {
+            Some((_, why)) => Session::Over(why),
+            None => Session::Unknown,
+        }
+    }
+
+    /// When the session of `hash` expires if it is not used again (ms), if it is live.
+    pub fn deadline(&self, hash: &TokenHash) -> Option<u64> {
+        let limits = self.limits();
+        let m = self.map.read().ok()?;
+        let e = m.get(hash)?;
+        let used = e.used.load(std::sync::atomic::Ordering::Relaxed);
+        Some(
+            used.saturating_add(limits.idle_ms)
+                .min(e.created.saturating_add(limits.max_age_ms)),
+        )
+    }
+
+    pub fn limits(&self) -> SessionLimits {
+        self.limits.read().map(|l| *l).unwrap_or_default()
+    }
+
+    pub fn set_limits(&self, limits: SessionLimits) {
+        if let Ok(mut l) = self.limits.write() {
+            *l = limits;
+        }
+    }
+
+    /// Sessions expired at `now` (for the sweeper), with their principals.
+    pub fn expired(&self, now: u64) -> Vec<(TokenHash, Principal)> {
+        self.map
+            .read()
+            .map(|m| {
+                m.keys()
+                    .filter(|h| matches!(self.check_in(&m, h, now), Some(true)))
+                    .map(|h| (*h, m[h].principal.clone()))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    fn check_in(&self, m: &HashMap<TokenHash, Entry>, hash: &TokenHash, now: u64) -> Option<bool> {
+        let limits = self.limits();
+        let e = m.get(hash)?;
+        let used = e.used.load(std::sync::atomic::Ordering::Relaxed);
+        Some(
+            now >= used.saturating_add(limits.idle_ms)
+                || now >= e.created.saturating_add(limits.max_age_ms),
+        )
+    }
+
+    /// The live sessions of `agent`.
+    pub fn of_agent(&self, agent: &omnidesk_core::AgentId) -> Vec<TokenHash> {
+        self.map
+            .read()
+            .map(|m| {
+                m.iter()
+                    .filter(|(_, e)| matches!(&e.principal, Principal::Agent { agent: a } if a == agent))
+                    .map(|(h, _)| *h)
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// Changes whenever sessions end; a live socket checks its own then.
+    pub fn watch_ended(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.ended.subscribe()
+    }
+
+    /// Remembers why the session of `hash` is over, so its token is told so (before it is
+    /// removed: a socket woken by the removal reads the reason).
+    pub fn mark_gone(&self, hash: TokenHash, why: &'static str) {
+        let now = wall_ms();
+        if let Ok(mut g) = self.gone.write() {
+            if g.len() >= MAX_TOMBSTONES {
+                g.retain(|_, (at, _)| now < at.saturating_add(TOMBSTONE_MS));
+                if g.len() >= MAX_TOMBSTONES {
+                    g.clear();
+                }
+            }
+            g.insert(hash, (now, why));
+        }
+    }
+
+    /// `created`: when the session began (ms); its idle clock starts then, or now if later
+    /// (a session loaded at start-up).
+    pub(crate) fn insert(&self, hash: TokenHash, principal: Principal, created: u64) {
         if let Ok(mut m) = self.map.write() {
-            m.insert(hash, principal);
+            let used = std::sync::atomic::AtomicU64::new(created.max(wall_ms()));
+            m.insert(
+                hash,
+                Entry {
+                    principal,
+                    created,
+                    used,
+                },
+            );
         }
     }
 
     pub(crate) fn remove(&self, hash: &TokenHash) {
-        if let Ok(mut m) = self.map.write() {
-            m.remove(hash);
+        let removed = self
+            .map
+            .write()
+            .map(|mut m| m.remove(hash).is_some())
+            .unwrap_or(false);
+        if removed {
+            self.ended.send_modify(|n| *n += 1);
         }
     }
 }

@@ -282,8 +282,8 @@ impl Hub {
             }
         }
         let sessions = Arc::new(Sessions::default());
-        for (hash, principal) in log.sessions().map_err(err)? {
-            sessions.insert(hash, principal);
+        for (hash, principal, created) in log.sessions().map_err(err)? {
+            sessions.insert(hash, principal, created);
         }
         let reader: Arc<dyn EventReader> = Arc::from(log.reader().map_err(err)?);
         let (tx, rx) = mpsc::sync_channel(options.queue.max(1));
@@ -572,8 +572,10 @@ impl Worker {
         for op in turn.live_sessions {
             match op {
                 SessionOp::Put {
-                    hash, principal, ..
-                } => self.sessions.insert(hash, principal),
+                    hash,
+                    principal,
+                    at,
+                } => self.sessions.insert(hash, principal, at),
                 SessionOp::Delete { hash } => self.sessions.remove(&hash),
             }
         }

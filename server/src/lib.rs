@@ -23,9 +23,14 @@
 //!   its own thread: a group commit wakes only the subscriptions that want some of its events,
 //!   once each, with each event's typed `event` frame serialized once; the last events stay in
 //!   memory for subscriptions starting near the head.
+//! * [`throttle`]: sign-in lockouts per (agent, address) and per agent, the chat-start limit
+//!   per address, the client address (`--trust-proxy`).
+//! * [`audit`]: the audit trail, an `audit` table in the same SQLite file with its own writer.
 //! * [`hub`]: the thread that owns the engine and the log: dedup, access check, the core, group
 //!   commit, then answers ([`hub::Outcome`], the wire's action body) and the live fan-out;
 //!   timers (R0a `tick`); counters ([`hub::HubStats`]).
+//! * [`guard`]: issue 18's protections together (throttle, audit, session limits and the
+//!   sweeper of expired sessions), handed to the API as an extension.
 //! * [`api`]: everything a client talks to, in its own layers (see its doc): errors, the
 //!   extractors that read omnidesk-wire's bodies and frames (a 422 names the field), OpenAPI
 //!   fragments, one module per route group (sessions, actions, reads, conversations, debug,
@@ -45,13 +50,16 @@
 //! committed.
 
 pub mod api;
+pub mod audit;
 pub mod auth;
 pub mod config;
 pub mod connections;
 pub mod fanout;
+pub mod guard;
 pub mod hub;
 pub mod log;
 pub mod quick_replies;
+pub mod throttle;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -69,6 +77,8 @@ pub struct Options {
     /// Extra allowed origins besides those in the configuration.
     pub allowed_origins: Vec<String>,
     pub hub: hub::HubOptions,
+    /// Throttling, session expiry, `/chat` framing (issue 18).
+    pub guard: guard::GuardOptions,
 }
 
 impl Default for Options {
@@ -79,6 +89,7 @@ impl Default for Options {
             dist: PathBuf::from("dist-server"),
             allowed_origins: Vec::new(),
             hub: hub::HubOptions::default(),
+            guard: guard::GuardOptions::default(),
         }
     }
 }
@@ -114,9 +125,23 @@ pub async fn serve(
             hub.check_connection(agent).is_ok()
         }));
     }
+    hub.sessions.set_limits(options.guard.sessions);
+    let audit = audit::Audit::open(&options.db)?;
+    let guard = std::sync::Arc::new(guard::Guard::new(options.guard.clone(), audit));
+    guard.start_sweeper(hub.clone());
     let listener = tokio::net::TcpListener::bind(options.addr).await?;
     let addr = listener.local_addr()?;
-    let app = api::router(hub.clone(), &options.dist).layer(axum::Extension(quick_replies));
+    let index = std::fs::read_to_string(options.dist.join("index.html")).ok();
+    let headers = api::headers::HeaderPolicy::new(
+        index.as_deref(),
+        &hub.config.allowed_origins,
+        &options.guard.chat_embed_origins,
+    );
+    let app = api::router(hub.clone(), &options.dist)
+        .layer(axum::Extension(quick_replies))
+        .layer(axum::Extension(guard));
+    let app =
+        api::headers::secure(app, headers).into_make_service_with_connect_info::<SocketAddr>();
     let task = tokio::spawn(async move { axum::serve(listener, app).await });
     Ok(Running { addr, hub, task })
 }

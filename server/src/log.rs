@@ -202,8 +202,8 @@ pub trait EventLog: Send {
     fn latest_snapshot(&mut self) -> Result<Option<Snapshot>, LogError>;
     /// Calls `f` with every event after `after`, in seq order.
     fn replay(&mut self, after: u64, f: &mut dyn FnMut(Stamped)) -> Result<(), LogError>;
-    /// Every live session.
-    fn sessions(&mut self) -> Result<Vec<(TokenHash, Principal)>, LogError>;
+    /// Every stored session, with when it was created (ms).
+    fn sessions(&mut self) -> Result<Vec<(TokenHash, Principal, u64)>, LogError>;
     /// Writes a batch atomically and durably: when this returns `Ok`, it survives a crash.
     fn append(&mut self, batch: &Batch) -> Result<(), LogError>;
     /// A handled action: (input, outcome) as stored.
@@ -365,20 +365,24 @@ impl EventLog for SqliteLog {
         Ok(())
     }
 
-    fn sessions(&mut self) -> Result<Vec<(TokenHash, Principal)>, LogError> {
+    fn sessions(&mut self) -> Result<Vec<(TokenHash, Principal, u64)>, LogError> {
         let mut stmt = self
             .conn
-            .prepare("SELECT token_hash, principal FROM sessions")?;
+            .prepare("SELECT token_hash, principal, created_at FROM sessions")?;
         let rows = stmt.query_map([], |r| {
-            Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, String>(1)?))
+            Ok((
+                r.get::<_, Vec<u8>>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, i64>(2)?,
+            ))
         })?;
         let mut out = Vec::new();
         for row in rows {
-            let (hash, principal) = row?;
+            let (hash, principal, created) = row?;
             let hash: TokenHash = hash
                 .try_into()
                 .map_err(|_| LogError("a session token hash is not 32 bytes".into()))?;
-            out.push((hash, serde_json::from_str(&principal)?));
+            out.push((hash, serde_json::from_str(&principal)?, created as u64));
         }
         Ok(out)
     }

@@ -19,6 +19,14 @@ const USAGE: &str = "usage: omnidesk-server [--config FILE] [--db FILE] [--dist 
   --disconnect-grace-ms N  R24: a signed-in agent without an open connection this long is
                   disconnected (default 20000)
   --keepalive-ms N  WebSocket ping interval; a connection silent for twice this is closed (default 10000)
+  --signin-lockout SECONDS  sign-in failure window and first lockout (default 900): 5 failures per
+                  (agent, client address), 20 per agent, then 429 with Retry-After, doubling to 1 h
+  --chat-start-limit N  chats one client address may start per minute (default 10; 0 = off)
+  --trust-proxy ADDR  believe X-Forwarded-For from this peer address (repeatable)
+  --session-idle-timeout SECONDS  a session unused this long ends; env OMNIDESK_SESSION_IDLE_TIMEOUT;
+                  default 43200 (12 h)
+  --session-max-age SECONDS  a session older than this ends; default 604800 (7 days)
+  --chat-embed-origin ORIGIN  an origin that may frame /chat in an iframe (repeatable)
   --load-test-tokens FILE  LOAD TESTS ONLY, never in production: mints a session token for every
                   configured agent without a password (writes `agent<TAB>token` lines to FILE, mode
                   0600), lets POST /api/conversations name a `queue`, and serves GET /api/debug/stats";
@@ -107,6 +115,16 @@ async fn mint_load_test_tokens(
 
 type Args = (ServerConfig, Options, Option<PathBuf>);
 
+/// A positive number of seconds, in ms.
+fn seconds(what: &str, v: &str) -> Result<u64, String> {
+    match v.parse::<u64>() {
+        Ok(n) if n > 0 => Ok(n.saturating_mul(1000)),
+        _ => Err(format!(
+            "{what}: expected a positive number of seconds, not {v}"
+        )),
+    }
+}
+
 fn parse_args() -> Result<Args, String> {
     let env = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
     let mut config_path = env("OMNIDESK_CONFIG").map(PathBuf::from);
@@ -137,6 +155,9 @@ fn parse_args() -> Result<Args, String> {
                 .map(|s| s.trim().to_owned())
                 .filter(|s| !s.is_empty()),
         );
+    }
+    if let Some(v) = env("OMNIDESK_SESSION_IDLE_TIMEOUT") {
+        options.guard.sessions.idle_ms = seconds("OMNIDESK_SESSION_IDLE_TIMEOUT", &v)?;
     }
     let mut load_test_tokens: Option<PathBuf> = None;
     let mut args = std::env::args().skip(1);
@@ -180,6 +201,41 @@ fn parse_args() -> Result<Args, String> {
                     .filter(|ms| *ms > 0)
                     .ok_or_else(|| format!("--keepalive-ms: bad number {v}"))?;
                 options.hub.connections.keepalive = std::time::Duration::from_millis(ms);
+            }
+            "--signin-lockout" => {
+                options.guard.throttle.signin_window_ms = seconds(&flag, &value()?)?
+            }
+            "--chat-start-limit" => {
+                let v = value()?;
+                options.guard.throttle.chat_start_limit = v
+                    .parse()
+                    .map_err(|_| format!("--chat-start-limit: bad number {v}"))?;
+            }
+            "--trust-proxy" => {
+                let v = value()?;
+                let addr = v
+                    .parse()
+                    .map_err(|_| format!("--trust-proxy: bad address {v}"))?;
+                options.guard.throttle.trust_proxy.push(addr);
+            }
+            "--session-idle-timeout" => options.guard.sessions.idle_ms = seconds(&flag, &value()?)?,
+            "--session-max-age" => options.guard.sessions.max_age_ms = seconds(&flag, &value()?)?,
+            "--chat-embed-origin" => {
+                let v = value()?;
+                let host = v
+                    .strip_prefix("https://")
+                    .or_else(|| v.strip_prefix("http://"))
+                    .unwrap_or_default();
+                let ok = !host.is_empty()
+                    && host
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b".-:[]".contains(&b));
+                if !ok {
+                    return Err(format!(
+                        "--chat-embed-origin: expected an origin such as https://shop.example, not {v}"
+                    ));
+                }
+                options.guard.chat_embed_origins.push(v);
             }
             "--load-test-tokens" => {
                 load_test_tokens = Some(value()?.into());

@@ -112,6 +112,31 @@ pub fn rejection_text(
     }
 }
 
+/// What the sign-in page says when the server ended the session (idle or too old, or a
+/// supervisor ended it): why, and what the page had not sent yet — kept in this browser's
+/// outbox and sent when the same agent signs in again.
+pub fn session_ended_text(reason: &str, unsent: &[Input]) -> String {
+    let mut text = format!("Your session has ended ({reason}). Sign in again.");
+    if !unsent.is_empty() {
+        let mut labels: Vec<&str> = unsent.iter().map(input_label).collect();
+        labels.dedup();
+        text.push_str(&format!(
+            " Not sent yet: {}. It goes to the server when you sign in again.",
+            labels.join(", ")
+        ));
+    }
+    text
+}
+
+/// What a throttled request (429) says: the wait, in words.
+pub fn retry_text(retry_after: Option<u64>) -> String {
+    match retry_after {
+        Some(s) if s >= 120 => format!("try again in {} min", s.div_ceil(60)),
+        Some(s) => format!("try again in {s} s"),
+        None => "try again later".into(),
+    }
+}
+
 /// A short name of what an input asks, for messages.
 pub fn input_label(input: &Input) -> &'static str {
     match input {
@@ -145,6 +170,40 @@ mod tests {
     use super::*;
     use crate::centre::Centre;
     use omnidesk_core::{AgentId, Engine};
+
+    /// Issue 18: an ended session says why and lists what was not sent; a 429 gives the wait.
+    #[test]
+    fn an_ended_session_lists_what_was_not_sent() {
+        let unsent = [
+            Input::AgentMessage {
+                agent: AgentId::from("ana"),
+                item: "w1".into(),
+                text: "hi".into(),
+            },
+            Input::AgentMessage {
+                agent: AgentId::from("ana"),
+                item: "w1".into(),
+                text: "there".into(),
+            },
+            Input::Close {
+                agent: AgentId::from("ana"),
+                item: "w1".into(),
+            },
+        ];
+        let text = session_ended_text("session expired", &unsent);
+        assert!(
+            text.starts_with("Your session has ended (session expired)."),
+            "{text}"
+        );
+        assert!(
+            text.contains("Not sent yet: your message, closing the conversation."),
+            "{text}"
+        );
+        assert!(!session_ended_text("session ended", &[]).contains("Not sent"));
+        assert_eq!(retry_text(Some(42)), "try again in 42 s");
+        assert_eq!(retry_text(Some(900)), "try again in 15 min");
+        assert_eq!(retry_text(None), "try again later");
+    }
 
     #[test]
     fn a_saved_sign_in_reads_in_both_forms_and_only_for_its_server() {

@@ -83,6 +83,7 @@ impl<E> Refusal<E> {
             error: self.error,
             reason: self.reason.clone(),
             field: self.field.clone(),
+            retry_after: None,
         }
     }
 }

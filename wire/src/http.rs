@@ -54,6 +54,13 @@ pub mod paths {
     pub fn my_quick_reply(id: &str) -> String {
         format!("{MY_QUICK_REPLIES}/{id}")
     }
+    /// `GET ?before&limit`: [`super::AuditPage`] (supervisors only).
+    pub const AUDIT: &str = "api/audit";
+    /// `DELETE api/lockouts/{agent}`: a supervisor lifts an agent's sign-in lockouts (204).
+    pub const LOCKOUTS: &str = "api/lockouts";
+    /// `DELETE api/agents/{agent}/sessions`: a supervisor ends an agent's sessions
+    /// ([`super::SessionsEnded`]).
+    pub const AGENTS: &str = "api/agents";
 }
 
 /// The response header set (to `true`) on the stored answer to a resent action.
@@ -379,4 +386,59 @@ pub struct FanoutCounters {
     pub deliveries: u64,
     pub event_deliveries: u64,
     pub lagged: u64,
+}
+
+/// What an audit entry records (issue 18).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AuditAction {
+    SignIn,
+    SignInFailed,
+    /// A sign-in or chat start refused by throttling (429), or a lockout starting.
+    Throttled,
+    SignOut,
+    /// A session swept for being idle too long or too old.
+    SessionExpired,
+    /// A supervisor ended an agent's sessions.
+    SessionsEnded,
+    /// A supervisor lifted an agent's sign-in lockout.
+    LockoutLifted,
+    /// R25–R27: a supervisor's `assign`, `force_close`, `transfer`.
+    Assign,
+    ForceClose,
+    SupervisorTransfer,
+    /// A kind this version does not know (a newer server's).
+    #[serde(other)]
+    Other,
+}
+
+/// One row of the audit trail: when (ms since the epoch), who (an agent id, the agent id a
+/// failed sign-in named, or `customer:<item>`), from which client address, what, and how it
+/// ended (`ok`, `refused`, `locked`, or the action's HTTP status).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    pub id: u64,
+    pub at: u64,
+    pub principal: String,
+    pub address: String,
+    pub action: AuditAction,
+    pub outcome: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+}
+
+/// `GET /api/audit?before&limit`: newest first; the next (older) page is `before=next_before`;
+/// no `next_before`: this is the last page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditPage {
+    pub entries: Vec<AuditEntry>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_before: Option<u64>,
+}
+
+/// `DELETE /api/agents/{agent}/sessions`: how many sessions were ended.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionsEnded {
+    pub agent: AgentId,
+    pub ended: usize,
 }

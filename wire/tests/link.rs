@@ -811,6 +811,40 @@ fn a_refused_token_ends_the_link_for_sign_in() {
     );
 }
 
+/// Issue 18: a session that expires on a live socket gets an `unauthorized` error frame
+/// (then close code 4401): the link ends for sign-in at once rather than reconnecting to a
+/// refused token.
+#[test]
+fn a_session_ended_on_a_live_socket_ends_the_link_for_sign_in() {
+    let mut net = Net::agent();
+    net.settle();
+    assert_eq!(net.link.state(), &LinkState::Live);
+    net.server.tokens.clear();
+    net.server
+        .conn
+        .out
+        .push_back(ServerFrame::Error(ErrorBody::new(
+            ErrorKind::Unauthorized,
+            "session expired",
+        )));
+    net.settle();
+    let LinkState::Ended(EndReason::SessionEnded { reason }) = net.link.state().clone() else {
+        panic!("{:?}", net.link.state())
+    };
+    assert_eq!(reason, "session expired");
+    assert!(net.conn.is_none(), "the socket is closed");
+    net.advance(120_000);
+    assert_eq!(net.link.poll_timeout(), None, "no reconnect");
+    assert_eq!(
+        net.server
+            .frames_in
+            .iter()
+            .filter(|f| matches!(f, ClientFrame::Auth { .. }))
+            .count(),
+        1
+    );
+}
+
 #[test]
 fn an_error_frame_after_authentication_is_reported_not_fatal() {
     let mut net = Net::agent();

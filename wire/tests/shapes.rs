@@ -190,6 +190,17 @@ fn server_frames_keep_their_shapes() {
             "unknown or expired token",
         )),
     );
+    // Issue 18: a 429 carries the wait; older bodies without it still read.
+    let throttled = ErrorBody::throttled("too many failed sign-ins; try again in 900 s", 900);
+    assert_eq!(
+        serde_json::to_value(&throttled).unwrap(),
+        json!({"error": "too_many_requests", "reason": "too many failed sign-ins; try again in 900 s", "retry_after": 900})
+    );
+    assert_eq!(throttled.error.status(), 429);
+    let old: ErrorBody =
+        serde_json::from_value(json!({"error": "unauthorized", "reason": "session expired"}))
+            .unwrap();
+    assert_eq!(old.retry_after, None);
     // A kind a newer server may add is still an error frame.
     let f: ServerFrame =
         serde_json::from_value(json!({"type": "error", "error": "teapot", "reason": "?"})).unwrap();

@@ -2,6 +2,7 @@
 
 use super::error::ApiError;
 use super::extract::{parse_action, Caller, JsonBody, RawInput};
+use super::security::{ClientAddr, Guarded};
 use crate::hub::{Hub, Outcome};
 use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode};
@@ -15,10 +16,19 @@ use omnidesk_wire::ActionRequest;
 pub async fn act(
     State(hub): State<Hub>,
     Caller(principal): Caller,
+    Guarded(guard): Guarded,
+    ClientAddr(addr): ClientAddr,
     JsonBody(request): JsonBody<ActionRequest<RawInput>>,
 ) -> Result<Outcome, ApiError> {
     let action = parse_action(&hub, &principal, request).map_err(ApiError::from)?;
-    Ok(hub.act(principal, action).await?)
+    // A supervisor's act goes in the audit trail (issue 18).
+    let audit =
+        crate::guard::audited(&action.input).then(|| (principal.clone(), action.input.clone()));
+    let outcome = hub.act(principal, action).await?;
+    if let Some((who, input)) = audit {
+        guard.record_action(&who, addr, &input, &outcome);
+    }
+    Ok(outcome)
 }
 
 impl IntoResponse for Outcome {

@@ -51,6 +51,7 @@ pub fn errors(mut responses: Value, codes: &[&str]) -> Value {
                 "404" => "Not found; `reason` says what.",
                 "413" => "Body over 64 KiB.",
                 "422" => "Malformed body; `field` names the field. State unchanged.",
+                "429" => "Throttled (too many failed sign-ins, or chats started from this address); `Retry-After` and `retry_after` give the wait in seconds.",
                 "503" => "The server is saturated; retry with the same action id.",
                 _ => "Error.",
             };

@@ -254,10 +254,15 @@ impl FromRequestParts<Hub> for Caller {
 
     async fn from_request_parts(parts: &mut Parts, hub: &Hub) -> Result<Self, ApiError> {
         let token = bearer(&parts.headers)?;
-        hub.sessions
-            .lookup(token)
-            .map(Caller)
-            .ok_or_else(|| ApiError::unauthorized("unknown or expired token"))
+        // Any request refreshes the session's idle clock (issue 18).
+        let hash = crate::auth::token_hash(token);
+        match hub.sessions.check_hash(&hash, crate::auth::wall_ms(), true) {
+            crate::auth::Session::Live(p) => Ok(Caller(p)),
+            crate::auth::Session::Over(why) => Err(ApiError::unauthorized(why)),
+            crate::auth::Session::Unknown => {
+                Err(ApiError::unauthorized("unknown or expired token"))
+            }
+        }
     }
 }
 

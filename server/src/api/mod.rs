@@ -10,9 +10,11 @@
 //! 2. [`extract`]: bodies and frames into wire types (422 naming the field), the bearer
 //!    token into a principal, an action's input through the core's parser.
 //! 3. [`doc`]: OpenAPI fragments, and the handler serving the built document.
-//! 4. One module per route group: [`sessions`], [`actions`], [`reads`], [`conversations`],
-//!    [`debug`], [`supervisor`] (R28's view), [`quick_replies`] (an agent's own), [`ws`]
-//!    (the WebSocket); [`app`] (the static files).
+//! 4. [`security`]: the client address and the guard as extractors, and the supervisors'
+//!    lockout, session and audit endpoints; [`headers`]: the security headers on every
+//!    response. Then one module per route group: [`sessions`], [`actions`], [`reads`],
+//!    [`conversations`], [`debug`], [`supervisor`] (R28's view), [`quick_replies`] (an
+//!    agent's own), [`ws`] (the WebSocket); [`app`] (the static files).
 //! 5. [`routes`]: the table of operations (method, path, handler, OpenAPI operation).
 //! 6. [`openapi`]: the document, from the table.
 //! 7. This module: [`router`], from the table, the document and the app.
@@ -24,10 +26,12 @@ pub mod debug;
 pub mod doc;
 pub mod error;
 pub mod extract;
+pub mod headers;
 pub mod openapi;
 pub mod quick_replies;
 pub mod reads;
 pub mod routes;
+pub mod security;
 pub mod sessions;
 pub mod supervisor;
 pub mod ws;
@@ -73,6 +77,7 @@ pub fn router(hub: Hub, dist: &Path) -> Router {
             CorsLayer::new()
                 .allow_origin(AllowOrigin::list(list))
                 .allow_methods([Method::GET, Method::POST, Method::PUT, Method::DELETE])
+                .expose_headers([header::RETRY_AFTER])
                 .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE]),
         )
     };

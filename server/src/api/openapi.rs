@@ -75,13 +75,14 @@ fn map_of(values: Value) -> Value {
 
 /// `components.schemas`: omnidesk-wire's types.
 pub fn schemas() -> Value {
-    let error_kind = json!({"type": "string", "enum": ["unauthorized", "forbidden", "not_found", "rejected", "too_large", "invalid", "unavailable"]});
+    let error_kind = json!({"type": "string", "enum": ["unauthorized", "forbidden", "not_found", "rejected", "too_large", "invalid", "unavailable", "too_many_requests"]});
     let events = array(r("Stamped"));
     let mut all = json!({
         "Error": object(&["error", "reason"], json!({
             "error": error_kind,
             "reason": string(),
-            "field": {"type": "string", "description": "422 only: the field at fault, e.g. `input.agent`, or `(body)`."}
+            "field": {"type": "string", "description": "422 only: the field at fault, e.g. `input.agent`, or `(body)`."},
+            "retry_after": {"type": "integer", "minimum": 1, "description": "429 only: seconds to wait, as in the Retry-After header."}
         })),
         "Refusal": object(&["error", "reason"], json!({
             "error": error_kind,
@@ -105,6 +106,15 @@ pub fn schemas() -> Value {
         "SignIn": object(&["agent", "password"], json!({"agent": {"type": "string", "minLength": 1, "maxLength": 200}, "password": {"type": "string", "minLength": 1, "maxLength": 200}})),
         "SignedIn": object(&["token", "agent"], json!({"token": string(), "agent": string()})),
         "Whoami": object(&["principal", "last_seq"], json!({"principal": r("Principal"), "last_seq": integer()})),
+        "AuditPage": object(&["entries"], json!({
+            "entries": array(object(&["id", "at", "principal", "address", "action", "outcome"], json!({
+                "id": integer(), "at": integer(), "principal": string(), "address": string(),
+                "action": {"type": "string", "enum": ["sign_in", "sign_in_failed", "throttled", "sign_out", "session_expired", "sessions_ended", "lockout_lifted", "assign", "force_close", "supervisor_transfer"]},
+                "outcome": string(), "detail": string()
+            }))),
+            "next_before": {"type": "integer", "minimum": 0, "description": "The next (older) page is `before=next_before`; absent on the last page."}
+        })),
+        "SessionsEnded": object(&["agent", "ended"], json!({"agent": string(), "ended": integer()})),
         "Health": object(&["ok", "last_seq"], json!({"ok": {"type": "boolean"}, "last_seq": integer()})),
         "EventsPage": object(&["events", "next_after", "last_seq"], json!({"events": events, "next_after": integer(), "last_seq": integer()})),
         "SnapshotAnswer": object(&["last_seq", "snapshot"], json!({"last_seq": integer(), "snapshot": object(&["now", "agents", "items"], json!({"now": integer(), "agents": {"type": "object"}, "items": {"type": "object"}}))})),
@@ -345,6 +355,43 @@ mod tests {
         let error = ErrorBody::invalid("input.agent", "unknown agent");
         check("Error", &error);
         check("Error", &ErrorBody::new(ErrorKind::Forbidden, "no"));
+        check(
+            "Error",
+            &ErrorBody::throttled("too many failed sign-ins", 900),
+        );
+        let entry = omnidesk_wire::http::AuditEntry {
+            id: 7,
+            at: 1,
+            principal: "ana".into(),
+            address: "127.0.0.1".into(),
+            action: omnidesk_wire::http::AuditAction::SignInFailed,
+            outcome: "refused".into(),
+            detail: Some("d".into()),
+        };
+        check(
+            "AuditPage",
+            &omnidesk_wire::http::AuditPage {
+                entries: vec![entry.clone()],
+                next_before: Some(7),
+            },
+        );
+        check(
+            "AuditPage",
+            &omnidesk_wire::http::AuditPage {
+                entries: vec![omnidesk_wire::http::AuditEntry {
+                    detail: None,
+                    ..entry
+                }],
+                next_before: None,
+            },
+        );
+        check(
+            "SessionsEnded",
+            &omnidesk_wire::http::SessionsEnded {
+                agent: AgentId::from("ana"),
+                ended: 2,
+            },
+        );
         let refusal = Refusal::<Stamped> {
             error: ErrorKind::Rejected,
             reason: "item is not open".into(),

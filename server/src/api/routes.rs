@@ -4,7 +4,9 @@
 //! undocumented nor a documented operation without a route.
 
 use super::doc::{bearer, body, errors, ok, ok_schema};
-use super::{actions, conversations, debug, doc, quick_replies, reads, sessions, supervisor, ws};
+use super::{
+    actions, conversations, debug, doc, quick_replies, reads, security, sessions, supervisor, ws,
+};
 use crate::hub::Hub;
 use axum::handler::Handler;
 use axum::http::Method;
@@ -70,7 +72,7 @@ pub fn table() -> Vec<ApiRoute> {
             json!({
             "summary": "Agent sign-in with credentials; returns a session token.",
             "requestBody": body("SignIn"),
-            "responses": errors(ok_schema("200", "Signed in.", "SignedIn"), &["401", "413", "422", "503"])}),
+            "responses": errors(ok_schema("200", "Signed in.", "SignedIn"), &["401", "413", "422", "429", "503"])}),
         ),
         op(
             Method::DELETE,
@@ -204,7 +206,7 @@ pub fn table() -> Vec<ApiRoute> {
             json!({
             "summary": "A customer starts a live chat: an `arrive` on chat in the live-chat queue; returns a token for this conversation alone.",
             "requestBody": body("StartConversation"),
-            "responses": errors(ok_schema("201", "Started.", "ConversationStarted"), &["404", "409", "413", "422", "503"])}),
+            "responses": errors(ok_schema("201", "Started.", "ConversationStarted"), &["404", "409", "413", "422", "429", "503"])}),
         ),
         op(
             Method::GET,
@@ -213,6 +215,36 @@ pub fn table() -> Vec<ApiRoute> {
             json!({
             "summary": "Load-test mode only (`--load-test-tokens`): the hub's counters (turns, inputs, time inside the core, commit and fan-out time) and the fan-out's; 403 otherwise.",
             "responses": errors(ok_schema("200", "The counters.", "DebugStats"), &["403"])}),
+        ),
+        op(
+            Method::DELETE,
+            &format!("{}/{{agent}}", paths::LOCKOUTS),
+            security::lift_lockout,
+            json!({
+            "summary": "A supervisor lifts the sign-in lockouts of an agent of a queue they supervise.", "security": bearer(),
+            "parameters": [{"name": "agent", "in": "path", "required": true, "schema": {"type": "string"}}],
+            "responses": errors(ok("204", "Lifted (or there was none)."), &["401", "403", "404"])}),
+        ),
+        op(
+            Method::DELETE,
+            &format!("{}/{{agent}}/sessions", paths::AGENTS),
+            security::end_sessions,
+            json!({
+            "summary": "A supervisor ends every session of an agent of a queue they supervise; their sockets close with 4401.", "security": bearer(),
+            "parameters": [{"name": "agent", "in": "path", "required": true, "schema": {"type": "string"}}],
+            "responses": errors(ok_schema("200", "Ended.", "SessionsEnded"), &["401", "403", "404", "503"])}),
+        ),
+        op(
+            Method::GET,
+            paths::AUDIT,
+            security::audit,
+            json!({
+            "summary": "The audit trail, newest first (supervisors only): sign-ins, failed sign-ins, throttling, sign-outs, expiries, supervisors' acts.", "security": bearer(),
+            "parameters": [
+                {"name": "before", "in": "query", "schema": {"type": "integer", "minimum": 0}},
+                {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 1000}}
+            ],
+            "responses": errors(ok_schema("200", "One page.", "AuditPage"), &["401", "403", "422", "503"])}),
         ),
         op(
             Method::GET,

@@ -9,6 +9,11 @@
 //! whose `action_id` was read but whose input is refused gets its `result` (422), so the
 //! client's outbox lets go of it.
 //!
+//! Sessions (issue 18): every frame but `ping` refreshes the session's idle clock. When the
+//! session expires (idle or too old) or ends (a supervisor, a sign-out elsewhere), the socket
+//! gets an `unauthorized` error frame (`session expired` / `session ended`) and is closed with
+//! code [`SESSION_OVER`] (4401); an `auth` with an expired token gets the same.
+//!
 //! Streaming: on `subscribe` the connection first subscribes to the live feed, then reads the
 //! log after `after` in pages, then switches to live, skipping what it already sent (by seq); a
 //! fresh live subscription is taken just before the last, empty, page so catch-up never lags.
@@ -47,12 +52,15 @@
 
 use super::error::ApiError;
 use super::extract::{decode_frame, parse_action, Frame};
+use super::security::{ClientAddr, Guarded};
+use crate::auth::{token_hash, wall_ms, Session, TokenHash};
 use crate::connections::{follow, Beat, KeepAlive};
 use crate::fanout::{event_frame_text, Delivery, Filter, LiveEvent, Receiver};
+use crate::guard::{audited, Guard};
 use crate::hub::{may_see, Hub, LiveStream, Outcome};
 use crate::log::LoggedEvent;
 use axum::extract::ws::rejection::WebSocketUpgradeRejection;
-use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
+use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
 use axum::extract::State;
 use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Response};
@@ -80,6 +88,8 @@ pub const SEND_TIMEOUT: Duration = Duration::from_secs(30);
 /// `GET /api/ws`: checks the Origin (same origin or a configured one), then upgrades.
 pub async fn upgrade(
     State(hub): State<Hub>,
+    Guarded(guard): Guarded,
+    ClientAddr(addr): ClientAddr,
     headers: HeaderMap,
     ws: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
 ) -> Response {
@@ -108,7 +118,7 @@ pub async fn upgrade(
     ws.max_message_size(1 << 20)
         .read_buffer_size(8 * 1024)
         .write_buffer_size(16 * 1024)
-        .on_upgrade(move |socket| connection(socket, hub))
+        .on_upgrade(move |socket| connection(socket, hub, Peer { guard, addr }))
         .into_response()
 }
 
@@ -191,7 +201,38 @@ async fn write_loop(mut sink: SplitSink<WebSocket, Message>, mut queue: mpsc::Re
     let _ = tokio::time::timeout(SEND_TIMEOUT, sink.close()).await;
 }
 
-async fn connection(socket: WebSocket, hub: Hub) {
+/// Who is at the other end: the guard (audit) and the client address.
+struct Peer {
+    guard: Arc<Guard>,
+    addr: std::net::IpAddr,
+}
+
+/// Session expiry on the socket (issue 18): the close code after the `unauthorized` error
+/// frame, when the session expires or is ended while the socket is open.
+pub const SESSION_OVER: u16 = 4401;
+
+/// The error frame and the close (4401) that end a socket whose session is over.
+fn session_over(why: &str) -> Vec<Message> {
+    vec![
+        error_frame(ErrorBody::new(ErrorKind::Unauthorized, why)),
+        Message::Close(Some(CloseFrame {
+            code: SESSION_OVER,
+            reason: why.to_owned().into(),
+        })),
+    ]
+}
+
+/// When the session's deadline passes, as a tokio instant (far off without a session).
+fn expiry_at(hub: &Hub, session: Option<&TokenHash>) -> tokio::time::Instant {
+    let far = tokio::time::Instant::now() + Duration::from_secs(86_400 * 365);
+    match session.and_then(|h| hub.sessions.deadline(h)) {
+        Some(d) => tokio::time::Instant::now() + Duration::from_millis(d.saturating_sub(wall_ms())),
+        None if session.is_some() => tokio::time::Instant::now(),
+        None => far,
+    }
+}
+
+async fn connection(socket: WebSocket, hub: Hub, peer: Peer) {
     let (sink, mut stream) = socket.split();
     // The bounded outbound queue; its writer task is the only one that touches the sink, so a
     // client that stops reading blocks only that task, never this loop's live stream.
@@ -202,14 +243,42 @@ async fn connection(socket: WebSocket, hub: Hub) {
     // R24: counted as the agent's connection while authenticated; pinged, closed when silent.
     let mut attached = None;
     let mut keepalive = KeepAlive::new(hub.connections().options().keepalive);
+    // Issue 18: the session's expiry, re-armed after every frame that refreshes it, and a
+    // wake-up whenever sessions end (sign-out, sweep, a supervisor).
+    let mut session: Option<TokenHash> = None;
+    let expiry = tokio::time::sleep_until(expiry_at(&hub, None));
+    tokio::pin!(expiry);
+    let mut ended = hub.sessions.watch_ended();
     loop {
         tokio::select! {
+            _ = &mut expiry, if session.is_some() => {
+                let over = match session.as_ref().map(|h| hub.sessions.check_hash(h, wall_ms(), false)) {
+                    Some(Session::Live(_)) | None => None,
+                    Some(Session::Over(why)) => Some(why),
+                    Some(Session::Unknown) => Some("session ended"),
+                };
+                match over {
+                    // Refreshed meanwhile (an HTTP request with the same token).
+                    None => expiry.as_mut().reset(expiry_at(&hub, session.as_ref())),
+                    Some(why) => {
+                        for m in session_over(why) {
+                            let _ = out.send(m).await;
+                        }
+                        return;
+                    }
+                }
+            }
+            Ok(()) = ended.changed(), if session.is_some() => {
+                // Checked at once; the expiry branch closes the socket if it is over.
+                expiry.as_mut().reset(expiry_at(&hub, session.as_ref()));
+            }
             msg = stream.next() => {
                 let Some(Ok(msg)) = msg else { return };
                 keepalive.heard();
                 let replies = match msg {
                     Message::Text(text) => {
-                        let replies = on_frame(text.as_str(), &hub, &mut principal, &mut sub).await;
+                        let replies = on_frame(text.as_str(), &hub, &peer, &mut principal, &mut session, &mut sub).await;
+                        expiry.as_mut().reset(expiry_at(&hub, session.as_ref()));
                         let agent = match &principal {
                             Some(Principal::Agent { agent }) => Some(agent),
                             _ => None,
@@ -222,8 +291,9 @@ async fn connection(socket: WebSocket, hub: Hub) {
                     Message::Ping(_) | Message::Pong(_) => Vec::new(),
                 };
                 for r in replies {
+                    let close = matches!(r, Message::Close(_));
                     // Answers wait for room: a client that doesn't read its answers stops being read.
-                    if out.send(r).await.is_err() {
+                    if out.send(r).await.is_err() || close {
                         return;
                     }
                 }
@@ -399,7 +469,9 @@ async fn next_events(s: &mut Subscription, hub: &Hub, principal: Option<&Princip
 async fn on_frame(
     text: &str,
     hub: &Hub,
+    peer: &Peer,
     principal: &mut Option<Principal>,
+    session: &mut Option<TokenHash>,
     sub: &mut Option<Subscription>,
 ) -> Vec<Message> {
     let frame_in = match decode_frame(text) {
@@ -409,8 +481,10 @@ async fn on_frame(
     let p = match (&frame_in, principal.clone()) {
         (Frame::Ping, _) => return vec![frame(&ServerFrame::Pong)],
         (Frame::Auth { token }, _) => {
-            return match hub.sessions.lookup(token) {
-                Some(p) => {
+            let hash = token_hash(token);
+            return match hub.sessions.check_hash(&hash, wall_ms(), true) {
+                Session::Live(p) => {
+                    *session = Some(hash);
                     let f = frame(&ServerFrame::Authenticated {
                         principal: p.clone(),
                         last_seq: hub.last_seq(),
@@ -420,7 +494,8 @@ async fn on_frame(
                     *sub = None;
                     vec![f]
                 }
-                None => vec![error_frame(ErrorBody::new(
+                Session::Over(why) => session_over(why),
+                Session::Unknown => vec![error_frame(ErrorBody::new(
                     ErrorKind::Unauthorized,
                     "unknown or expired token",
                 ))],
@@ -434,6 +509,14 @@ async fn on_frame(
         }
         (_, Some(p)) => p,
     };
+    // Every frame but a ping refreshes the session's idle clock (issue 18).
+    if let Some(h) = session.as_ref() {
+        match hub.sessions.check_hash(h, wall_ms(), true) {
+            Session::Live(_) => {}
+            Session::Over(why) => return session_over(why),
+            Session::Unknown => return session_over("session ended"),
+        }
+    }
     match frame_in {
         Frame::Subscribe(request) => match subscription(hub, &p, request) {
             Ok(s) => {
@@ -452,10 +535,15 @@ async fn on_frame(
                 Ok(a) => a,
                 Err(e) => return vec![result_frame(action_id, Outcome::refused(e))],
             };
+            // A supervisor's act goes in the audit trail (issue 18).
+            let audit = audited(&action.input).then(|| (p.clone(), action.input.clone()));
             let outcome = match hub.act(p, action).await {
                 Ok(o) => o,
                 Err(_) => Outcome::refused(ApiError::busy().body),
             };
+            if let Some((who, input)) = audit {
+                peer.guard.record_action(&who, peer.addr, &input, &outcome);
+            }
             vec![result_frame(action_id, outcome)]
         }
         Frame::Ping | Frame::Auth { .. } => Vec::new(),

@@ -43,6 +43,7 @@ use tokio_tungstenite::tungstenite::Message;
 const USAGE: &str =
     "usage: omnidesk-load [--smoke] [--agents N] [--queues Q] [--queues-per-agent K]
        [--rate CONVERSATIONS_PER_MINUTE] [--warmup S] [--duration S] [--no-filter] [--server PATH]
+       [--chat-start-limit N]  (passed to the server; default 0 = off: every customer is 127.0.0.1)
   Starts omnidesk-server (default: next to this binary) on 127.0.0.1 with a generated centre and
   pre-issued load-test tokens, connects one WebSocket per agent, drives conversations, reports.";
 
@@ -57,6 +58,7 @@ struct Args {
     filter: bool,
     server: PathBuf,
     smoke: bool,
+    chat_start_limit: u64,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -73,6 +75,7 @@ fn parse_args() -> Result<Args, String> {
         filter: true,
         server,
         smoke: false,
+        chat_start_limit: 0,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -95,6 +98,10 @@ fn parse_args() -> Result<Args, String> {
             "--warmup" => a.warmup = num(v()?)?,
             "--duration" => a.duration = num(v()?)?,
             "--no-filter" => a.filter = false,
+            "--chat-start-limit" => {
+                let n = v()?;
+                a.chat_start_limit = n.parse().map_err(|_| format!("bad number {n}"))?;
+            }
             "--server" => a.server = v()?.into(),
             "-h" | "--help" => {
                 println!("{USAGE}");
@@ -670,6 +677,9 @@ async fn run_in(
         .args(["--host", "127.0.0.1", "--port", "0"])
         .arg("--load-test-tokens")
         .arg(tokens_path)
+        // Every customer arrives from 127.0.0.1: no chat-start limit unless asked for one
+        // (`--chat-start-limit N`, for the with/without throttling runs in BENCHMARKS.md).
+        .args(["--chat-start-limit", &a.chat_start_limit.to_string()])
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn();

@@ -25,6 +25,14 @@ pub const CONFIG: &str = r#"{
   "allowed_origins": ["http://allowed.example"]
 }"#;
 
+/// Issue 18's options for tests: no chat-start limit (tests start many chats from 127.0.0.1);
+/// the rest as in production.
+pub fn test_guard() -> omnidesk_server::guard::GuardOptions {
+    let mut g = omnidesk_server::guard::GuardOptions::default();
+    g.throttle.chat_start_limit = 0;
+    g
+}
+
 pub struct TestServer {
     pub addr: SocketAddr,
     pub base: String,
@@ -57,6 +65,24 @@ pub async fn start_with_app(app: &[(&str, &str)]) -> TestServer {
 }
 
 pub async fn start_full(config: &str, hub: HubOptions, app: &[(&str, &str)]) -> TestServer {
+    start_opts(config, hub, test_guard(), app).await
+}
+
+/// A server with these issue-18 options (throttling, session limits, `/chat` framing).
+pub async fn start_guarded(
+    config: &str,
+    guard: omnidesk_server::guard::GuardOptions,
+    app: &[(&str, &str)],
+) -> TestServer {
+    start_opts(config, HubOptions::default(), guard, app).await
+}
+
+async fn start_opts(
+    config: &str,
+    hub: HubOptions,
+    guard: omnidesk_server::guard::GuardOptions,
+    app: &[(&str, &str)],
+) -> TestServer {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir(dir.path().join("dist")).unwrap();
     for (path, contents) in app {
@@ -70,6 +96,7 @@ pub async fn start_full(config: &str, hub: HubOptions, app: &[(&str, &str)]) -> 
         db: dir.path().join("events.db"),
         dist: dir.path().join("dist"),
         hub,
+        guard,
         ..Options::default()
     };
     let running = serve(config, options).await.unwrap();

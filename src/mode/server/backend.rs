@@ -103,12 +103,10 @@ impl Backend {
                         retry_at: ws.clock.at(retry_at),
                     },
                     LinkState::Ended(EndReason::SignedOut) => Conn::Ended(String::new()),
-                    LinkState::Ended(EndReason::SessionEnded { .. }) => {
+                    LinkState::Ended(EndReason::SessionEnded { reason }) => {
                         local::remove(SavedSession::KEY);
-                        Conn::Ended(
-                            "Your session has ended (the server no longer knows it). Sign in again."
-                                .into(),
-                        )
+                        let unsent = ws.link.pending.try_get_untracked().unwrap_or_default();
+                        Conn::Ended(crate::link::session_ended_text(&reason, &unsent))
                     }
                 });
             }

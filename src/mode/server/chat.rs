@@ -137,6 +137,10 @@ impl ChatTransport {
                         api::ApiError::Network(e) => format!(
                             "We can't reach our service right now ({e}). Please try again in a moment."
                         ),
+                        api::ApiError::Status(429, body) => format!(
+                            "Too many chats have been started from your network just now. Please {}.",
+                            crate::link::retry_text(body.and_then(|b| b.retry_after))
+                        ),
                         e => format!("The chat couldn't start: {}. Please try again.", e.reason()),
                     };
                     done(Err(why));

@@ -45,6 +45,10 @@ pub fn SignInRoute() -> impl IntoView {
                 Err(ApiError::Status(401, _)) => {
                     message.set("Wrong agent ID or password. Check both and try again.".into())
                 }
+                Err(ApiError::Status(429, body)) => message.set(format!(
+                    "Too many attempts — {}.",
+                    crate::link::retry_text(body.and_then(|b| b.retry_after))
+                )),
                 Err(e @ ApiError::Status(..)) => {
                     message.set(format!("The server couldn't sign you in: {}.", e.reason()))
                 }

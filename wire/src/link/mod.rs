@@ -120,7 +120,8 @@ pub enum LinkState {
 pub enum EndReason {
     /// [`Link::end`] (the user signed out, or the chat is over).
     SignedOut,
-    /// The server refused the token (expired, signed out elsewhere, or unknown to it): sign in
+    /// The server refused the token (expired, signed out elsewhere, or unknown to it), or
+    /// ended the session on a live socket (`session expired`, then close code 4401): sign in
     /// again. `reason` is the server's.
     SessionEnded { reason: String },
 }
@@ -298,8 +299,10 @@ impl Link {
             }
             ServerFrame::Pong => {}
             ServerFrame::Error(e) => {
-                let authenticating = self.socket.as_ref().is_some_and(|s| !s.authenticated);
-                if e.error == ErrorKind::Unauthorized && authenticating {
+                // `unauthorized` while authenticating: the token is refused. After it, the
+                // server ended the session (idle or too old, or a supervisor ended it) and
+                // closes the socket with 4401 next: a reconnect would only be refused too.
+                if e.error == ErrorKind::Unauthorized {
                     self.finish(EndReason::SessionEnded { reason: e.reason });
                 } else {
                     self.events.push_back(LinkEvent::ServerError(e));

@@ -1,0 +1,220 @@
+//! The audit trail (issue 18, ASVS V7.1–V7.2): sign-ins, failed sign-ins, throttling,
+//! sign-outs, expiries and supervisors' acts, with time, principal, client address and
+//! outcome, in the `audit` table of the server's SQLite file.
+//!
+//! The trail has its own connection to the database and its own writer thread, so the hub's
+//! group commits never wait for it (SQLite's WAL lets both write; each waits for the other's
+//! lock at most `busy_timeout`). [`Audit::record`] queues a row; [`Audit::page`] first waits
+//! for every row queued before it, so what a request recorded is in the next read. Passwords
+//! and tokens are never recorded.
+
+use omnidesk_wire::http::{AuditAction, AuditEntry, AuditPage};
+use rusqlite::{params, Connection};
+use std::path::Path;
+use std::sync::mpsc;
+use std::sync::Mutex;
+
+/// The table; created if missing (a database from before the trail gains it on start-up).
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS audit (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    at INTEGER NOT NULL,
+    principal TEXT NOT NULL,
+    address TEXT NOT NULL,
+    action TEXT NOT NULL,
+    outcome TEXT NOT NULL,
+    detail TEXT
+);
+";
+
+/// The largest page `GET /api/audit` returns.
+pub const MAX_PAGE: usize = 1000;
+
+/// A row to record.
+#[derive(Clone, Debug)]
+pub struct Record {
+    pub at: u64,
+    pub principal: String,
+    pub address: String,
+    pub action: AuditAction,
+    pub outcome: String,
+    pub detail: Option<String>,
+}
+
+enum Msg {
+    Row(Record),
+    Flush(tokio::sync::oneshot::Sender<()>),
+}
+
+/// The trail: a queue to its writer thread and a connection for reads.
+pub struct Audit {
+    tx: Mutex<mpsc::Sender<Msg>>,
+    read: Mutex<Connection>,
+}
+
+fn open(path: &Path) -> rusqlite::Result<Connection> {
+    let conn = Connection::open(path)?;
+    conn.execute_batch("PRAGMA busy_timeout = 5000;")?;
+    Ok(conn)
+}
+
+fn name(action: AuditAction) -> String {
+    serde_json::to_value(action)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_else(|| "other".into())
+}
+
+impl Audit {
+    /// Opens the trail in the database at `path` (after the event log opened it in WAL mode).
+    pub fn open(path: &Path) -> Result<Audit, String> {
+        let err = |e: rusqlite::Error| format!("{}: the audit table: {e}", path.display());
+        let write = open(path).map_err(err)?;
+        write.execute_batch(SCHEMA).map_err(err)?;
+        let read = open(path).map_err(err)?;
+        let (tx, rx) = mpsc::channel::<Msg>();
+        std::thread::Builder::new()
+            .name("omnidesk-audit".into())
+            .spawn(move || writer(write, rx))
+            .map_err(|e| format!("could not start the audit thread: {e}"))?;
+        Ok(Audit {
+            tx: Mutex::new(tx),
+            read: Mutex::new(read),
+        })
+    }
+
+    /// Queues a row (never blocks the caller on SQLite).
+    pub fn record(&self, record: Record) {
+        if let Ok(tx) = self.tx.lock() {
+            let _ = tx.send(Msg::Row(record));
+        }
+    }
+
+    /// Waits until every row queued so far is written.
+    pub async fn flush(&self) {
+        let (reply, rx) = tokio::sync::oneshot::channel();
+        if let Ok(tx) = self.tx.lock() {
+            let _ = tx.send(Msg::Flush(reply));
+        }
+        let _ = rx.await;
+    }
+
+    /// Newest first: rows with `id < before` (all if `None`), at most `limit`.
+    pub fn page(&self, before: Option<u64>, limit: usize) -> Result<AuditPage, String> {
+        let limit = limit.clamp(1, MAX_PAGE);
+        let conn = self.read.lock().map_err(|_| "the audit reader failed")?;
+        let mut stmt = conn
+            .prepare_cached(
+                "SELECT id, at, principal, address, action, outcome, detail FROM audit \
+                 WHERE id < ?1 ORDER BY id DESC LIMIT ?2",
+            )
+            .map_err(|e| e.to_string())?;
+        let before = before.map_or(i64::MAX, |b| b.min(i64::MAX as u64) as i64);
+        let rows = stmt
+            .query_map(params![before, (limit + 1) as i64], |r| {
+                let action: String = r.get(4)?;
+                Ok(AuditEntry {
+                    id: r.get::<_, i64>(0)? as u64,
+                    at: r.get::<_, i64>(1)? as u64,
+                    principal: r.get(2)?,
+                    address: r.get(3)?,
+                    action: serde_json::from_value(serde_json::Value::String(action))
+                        .unwrap_or(AuditAction::Other),
+                    outcome: r.get(5)?,
+                    detail: r.get(6)?,
+                })
+            })
+            .map_err(|e| e.to_string())?;
+        let mut entries = rows
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| e.to_string())?;
+        let more = entries.len() > limit;
+        entries.truncate(limit);
+        let next_before = if more {
+            entries.last().map(|e| e.id)
+        } else {
+            None
+        };
+        Ok(AuditPage {
+            entries,
+            next_before,
+        })
+    }
+}
+
+/// Writes queued rows, all that are waiting in one transaction.
+fn writer(mut conn: Connection, rx: mpsc::Receiver<Msg>) {
+    while let Ok(first) = rx.recv() {
+        let mut msgs = vec![first];
+        while let Ok(m) = rx.try_recv() {
+            msgs.push(m);
+        }
+        let mut flushes = Vec::new();
+        let result = (|| -> rusqlite::Result<()> {
+            let tx = conn.transaction()?;
+            {
+                let mut ins = tx.prepare_cached(
+                    "INSERT INTO audit (at, principal, address, action, outcome, detail) \
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                )?;
+                for m in msgs {
+                    match m {
+                        Msg::Row(r) => {
+                            ins.execute(params![
+                                r.at as i64,
+                                r.principal,
+                                r.address,
+                                name(r.action),
+                                r.outcome,
+                                r.detail
+                            ])?;
+                        }
+                        Msg::Flush(reply) => flushes.push(reply),
+                    }
+                }
+            }
+            tx.commit()
+        })();
+        if let Err(e) = result {
+            // The trail must not stop the server; say so loudly where operators look.
+            eprintln!("omnidesk-server: writing the audit trail failed: {e}");
+        }
+        for f in flushes {
+            let _ = f.send(());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn rows_page_newest_first() {
+        let dir = tempfile::tempdir().unwrap();
+        let audit = Audit::open(&dir.path().join("a.db")).unwrap();
+        for i in 0..5 {
+            audit.record(Record {
+                at: i,
+                principal: format!("p{i}"),
+                address: "127.0.0.1".into(),
+                action: AuditAction::SignIn,
+                outcome: "ok".into(),
+                detail: None,
+            });
+        }
+        audit.flush().await;
+        let first = audit.page(None, 2).unwrap();
+        assert_eq!(
+            first.entries.iter().map(|e| e.at).collect::<Vec<_>>(),
+            [4, 3]
+        );
+        let second = audit.page(first.next_before, 10).unwrap();
+        assert_eq!(
+            second.entries.iter().map(|e| e.at).collect::<Vec<_>>(),
+            [2, 1, 0]
+        );
+        assert_eq!(second.next_before, None);
+        assert_eq!(second.entries[0].action, AuditAction::SignIn);
+    }
+}
