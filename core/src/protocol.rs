@@ -453,12 +453,34 @@ impl<'de> Deserialize<'de> for Event {
 
 /// An event with its place in the log: `seq` starts at 1 and increases by 1; `at` is the `now`
 /// of the input that produced it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Stamped {
     pub seq: u64,
     pub at: u64,
     #[serde(flatten)]
     pub event: Event,
+}
+
+/// Read as one object: `seq` and `at` taken out, the rest an [`Event`] (`crate::tagged`) —
+/// the same JSON as a `flatten`ed derive, without buffering it into serde's `Content` first.
+impl<'de> Deserialize<'de> for Stamped {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        let mut value = serde_json::Value::deserialize(d)?;
+        let Some(fields) = value.as_object_mut() else {
+            return Err(D::Error::custom(
+                "invalid type: expected a stamped event object",
+            ));
+        };
+        let mut number = |key: &'static str| match fields.remove(key) {
+            Some(v) => u64::deserialize(v).map_err(|e| D::Error::custom(format!("{key}: {e}"))),
+            None => Err(D::Error::missing_field(key)),
+        };
+        let seq = number("seq")?;
+        let at = number("at")?;
+        let event = crate::tagged::external(value, "event", ExternalEvent::deserialize)?;
+        Ok(Stamped { seq, at, event })
+    }
 }
 
 #[cfg(test)]

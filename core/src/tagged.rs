@@ -4,16 +4,21 @@
 //! and then instantiates every visitor method of every variant against it — about 2.5 KB of
 //! wasm per variant, the largest single items of the browser bundle (BENCHMARKS.md, "What the
 //! bytes are"). The same JSON read as a `serde_json::Value`, re-shaped to the externally tagged
-//! form (`{"accept": {"agent": …}}`) and handed to an externally tagged derive of the same
-//! variants instantiates only `visit_map` and `visit_seq` per variant.
+//! form and handed to an externally tagged derive of the same variants, as a map per struct
+//! variant, instantiates only `visit_map` per variant.
 //!
 //! [`external_de!`] writes the enum once and derives both: the enum as written (serialized as
 //! before, internally tagged) and a private `remote` twin that only deserializes, so the
-//! variants are never listed twice by hand. [`external`] does the re-shaping. The JSON, the
+//! variants are never listed twice by hand. [`external`] hands the twin the object as an enum:
+//! the tag names the variant, the other fields are a struct variant's map. The JSON, the
 //! error messages ("missing field `agent`", "unknown variant `x`, expected one of …") and the
 //! accepted inputs are those of the internally tagged derive (`tests` below, and every
 //! scenario and log the test suites read).
 
+use serde::de::value::MapDeserializer;
+use serde::de::{
+    DeserializeSeed, Deserializer, EnumAccess, IntoDeserializer, VariantAccess, Visitor,
+};
 use serde_json::{Map, Value};
 
 /// Emits the enum as written plus `enum $twin`, a `#[serde(remote = $remote)]` deserialize-only
@@ -36,13 +41,14 @@ macro_rules! external_de {
 }
 pub(crate) use external_de;
 
-/// `{tag: "name", fields…}` → `{"name": {fields…}}`; with no other field, `{"name": {}}` for a
-/// struct variant and `"name"` for a unit one — `deserialize` tries them in that order, so a
-/// struct variant given only its tag says which field is missing.
+/// Reads `{tag: "name", fields…}` as variant `name` of `T`, through `deserialize` — the
+/// twin's derived `deserialize` — fed by [`Variant`], which hands a struct variant its fields as
+/// a map (only `visit_map` is instantiated per variant) and lets a unit variant ignore extra
+/// fields, as the internally tagged derive did.
 pub(crate) fn external<T, E: serde::de::Error>(
     value: Value,
-    tag: &str,
-    deserialize: impl Fn(Value) -> Result<T, serde_json::Error>,
+    tag: &'static str,
+    deserialize: impl FnOnce(Variant) -> Result<T, serde_json::Error>,
 ) -> Result<T, E> {
     let Value::Object(mut fields) = value else {
         return Err(E::custom(format!(
@@ -58,27 +64,73 @@ pub(crate) fn external<T, E: serde::de::Error>(
                 kind(&other)
             )))
         }
-        None => return Err(E::missing_field(leak(tag))),
+        None => return Err(E::missing_field(tag)),
     };
-    let unit_candidate = fields.is_empty();
-    let shaped = Value::Object(Map::from_iter([(name.clone(), Value::Object(fields))]));
-    match deserialize(shaped) {
-        Ok(v) => Ok(v),
-        Err(e) if unit_candidate => deserialize(Value::String(name)).map_err(|_| E::custom(e)),
-        // A unit variant sent with fields: the internally tagged derive ignores them.
-        Err(e) => match deserialize(Value::String(name)) {
-            Ok(v) => Ok(v),
-            Err(_) => Err(E::custom(e)),
-        },
+    deserialize(Variant { name, fields }).map_err(E::custom)
+}
+
+/// One tagged object as an enum: the tag's value names the variant, the rest are its fields.
+pub(crate) struct Variant {
+    name: String,
+    fields: Map<String, Value>,
+}
+
+impl<'de> Deserializer<'de> for Variant {
+    type Error = serde_json::Error;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        visitor.visit_enum(self)
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+        option unit unit_struct newtype_struct seq tuple tuple_struct map struct enum
+        identifier ignored_any
     }
 }
 
-fn leak(tag: &str) -> &'static str {
-    match tag {
-        "input" => "input",
-        "event" => "event",
-        "state" => "state",
-        _ => "tag",
+impl<'de> EnumAccess<'de> for Variant {
+    type Error = serde_json::Error;
+    type Variant = Fields;
+
+    fn variant_seed<S: DeserializeSeed<'de>>(
+        self,
+        seed: S,
+    ) -> Result<(S::Value, Fields), Self::Error> {
+        let variant = seed.deserialize(self.name.into_deserializer())?;
+        Ok((variant, Fields(self.fields)))
+    }
+}
+
+/// The fields of a [`Variant`].
+pub(crate) struct Fields(Map<String, Value>);
+
+impl<'de> VariantAccess<'de> for Fields {
+    type Error = serde_json::Error;
+
+    fn unit_variant(self) -> Result<(), Self::Error> {
+        Ok(())
+    }
+
+    fn newtype_variant_seed<S: DeserializeSeed<'de>>(
+        self,
+        seed: S,
+    ) -> Result<S::Value, Self::Error> {
+        seed.deserialize(Value::Object(self.0))
+    }
+
+    fn tuple_variant<V: Visitor<'de>>(self, _: usize, _: V) -> Result<V::Value, Self::Error> {
+        Err(serde::de::Error::custom(
+            "a tagged object has no tuple variants",
+        ))
+    }
+
+    fn struct_variant<V: Visitor<'de>>(
+        self,
+        _: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        visitor.visit_map(MapDeserializer::new(self.0.into_iter()))
     }
 }
 
@@ -121,6 +173,10 @@ mod tests {
             serde_json::from_str(r#"{"seq":3,"at":9,"event":"signed_in","agent":"ana"}"#).unwrap();
         assert_eq!(s.seq, 3);
         assert!(matches!(s.event, Event::SignedIn { .. }));
+        assert_eq!(
+            serde_json::to_string(&s).unwrap(),
+            r#"{"seq":3,"at":9,"event":"signed_in","agent":"ana"}"#
+        );
     }
 
     #[test]
@@ -135,6 +191,9 @@ mod tests {
         assert!(err::<Input>(r#"[1]"#).contains("invalid type"));
         assert!(err::<Input>(r#"{"input":"accept","agent":1,"item":"w"}"#).contains("invalid type"));
         assert!(err::<Event>(r#"{"event":"signed_in"}"#).contains("missing field `agent`"));
+        assert!(err::<Stamped>(r#"{"at":1,"event":"tick"}"#).contains("missing field `seq`"));
+        assert!(err::<Stamped>(r#"{"seq":"x","at":1}"#).contains("seq: invalid type"));
+        assert!(err::<Stamped>(r#"{"seq":1,"at":1}"#).contains("missing field `event`"));
         assert!(err::<ItemStatus>(r#"{"state":"offered","agent":"a"}"#)
             .contains("missing field `expires_at`"));
     }
