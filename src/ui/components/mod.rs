@@ -17,6 +17,7 @@ pub mod icons;
 pub mod menu_button;
 pub mod offers;
 pub mod presence_menu;
+pub mod quick_replies;
 pub mod refusal_bar;
 pub mod session_tabs;
 pub mod sign_out;

@@ -13,6 +13,7 @@ use crate::ui::components::conversation::ConversationSession;
 use crate::ui::components::discard_dialog::DiscardDialog;
 use crate::ui::components::focus::focus_tab_in;
 use crate::ui::components::offers::Offers;
+use crate::ui::components::quick_replies::manage::MyRepliesDialog;
 use crate::ui::components::session_tabs::{SessionTabs, TABLIST_ID};
 use crate::ui::components::status_bar::StatusBar;
 use crate::ui::components::top_bar::TopBar;
@@ -73,6 +74,7 @@ pub fn Desk() -> impl IntoView {
             <ConfirmDialog />
             <WhyDialog />
             <DiscardDialog />
+            <MyRepliesDialog />
             <Outlet />
         </div>
     }
