@@ -20,6 +20,7 @@ pub mod presence_menu;
 pub mod quick_replies;
 pub mod refusal_bar;
 pub mod session_tabs;
+pub mod shortcuts_dialog;
 pub mod sign_out;
 pub mod status_bar;
 pub mod stream;
