@@ -61,6 +61,7 @@ pub mod scenario;
 pub mod snapshot;
 pub mod state;
 pub mod supervision;
+mod tagged;
 #[doc(hidden)]
 pub mod workload;
 

@@ -32,14 +32,16 @@ pub struct Customer {
     pub location: Option<String>,
 }
 
+crate::tagged::external_de! {
 /// Everything that can happen to the engine from outside (a scenario step minus `at`).
 ///
 /// The holder's `transfer {agent, item, queue}` and a supervisor's `transfer {by, item,
 /// queue}` (R27) share the tag `"transfer"` and are told apart by `by`: a `transfer` that has
 /// `by` is [`Input::SupervisorTransfer`]; one with both `agent` and `by` is refused.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-// `remote = "Self"`: the derives become inherent `Input::serialize`/`Input::deserialize`, and
-// the trait impls below wrap them to route the two shapes of `transfer`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+// `remote = "Self"`: the derive becomes the inherent `Input::serialize`, which the trait impl
+// below wraps; reading goes through the twin `ExternalInput` (`crate::tagged`), after the two
+// shapes of `transfer` are told apart.
 #[serde(remote = "Self", tag = "input", rename_all = "snake_case")]
 pub enum Input {
     SignIn {
@@ -153,6 +155,8 @@ pub enum Input {
         queue: QueueId,
     },
 }
+twin ExternalInput = "Input";
+}
 
 impl Serialize for Input {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -184,7 +188,7 @@ impl<'de> Deserialize<'de> for Input {
                 _ => {}
             }
         }
-        Input::deserialize(value).map_err(D::Error::custom)
+        crate::tagged::external(value, "input", ExternalInput::deserialize)
     }
 }
 
@@ -293,8 +297,9 @@ pub struct Explanation {
     pub excluded: Excluded,
 }
 
+crate::tagged::external_de! {
 /// Everything the engine decided. State is a fold of these (see [`crate::state::State::apply`]).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "event", rename_all = "snake_case")]
 pub enum Event {
     SignedIn {
@@ -433,6 +438,17 @@ pub enum Event {
         agent: AgentId,
         by: AgentId,
     },
+}
+twin ExternalEvent = "Event";
+}
+
+/// Read through the externally tagged twin: less code than the internally tagged derive
+/// (`crate::tagged`), the same JSON.
+impl<'de> Deserialize<'de> for Event {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(d)?;
+        crate::tagged::external(value, "event", ExternalEvent::deserialize)
+    }
 }
 
 /// An event with its place in the log: `seq` starts at 1 and increases by 1; `at` is the `now`

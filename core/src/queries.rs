@@ -2,7 +2,7 @@
 
 use crate::engine::{Engine, REOPEN_WINDOW_MS};
 use crate::ids::{AgentId, ItemId};
-use crate::route::{item_order_key, Router};
+use crate::route::Router;
 use crate::state::{Item, ItemStatus};
 
 impl<R: Router> Engine<R> {
@@ -28,7 +28,7 @@ impl<R: Router> Engine<R> {
                     .is_some_and(|q| q.members.contains(agent))
             })
             .collect();
-        items.sort_by(|a, b| item_order_key(state, a).cmp(&item_order_key(state, b)));
+        crate::route::sort_by_order(state, &mut items);
         items.into_iter().map(|it| it.id.clone()).collect()
     }
 
@@ -50,7 +50,8 @@ impl<R: Router> Engine<R> {
                 _ => None,
             })
             .collect();
-        items.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(b.1)));
+        // (close time, id) pairs are unique: unstable gives the same order.
+        items.sort_unstable_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(b.1)));
         items.into_iter().map(|(_, id)| id.clone()).collect()
     }
 }

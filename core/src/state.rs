@@ -55,8 +55,9 @@ impl AgentState {
     }
 }
 
+crate::tagged::external_de! {
 /// R11: the states of a work item. Holder-bearing states carry their holder.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum ItemStatus {
     Open,
@@ -80,6 +81,16 @@ pub enum ItemStatus {
     Closed {
         closed_at: u64,
     },
+}
+twin ExternalItemStatus = "ItemStatus";
+}
+
+/// Read through the externally tagged twin (`crate::tagged`): the same JSON, less code.
+impl<'de> Deserialize<'de> for ItemStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(d)?;
+        crate::tagged::external(value, "state", ExternalItemStatus::deserialize)
+    }
 }
 
 impl ItemStatus {

@@ -6,6 +6,7 @@
 use crate::auth::hash_password;
 use omnidesk_core::scenario::Scenario;
 use omnidesk_core::{AgentId, ChannelId, Config, QueueId};
+use omnidesk_wire::http::QuickReply;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::fmt;
@@ -26,6 +27,9 @@ pub struct ServerConfig {
     pub live_chat_queue: Option<QueueId>,
     /// Extra browser origins allowed by CORS and the WebSocket Origin check (same-origin always is).
     pub allowed_origins: Vec<String>,
+    /// The centre's quick replies (`quick_replies`, checked at load; see
+    /// [`crate::quick_replies::from_config`]), sent with `GET /api/config`.
+    pub quick_replies: Vec<QuickReply>,
 }
 
 impl fmt::Debug for ServerConfig {
@@ -143,11 +147,14 @@ impl ServerConfig {
                 ))
             }
         };
+        let quick_replies =
+            crate::quick_replies::from_config(value.get("quick_replies")).map_err(ConfigError)?;
         Ok(ServerConfig {
             core,
             credentials,
             live_chat_queue,
             allowed_origins,
+            quick_replies,
         })
     }
 

@@ -15,13 +15,18 @@
 //! the thread waits for commands no longer than until [`Engine::next_timer`] (and at most a
 //! second), and sends `tick` when one is due; before each client input it also fires due timers
 //! with a `tick` at the same `now`, so the access check sees the state the input will meet.
+//!
+//! R24: the server's own `disconnect` and `reconnect` come in as [`Command::Connection`] (a
+//! *look* the connection registry, [`crate::connections`], asks for); the hub sends one only
+//! if the registry and the state it is about to change agree, so they never meet a refusal.
 
 use crate::auth::{authorize, input_item, new_token, Principal, Sessions, TokenHash};
 use crate::config::ServerConfig;
+use crate::connections::{ConnectionOptions, Connections};
 use crate::fanout::{Fanout, Filter, LiveEvent, Receiver};
 use crate::log::{ActionKey, ActionRecord, Batch, EventLog, EventReader, LoggedEvent, SessionOp};
 use omnidesk_core::protocol::Customer;
-use omnidesk_core::{ChannelId, Engine, Event, Input, ItemId, QueueId, Stamped, State};
+use omnidesk_core::{AgentId, ChannelId, Engine, Event, Input, ItemId, QueueId, Stamped, State};
 use omnidesk_wire::{ActionBody, Applied, ErrorBody, ErrorKind, Refusal};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -48,6 +53,8 @@ pub struct HubOptions {
     /// **Load tests only** (`--load-test-tokens`): `POST /api/conversations` may name the
     /// queue, and `GET /api/debug/stats` answers. Never on by default.
     pub load_test: bool,
+    /// R24: the disconnect grace and the keep-alive ([`crate::connections`]).
+    pub connections: ConnectionOptions,
 }
 
 impl Default for HubOptions {
@@ -57,6 +64,7 @@ impl Default for HubOptions {
             live_buffer: 4096,
             snapshot_every: 10_000,
             load_test: false,
+            connections: ConnectionOptions::default(),
         }
     }
 }
@@ -133,6 +141,9 @@ pub enum Command {
     },
     /// A read of the engine, run after the current batch is durable.
     Read(Read),
+    /// R24: look at an agent's connections ([`crate::connections`]): `disconnect` or
+    /// `reconnect` if the registry and the state call for it, nothing otherwise.
+    Connection { agent: AgentId },
 }
 
 /// The hub is full or gone.
@@ -152,6 +163,7 @@ pub struct Hub {
     live_streams: Arc<AtomicUsize>,
     pub stats: Arc<HubStats>,
     load_test: bool,
+    connections: Arc<Connections>,
 }
 
 /// Counters of the hub thread, read by `GET /api/debug/stats` in load-test mode.
@@ -234,6 +246,13 @@ impl Hub {
                 "the log has a gap: event {next} follows {last}"
             )));
         }
+        // R24: everyone signed in and connected in the core's eyes has no connection yet.
+        let connections = Arc::new(Connections::new(options.connections));
+        for (id, agent) in &engine.state().agents {
+            if agent.signed_in && agent.disconnected.is_none() {
+                connections.watch(id);
+            }
+        }
         let sessions = Arc::new(Sessions::default());
         for (hash, principal) in log.sessions().map_err(err)? {
             sessions.insert(hash, principal);
@@ -272,6 +291,7 @@ impl Hub {
             last_seq: last_seq.clone(),
             snapshot_every: options.snapshot_every.max(1),
             load_test: options.load_test,
+            connections: connections.clone(),
         };
         std::thread::Builder::new()
             .name("omnidesk-hub".into())
@@ -288,6 +308,7 @@ impl Hub {
             live_streams: Arc::new(AtomicUsize::new(0)),
             stats,
             load_test: options.load_test,
+            connections,
         })
     }
 
@@ -361,6 +382,16 @@ impl Hub {
     /// the subscription may fall [`HubOptions::live_buffer`] events behind.
     pub fn subscribe(&self, filter: Filter, after: u64) -> Receiver {
         self.fanout.subscribe(filter, after, self.live_buffer)
+    }
+
+    /// R24: the registry of agents' live connections.
+    pub fn connections(&self) -> &Arc<Connections> {
+        &self.connections
+    }
+
+    /// R24: asks the hub to look at `agent`'s connections (see [`Command::Connection`]).
+    pub fn check_connection(&self, agent: AgentId) -> Result<(), Busy> {
+        self.send(Command::Connection { agent })
     }
 
     /// The fan-out (its counters and size).
@@ -442,6 +473,7 @@ struct Worker {
     snapshot_every: u64,
     last_snapshot: u64,
     load_test: bool,
+    connections: Arc<Connections>,
 }
 
 /// One turn's work in progress.
@@ -646,7 +678,35 @@ impl Worker {
                 }));
             }
             Command::Read(f) => turn.replies.push(f),
+            Command::Connection { agent } => self.connection(&agent, turn),
         }
+    }
+
+    /// R24: `disconnect` a signed-in agent without a connection for the grace period,
+    /// `reconnect` a disconnected one with a connection; nothing otherwise (so the log holds
+    /// no refusal of the server's own input).
+    fn connection(&mut self, agent: &AgentId, turn: &mut Turn) {
+        let now = self.now();
+        self.fire_timers(turn, now);
+        let Some(a) = self.engine.state().agents.get(agent) else {
+            return;
+        };
+        let input = if a.disconnected.is_some() {
+            if self.connections.live(agent) == 0 {
+                return;
+            }
+            Input::Reconnect {
+                agent: agent.clone(),
+            }
+        } else if a.signed_in && self.connections.gone(agent, Instant::now()) {
+            Input::Disconnect {
+                agent: agent.clone(),
+            }
+        } else {
+            return;
+        };
+        let (_, logged) = self.handle(input, now);
+        turn.batch.events.extend(logged);
     }
 
     fn act(&mut self, principal: &Principal, action: Action, turn: &mut Turn) -> Outcome {
@@ -688,6 +748,10 @@ impl Worker {
             return Outcome::error(ErrorKind::Forbidden, reason);
         }
         let (events, logged) = self.handle(action.input.clone(), now);
+        if let Principal::Agent { agent } = principal {
+            // R24: a sign-in (or anything that ends a disconnection) without a connection.
+            self.connections.watch(agent);
+        }
         let outcome = self.outcome(principal, &action.input, &events, &logged);
         turn.batch.events.extend(logged);
         turn.batch.actions.push(ActionRecord {

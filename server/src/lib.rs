@@ -9,9 +9,13 @@
 //!
 //! * [`auth`]: password hashes, session tokens (random, stored as SHA-256), and
 //!   [`auth::authorize`], the 403 check every input passes. [`auth::Principal`] is the wire's.
+//! * [`quick_replies`]: the centre's quick replies read from the configuration (checked, the
+//!   field named) and agents' personal ones in their own versioned SQLite table.
 //! * [`config`]: the configuration file, a scenario set-up read by the core's own parser, plus
 //!   agents' passwords (argon2-hashed at load), the live-chat queue and the allowed origins.
 //!   [`config::DEMO_CONFIG`] is used when none is given.
+//! * [`connections`]: R24's registry of agents' live authenticated connections (the
+//!   disconnect grace, the looks it asks the hub for) and the WebSocket keep-alive.
 //! * [`log`]: storage behind the [`log::EventLog`] / [`log::EventReader`] traits; the SQLite
 //!   backend ([`log::SqliteLog`], WAL, `synchronous = FULL`) holds events (with their JSON, sent
 //!   to clients as stored), the dedup table of client actions, sessions and engine snapshots.
@@ -43,12 +47,15 @@
 pub mod api;
 pub mod auth;
 pub mod config;
+pub mod connections;
 pub mod fanout;
 pub mod hub;
 pub mod log;
+pub mod quick_replies;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 /// How to run the server.
 #[derive(Clone, Debug)]
@@ -95,13 +102,21 @@ pub async fn serve(
         .allowed_origins
         .extend(options.allowed_origins.iter().cloned());
     let log = log::SqliteLog::open(&options.db)?;
+    let quick_replies = Arc::new(quick_replies::QuickReplyStore::open(&options.db)?);
     let hub = tokio::task::spawn_blocking(move || {
         hub::Hub::start(config, Box::new(log), options.hub.clone())
     })
     .await??;
+    {
+        // R24: the looks at agents' connections the registry schedules.
+        let hub = hub.clone();
+        tokio::spawn(connections::run(hub.connections().clone(), move |agent| {
+            hub.check_connection(agent).is_ok()
+        }));
+    }
     let listener = tokio::net::TcpListener::bind(options.addr).await?;
     let addr = listener.local_addr()?;
-    let app = api::router(hub.clone(), &options.dist);
+    let app = api::router(hub.clone(), &options.dist).layer(axum::Extension(quick_replies));
     let task = tokio::spawn(async move { axum::serve(listener, app).await });
     Ok(Running { addr, hub, task })
 }

@@ -16,6 +16,9 @@ const USAGE: &str = "usage: omnidesk-server [--config FILE] [--db FILE] [--dist 
   --port N        port (0 picks one); env OMNIDESK_PORT; default 8080
   --allow-origin  an extra allowed browser origin (CORS and WebSocket); env OMNIDESK_ALLOWED_ORIGINS (comma-separated)
   --snapshot-every N  save an engine snapshot every N events (default 10000)
+  --disconnect-grace-ms N  R24: a signed-in agent without an open connection this long is
+                  disconnected (default 20000)
+  --keepalive-ms N  WebSocket ping interval; a connection silent for twice this is closed (default 10000)
   --load-test-tokens FILE  LOAD TESTS ONLY, never in production: mints a session token for every
                   configured agent without a password (writes `agent<TAB>token` lines to FILE, mode
                   0600), lets POST /api/conversations name a `queue`, and serves GET /api/debug/stats";
@@ -161,6 +164,22 @@ fn parse_args() -> Result<Args, String> {
                 options.hub.snapshot_every = v
                     .parse()
                     .map_err(|_| format!("--snapshot-every: bad number {v}"))?;
+            }
+            "--disconnect-grace-ms" => {
+                let v = value()?;
+                let ms: u64 = v
+                    .parse()
+                    .map_err(|_| format!("--disconnect-grace-ms: bad number {v}"))?;
+                options.hub.connections.disconnect_grace = std::time::Duration::from_millis(ms);
+            }
+            "--keepalive-ms" => {
+                let v = value()?;
+                let ms: u64 = v
+                    .parse()
+                    .ok()
+                    .filter(|ms| *ms > 0)
+                    .ok_or_else(|| format!("--keepalive-ms: bad number {v}"))?;
+                options.hub.connections.keepalive = std::time::Duration::from_millis(ms);
             }
             "--load-test-tokens" => {
                 load_test_tokens = Some(value()?.into());

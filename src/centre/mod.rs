@@ -113,7 +113,7 @@ impl Centre {
             me: AgentId::from(demo::ME),
             unsaved: Vec::new(),
         };
-        entries.sort_by_key(|e| e.seq);
+        entries.sort_unstable_by_key(|e| e.seq); // seqs are unique
         for LogEntry { seq, now, input } in entries {
             if seq <= centre.engine.last_seq() {
                 continue; // already in the snapshot

@@ -2,10 +2,13 @@
 //! ([`crate::error`]), and its paths. Requests a client sends are built from these types;
 //! answers decode into them.
 
+use crate::error::ErrorBody;
 use crate::principal::Principal;
 use omnidesk_core::snapshot::Snapshot;
+use omnidesk_core::supervision::{AgentRow, ItemRow, QueueFigures};
 use omnidesk_core::{AgentId, Config, ItemId, QueueId, Stamped};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// The API's paths (relative to the server's base, which ends with `/`).
 pub mod paths {
@@ -34,6 +37,23 @@ pub mod paths {
     pub const DEBUG_STATS: &str = "api/debug/stats";
     /// The WebSocket ([`crate::frames`]).
     pub const WS: &str = "api/ws";
+    /// `GET ?limit`: [`super::SupervisorAnswer`] (R28; supervisors only).
+    pub const SUPERVISOR: &str = "api/supervisor";
+    /// `GET ?after&limit`: [`super::SupervisorAgents`], the next window of agent rows.
+    pub const SUPERVISOR_AGENTS: &str = "api/supervisor/agents";
+    /// `GET ?after&limit`: [`super::SupervisorItems`], the next window of item rows.
+    pub const SUPERVISOR_ITEMS: &str = "api/supervisor/items";
+    /// `GET`: [`super::QuickReplies`], the agent's personal quick replies; `POST`
+    /// [`super::QuickReplyDraft`] → 201 [`super::QuickReply`].
+    pub const MY_QUICK_REPLIES: &str = "api/me/quick-replies";
+    /// `PUT` [`super::QuickReplyDraft`] → [`super::QuickReply`]; `DELETE` (204). The route's
+    /// template; [`my_quick_reply`] is one reply's path.
+    pub const MY_QUICK_REPLY: &str = "api/me/quick-replies/{id}";
+
+    /// The path of the personal quick reply `id` (ids the server gives are URL-safe).
+    pub fn my_quick_reply(id: &str) -> String {
+        format!("{MY_QUICK_REPLIES}/{id}")
+    }
 }
 
 /// The response header set (to `true`) on the stored answer to a resent action.
@@ -86,6 +106,178 @@ pub struct Health {
 pub struct ConfigAnswer {
     pub last_seq: u64,
     pub config: Config,
+    /// The centre's quick replies (issue 17), from the server's configuration; empty from a
+    /// server that has none (or predates them).
+    #[serde(default)]
+    pub quick_replies: Vec<QuickReply>,
+}
+
+/// The limits of a quick reply, the same for the centre's (checked when the configuration is
+/// read) and an agent's personal ones (checked by the server, 422 naming the field).
+pub mod quick_reply {
+    /// `id`: at most this many characters.
+    pub const ID_MAX: usize = 100;
+    /// `title`: at most this many characters.
+    pub const TITLE_MAX: usize = 120;
+    /// `text`: at most this many characters.
+    pub const TEXT_MAX: usize = 4000;
+    /// `tags`: at most this many, each at most [`TAG_MAX`] characters.
+    pub const TAGS_MAX: usize = 10;
+    pub const TAG_MAX: usize = 40;
+    /// Personal quick replies one agent may keep.
+    pub const PERSONAL_MAX: usize = 200;
+}
+
+/// A quick reply: a titled text an agent inserts into the Message box (`{customer}` and
+/// `{agent}` are filled in on insert), found by its title, text and tags.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuickReply {
+    pub id: String,
+    pub title: String,
+    pub text: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
+}
+
+/// A personal quick reply as an agent writes it: `POST` creates one, `PUT` replaces one.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuickReplyDraft {
+    pub title: String,
+    pub text: String,
+    #[serde(default, deserialize_with = "crate::null_as_default")]
+    pub tags: Vec<String>,
+}
+
+/// `GET /api/me/quick-replies`: the agent's personal quick replies, oldest first.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuickReplies {
+    pub replies: Vec<QuickReply>,
+}
+
+fn chars_at_most(field: &str, value: &str, max: usize) -> Result<(), ErrorBody> {
+    if value.trim().is_empty() {
+        return Err(ErrorBody::invalid(field, "empty"));
+    }
+    let n = value.chars().count();
+    if n > max {
+        return Err(ErrorBody::invalid(
+            field,
+            format!("{n} characters; at most {max}"),
+        ));
+    }
+    Ok(())
+}
+
+impl QuickReplyDraft {
+    /// Whether the draft is within [`quick_reply`]'s limits; `Err` names the field
+    /// (`title`, `text`, `tags[2]`).
+    pub fn check(&self) -> Result<(), ErrorBody> {
+        chars_at_most("title", &self.title, quick_reply::TITLE_MAX)?;
+        chars_at_most("text", &self.text, quick_reply::TEXT_MAX)?;
+        if self.tags.len() > quick_reply::TAGS_MAX {
+            return Err(ErrorBody::invalid(
+                "tags",
+                format!(
+                    "{} tags; at most {}",
+                    self.tags.len(),
+                    quick_reply::TAGS_MAX
+                ),
+            ));
+        }
+        for (i, tag) in self.tags.iter().enumerate() {
+            chars_at_most(&format!("tags[{i}]"), tag, quick_reply::TAG_MAX)?;
+        }
+        Ok(())
+    }
+
+    /// The reply with this draft's contents and `id`.
+    pub fn with_id(self, id: String) -> QuickReply {
+        QuickReply {
+            id,
+            title: self.title,
+            text: self.text,
+            tags: self.tags,
+        }
+    }
+}
+
+impl QuickReply {
+    /// Whether the reply is within [`quick_reply`]'s limits; `Err` names the field (`id`,
+    /// `title`, `text`, `tags[2]`).
+    pub fn check(&self) -> Result<(), ErrorBody> {
+        chars_at_most("id", &self.id, quick_reply::ID_MAX)?;
+        QuickReplyDraft {
+            title: self.title.clone(),
+            text: self.text.clone(),
+            tags: self.tags.clone(),
+        }
+        .check()
+    }
+}
+
+/// `GET /api/supervisor?limit` (R28, supervisors only): the figures of every supervised queue,
+/// how many agents and items the lists have, and their first windows (`limit` rows each,
+/// default 100, at most 1000; the next ones come from [`paths::SUPERVISOR_AGENTS`] and
+/// [`paths::SUPERVISOR_ITEMS`] after the last id). Times are relative to `now`, the core's
+/// time of the last input.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SupervisorAnswer {
+    pub last_seq: u64,
+    pub now: u64,
+    pub supervisor: AgentId,
+    pub queues: BTreeMap<QueueId, QueueFigures>,
+    /// Members of a supervised queue, and items not Closed in one.
+    pub agent_count: u64,
+    pub item_count: u64,
+    pub agents: Vec<SupervisedAgent>,
+    pub items: Vec<SupervisedItem>,
+}
+
+/// One row of the supervisor's Agents list: the agent's id and R28's row.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SupervisedAgent {
+    pub id: AgentId,
+    #[serde(flatten)]
+    pub row: AgentRow,
+}
+
+/// One row of the supervisor's Ongoing conversations list: the item's id and R28's row.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SupervisedItem {
+    pub id: ItemId,
+    #[serde(flatten)]
+    pub row: ItemRow,
+}
+
+/// `GET /api/supervisor/agents|items?after&limit`: the query (rows after the id `after`, in id
+/// order; at most `limit`, default 100, at most 1000).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WindowQuery {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<usize>,
+}
+
+/// `GET /api/supervisor/agents`: a window of agent rows; `next_after` is the id to ask after
+/// for the next window (`None`: this one reached the end).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SupervisorAgents {
+    pub last_seq: u64,
+    pub now: u64,
+    pub total: u64,
+    pub agents: Vec<SupervisedAgent>,
+    pub next_after: Option<AgentId>,
+}
+
+/// `GET /api/supervisor/items`: a window of item rows (see [`SupervisorAgents`]).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SupervisorItems {
+    pub last_seq: u64,
+    pub now: u64,
+    pub total: u64,
+    pub items: Vec<SupervisedItem>,
+    pub next_after: Option<ItemId>,
 }
 
 /// `GET /api/events?after&limit`: the query.

@@ -11,7 +11,8 @@
 //! * [`error`]: the error body every refusal has (`{error, reason, field?}`).
 //! * [`principal`]: who a session is ([`Principal`]: an agent, or the customer of one chat).
 //! * [`http`]: the other HTTP bodies (sign-in, config, events page, session, health,
-//!   conversations, work, snapshot, stats) and the API's paths.
+//!   conversations, work, snapshot, stats, the supervisor's view, quick replies) and the
+//!   API's paths.
 //! * [`link`]: the client side of the socket as a sans-io state machine ([`Link`]), the same for
 //!   the agent desk and the `/chat` customer page. It does no I/O and reads no clock: the
 //!   driver hands it frames and times and carries out what it polls.

@@ -50,6 +50,12 @@ pub trait Router {
 
 /// R15: the routing order of Open items, as a sort key (smaller first): higher queue priority,
 /// higher item priority, earlier `enqueued_at`, then item id.
+/// Sorts items into R7's order. Keys end with the item id, so they are unique and an unstable
+/// sort gives the one order; one function for every caller keeps one copy of the sort.
+pub fn sort_by_order(state: &State, items: &mut [&Item]) {
+    items.sort_unstable_by(|a, b| item_order_key(state, a).cmp(&item_order_key(state, b)));
+}
+
 pub fn item_order_key<'a>(
     state: &State,
     item: &'a Item,

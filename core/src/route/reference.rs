@@ -2,7 +2,7 @@
 //! R15 order it scans the queue's members (R14), honours affinity (R16) and ranks the eligible
 //! agents (R17). It is the model an indexed router is checked against.
 
-use super::{item_order_key, Decision, Router, MAX_TOTAL_DECLINES};
+use super::{Decision, Router, MAX_TOTAL_DECLINES};
 use crate::config::{AssignmentMethod, Distribution};
 use crate::explain::{member_reason, MemberReason};
 use crate::ids::{AgentId, ItemId};
@@ -25,7 +25,7 @@ impl Router for ReferenceRouter {
             .filter_map(|id| state.items.get(id).map(|it| &**it))
             .filter(|item| pushable(state, item))
             .collect();
-        open.sort_by(|a, b| item_order_key(state, a).cmp(&item_order_key(state, b)));
+        super::sort_by_order(state, &mut open);
         open.into_iter().find_map(|item| {
             let affinity = affinity
                 .filter(|(id, _)| **id == item.id)
@@ -82,7 +82,7 @@ pub fn decide(state: &State, item: &Item, affinity: Option<&AgentId>) -> Option<
         .into_iter()
         .map(|agent| (rank(state, item, queue.assignment_method, agent), agent))
         .collect();
-    ranked.sort();
+    ranked.sort_unstable(); // agent ids are unique: the same order as a stable sort
     let (best_rank, best) = &ranked[0];
     let criterion = match ranked.get(1) {
         None => Criterion::OnlyEligible,

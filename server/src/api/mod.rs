@@ -11,7 +11,8 @@
 //!    token into a principal, an action's input through the core's parser.
 //! 3. [`doc`]: OpenAPI fragments, and the handler serving the built document.
 //! 4. One module per route group: [`sessions`], [`actions`], [`reads`], [`conversations`],
-//!    [`debug`], [`ws`] (the WebSocket); [`app`] (the static files).
+//!    [`debug`], [`supervisor`] (R28's view), [`quick_replies`] (an agent's own), [`ws`]
+//!    (the WebSocket); [`app`] (the static files).
 //! 5. [`routes`]: the table of operations (method, path, handler, OpenAPI operation).
 //! 6. [`openapi`]: the document, from the table.
 //! 7. This module: [`router`], from the table, the document and the app.
@@ -24,9 +25,11 @@ pub mod doc;
 pub mod error;
 pub mod extract;
 pub mod openapi;
+pub mod quick_replies;
 pub mod reads;
 pub mod routes;
 pub mod sessions;
+pub mod supervisor;
 pub mod ws;
 
 use crate::hub::Hub;
@@ -69,7 +72,7 @@ pub fn router(hub: Hub, dist: &Path) -> Router {
         api.layer(
             CorsLayer::new()
                 .allow_origin(AllowOrigin::list(list))
-                .allow_methods([Method::GET, Method::POST, Method::DELETE])
+                .allow_methods([Method::GET, Method::POST, Method::PUT, Method::DELETE])
                 .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE]),
         )
     };

@@ -64,11 +64,20 @@ fn array(items: Value) -> Value {
     json!({"type": "array", "items": items})
 }
 
+fn nullable(schema: Value) -> Value {
+    json!({"oneOf": [schema, {"type": "null"}]})
+}
+
+/// An object whose every value is `values` (a map by id).
+fn map_of(values: Value) -> Value {
+    json!({"type": "object", "additionalProperties": values})
+}
+
 /// `components.schemas`: omnidesk-wire's types.
 pub fn schemas() -> Value {
     let error_kind = json!({"type": "string", "enum": ["unauthorized", "forbidden", "not_found", "rejected", "too_large", "invalid", "unavailable"]});
     let events = array(r("Stamped"));
-    json!({
+    let mut all = json!({
         "Error": object(&["error", "reason"], json!({
             "error": error_kind,
             "reason": string(),
@@ -99,7 +108,7 @@ pub fn schemas() -> Value {
         "Health": object(&["ok", "last_seq"], json!({"ok": {"type": "boolean"}, "last_seq": integer()})),
         "EventsPage": object(&["events", "next_after", "last_seq"], json!({"events": events, "next_after": integer(), "last_seq": integer()})),
         "SnapshotAnswer": object(&["last_seq", "snapshot"], json!({"last_seq": integer(), "snapshot": object(&["now", "agents", "items"], json!({"now": integer(), "agents": {"type": "object"}, "items": {"type": "object"}}))})),
-        "ConfigAnswer": object(&["last_seq", "config"], json!({"last_seq": integer(), "config": {"type": "object", "description": "omnidesk-core's Config."}})),
+        "ConfigAnswer": object(&["last_seq", "config"], json!({"last_seq": integer(), "config": {"type": "object", "description": "omnidesk-core's Config."}, "quick_replies": {"type": "array", "items": r("QuickReply"), "description": "The centre's quick replies (the configuration's `quick_replies`); absent or empty without."}})),
         "Work": object(&["last_seq", "my", "open", "closed"], json!({"last_seq": integer(), "my": array(string()), "open": array(string()), "closed": array(string())})),
         "StartConversation": object(&["name", "question"], json!({
             "name": {"type": "string", "minLength": 1, "maxLength": 200},
@@ -134,12 +143,74 @@ pub fn schemas() -> Value {
             object(&["type"], json!({"type": {"const": "pong"}})),
             object(&["type", "error", "reason"], json!({"type": {"const": "error"}, "error": error_kind, "reason": string(), "field": string()}))
         ]}
+    });
+    if let (Some(all), Value::Object(more)) = (all.as_object_mut(), more_schemas()) {
+        all.extend(more);
+    }
+    all
+}
+
+/// The schemas of R28's supervisor bodies and of quick replies (a second `json!`: one would
+/// pass the macro's recursion limit).
+fn more_schemas() -> Value {
+    json!({
+        "QuickReply": object(&["id", "title", "text"], json!({
+            "id": {"type": "string", "minLength": 1},
+            "title": {"type": "string", "minLength": 1, "description": "At most 120 characters."},
+            "text": {"type": "string", "minLength": 1, "description": "At most 4000 characters; `{customer}` and `{agent}` are filled in on insert."},
+            "tags": {"type": "array", "items": {"type": "string", "minLength": 1}, "description": "At most 10, each at most 40 characters."}
+        })),
+        "QuickReplyDraft": object(&["title", "text"], json!({
+            "title": {"type": "string", "minLength": 1, "description": "At most 120 characters."},
+            "text": {"type": "string", "minLength": 1, "description": "At most 4000 characters."},
+            "tags": {"type": "array", "items": {"type": "string", "minLength": 1}, "description": "At most 10, each at most 40 characters."}
+        })),
+        "QuickReplies": object(&["replies"], json!({"replies": array(r("QuickReply"))})),
+        "QueueFigures": object(&["open", "offered", "held", "longest_wait_ms", "service_level"], json!({
+            "open": integer(), "offered": integer(),
+            "held": {"type": "integer", "minimum": 0, "description": "Active, Waiting or Wrap-up (R19)."},
+            "longest_wait_ms": {"type": "integer", "minimum": 0, "description": "now − the oldest Open item's enqueue time; 0 with none."},
+            "service_level": nullable(object(&["met", "of"], json!({"met": integer(), "of": integer()})))
+        })),
+        "SupervisedAgent": object(&["id", "presence", "presence_for_ms", "used", "capacity", "held"], json!({
+            "id": string(),
+            "presence": string(),
+            "presence_for_ms": nullable(integer()),
+            "used": integer(),
+            "capacity": integer(),
+            "held": array(string()),
+            "disconnected": {"const": true, "description": "R24: present only while the agent is disconnected."}
+        })),
+        "SupervisedItem": object(&["id", "state", "holder", "queue", "channel", "customer", "in_state_ms"], json!({
+            "id": string(),
+            "state": {"type": "string", "enum": ["open", "offered", "active", "waiting", "wrap_up"]},
+            "holder": nullable(string()),
+            "queue": string(),
+            "channel": string(),
+            "customer": object(&["name"], json!({"name": string(), "id": string(), "email": string(), "phone": string(), "language": string(), "location": string()})),
+            "in_state_ms": integer()
+        })),
+        "SupervisorAnswer": object(&["last_seq", "now", "supervisor", "queues", "agent_count", "item_count", "agents", "items"], json!({
+            "last_seq": integer(), "now": integer(), "supervisor": string(),
+            "queues": map_of(r("QueueFigures")),
+            "agent_count": integer(), "item_count": integer(),
+            "agents": array(r("SupervisedAgent")), "items": array(r("SupervisedItem"))
+        })),
+        "SupervisorAgents": object(&["last_seq", "now", "total", "agents", "next_after"], json!({
+            "last_seq": integer(), "now": integer(), "total": integer(),
+            "agents": array(r("SupervisedAgent")), "next_after": nullable(string())
+        })),
+        "SupervisorItems": object(&["last_seq", "now", "total", "items", "next_after"], json!({
+            "last_seq": integer(), "now": integer(), "total": integer(),
+            "items": array(r("SupervisedItem")), "next_after": nullable(string())
+        }))
     })
 }
 
 /// Whether `value` satisfies `schema` (the subset of JSON Schema the document uses: `$ref`,
-/// `oneOf`, `const`, `enum`, `type`, `required`, `properties`, `items`, `minimum`,
-/// `minLength`, `maxLength`, `additionalProperties: true`). Other undocumented properties are
+/// `oneOf`, `const`, `enum`, `type` (`null` too), `required`, `properties`, `items`,
+/// `minimum`, `minLength`, `maxLength`, `additionalProperties: true`, and
+/// `additionalProperties` as the schema of a map's values). Other undocumented properties are
 /// refused, so a field a type gains must be documented. `Err` says where it fails.
 pub fn validate(value: &Value, schema: &Value, schemas: &Value) -> Result<(), String> {
     if let Some(name) = schema["$ref"].as_str() {
@@ -174,6 +245,7 @@ pub fn validate(value: &Value, schema: &Value, schemas: &Value) -> Result<(), St
         Some("string") => value.is_string(),
         Some("integer") => value.is_u64() || value.is_i64(),
         Some("boolean") => value.is_boolean(),
+        Some("null") => value.is_null(),
         Some(other) => return Err(format!("unknown type {other}")),
     };
     if !kind_ok {
@@ -208,6 +280,15 @@ pub fn validate(value: &Value, schema: &Value, schemas: &Value) -> Result<(), St
             let key = key.as_str().unwrap_or_default();
             if !map.contains_key(key) {
                 return Err(format!("missing required `{key}`"));
+            }
+        }
+        if let Some(values) = schema["additionalProperties"]
+            .as_object()
+            .filter(|_| schema.get("properties").is_none())
+        {
+            let values = Value::Object(values.clone());
+            for (key, v) in map {
+                validate(v, &values, schemas).map_err(|e| format!(".{key}: {e}"))?;
             }
         }
         if let Some(props) = schema["properties"].as_object() {
@@ -343,8 +424,38 @@ mod tests {
             &ConfigAnswer {
                 last_seq: 0,
                 config: engine.config().clone(),
+                quick_replies: crate::config::ServerConfig::demo().quick_replies,
             },
         );
+        let reply = QuickReply {
+            id: "hi".into(),
+            title: "Hi".into(),
+            text: "Hello {customer}".into(),
+            tags: vec!["hello".into()],
+        };
+        check("QuickReply", &reply);
+        check(
+            "QuickReply",
+            &QuickReply {
+                tags: vec![],
+                ..reply.clone()
+            },
+        );
+        check(
+            "QuickReplyDraft",
+            &QuickReplyDraft {
+                title: "t".into(),
+                text: "x".into(),
+                tags: vec![],
+            },
+        );
+        check(
+            "QuickReplies",
+            &QuickReplies {
+                replies: vec![reply],
+            },
+        );
+        supervisor_bodies();
         check(
             "Work",
             &Work {
@@ -430,6 +541,94 @@ mod tests {
             ("ServerFrame", json!({"type": "event"})),
             ("ClientFrame", json!({"type": "fly"})),
             ("Principal", json!({"kind": "robot"})),
+        ] {
+            assert!(
+                validate(&wrong, &r(schema), &schemas).is_err(),
+                "{schema} took {wrong}"
+            );
+        }
+    }
+
+    /// R28's bodies, from a centre with a supervisor, agents signed in and out, a
+    /// disconnected one, and items Open, Offered and Active.
+    fn supervisor_bodies() {
+        let scenario = omnidesk_core::scenario::Scenario::parse(
+            r#"{"queues": [{"id": "q", "members": ["ana", "bert", "cleo"]}],
+                "agents": [{"id": "sam", "supervises": ["q"]}, {"id": "ana"}, {"id": "bert"}, {"id": "cleo"}],
+                "steps": [{"at": 0, "input": "sign_in", "agent": "ana"},
+                          {"at": 0, "input": "sign_in", "agent": "cleo"},
+                          {"at": 0, "input": "disconnect", "agent": "cleo"},
+                          {"at": 1, "input": "arrive", "item": "c1", "channel": "chat", "queue": "q", "customer": {"name": "A", "email": "a@example.com"}},
+                          {"at": 2, "input": "accept", "item": "c1", "agent": "ana"},
+                          {"at": 3, "input": "arrive", "item": "c2", "channel": "chat", "queue": "q", "customer": {"name": "B"}},
+                          {"at": 4, "input": "arrive", "item": "e1", "channel": "email", "queue": "q", "customer": {"name": "C"}}]}"#,
+        )
+        .unwrap();
+        let engine = omnidesk_core::scenario::run(&scenario).engine;
+        let sam = AgentId::from("sam");
+        let agents: Vec<SupervisedAgent> = engine
+            .supervised_agents(&sam, None, 10)
+            .into_iter()
+            .map(|(id, row)| SupervisedAgent { id, row })
+            .collect();
+        let items: Vec<SupervisedItem> = engine
+            .supervised_items(&sam, None, 10)
+            .into_iter()
+            .map(|(id, row)| SupervisedItem { id, row })
+            .collect();
+        assert!(agents.iter().any(|a| a.row.disconnected));
+        assert!(agents.iter().any(|a| a.row.presence_for_ms.is_none()));
+        assert!(items.iter().any(|i| i.row.holder.is_none()));
+        let answer = SupervisorAnswer {
+            last_seq: engine.last_seq(),
+            now: engine.now(),
+            supervisor: sam.clone(),
+            queues: engine
+                .supervised_queues(&sam)
+                .into_iter()
+                .filter_map(|q| engine.queue_figures(&q).map(|f| (q, f)))
+                .collect(),
+            agent_count: 3,
+            item_count: 3,
+            agents: agents.clone(),
+            items: items.clone(),
+        };
+        check("SupervisorAnswer", &answer);
+        // Round trip: the flattened rows read back as they were written.
+        let again: SupervisorAnswer =
+            serde_json::from_value(serde_json::to_value(&answer).unwrap()).unwrap();
+        assert_eq!(again, answer);
+        check(
+            "SupervisorAgents",
+            &SupervisorAgents {
+                last_seq: 1,
+                now: 2,
+                total: 3,
+                agents,
+                next_after: Some(AgentId::from("cleo")),
+            },
+        );
+        check(
+            "SupervisorItems",
+            &SupervisorItems {
+                last_seq: 1,
+                now: 2,
+                total: 3,
+                items,
+                next_after: None,
+            },
+        );
+        let schemas = schemas();
+        for (schema, wrong) in [
+            ("QuickReply", json!({"id": "a", "title": "", "text": "x"})),
+            (
+                "SupervisorItems",
+                json!({"last_seq": 1, "now": 2, "total": 0, "items": [], "next_after": 5}),
+            ),
+            (
+                "SupervisorAnswer",
+                json!({"last_seq": 1, "now": 2, "supervisor": "s", "queues": {"q": {"open": 1}}, "agent_count": 0, "item_count": 0, "agents": [], "items": []}),
+            ),
         ] {
             assert!(
                 validate(&wrong, &r(schema), &schemas).is_err(),

@@ -76,6 +76,7 @@ pub async fn config(State(hub): State<Hub>, _agent: AgentCaller) -> Json<ConfigA
     Json(ConfigAnswer {
         last_seq: hub.last_seq(),
         config: hub.config.core.clone(),
+        quick_replies: hub.config.quick_replies.clone(),
     })
 }
 

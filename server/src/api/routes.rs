@@ -4,7 +4,7 @@
 //! undocumented nor a documented operation without a route.
 
 use super::doc::{bearer, body, errors, ok, ok_schema};
-use super::{actions, conversations, debug, doc, reads, sessions, ws};
+use super::{actions, conversations, debug, doc, quick_replies, reads, sessions, supervisor, ws};
 use crate::hub::Hub;
 use axum::handler::Handler;
 use axum::http::Method;
@@ -34,6 +34,14 @@ where
         operation,
         route: on(filter, handler),
     }
+}
+
+/// `after` and `limit` of a window of the supervisor's lists.
+fn window_parameters() -> Value {
+    json!([
+        {"name": "after", "in": "query", "schema": {"type": "string", "minLength": 1}},
+        {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 1000}}
+    ])
 }
 
 /// Every API operation, in document order.
@@ -125,6 +133,69 @@ pub fn table() -> Vec<ApiRoute> {
             json!({
             "summary": "The signed-in agent's streams: my (R19), open (R20), closed (R21).", "security": bearer(),
             "responses": errors(ok_schema("200", "The streams.", "Work"), &["401", "403", "503"])}),
+        ),
+        op(
+            Method::GET,
+            paths::SUPERVISOR,
+            supervisor::overview,
+            json!({
+            "summary": "R28, supervisors only: every supervised queue's figures (Open, Offered, held, longest wait, the last hour's service level), how many agents and items the lists hold, and the first `limit` rows of each (default 100, at most 1000).", "security": bearer(),
+            "parameters": [{"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 1000}}],
+            "responses": errors(ok_schema("200", "The supervisor's view.", "SupervisorAnswer"), &["401", "403", "422", "503"])}),
+        ),
+        op(
+            Method::GET,
+            paths::SUPERVISOR_AGENTS,
+            supervisor::agents,
+            json!({
+            "summary": "R28, supervisors only: a window of the members of the supervised queues, in id order, after the agent `after`.", "security": bearer(),
+            "parameters": window_parameters(),
+            "responses": errors(ok_schema("200", "One window; the next is after `next_after` (null: the end).", "SupervisorAgents"), &["401", "403", "422", "503"])}),
+        ),
+        op(
+            Method::GET,
+            paths::SUPERVISOR_ITEMS,
+            supervisor::items,
+            json!({
+            "summary": "R28, supervisors only: a window of the items not Closed in the supervised queues, in id order, after the item `after`.", "security": bearer(),
+            "parameters": window_parameters(),
+            "responses": errors(ok_schema("200", "One window; the next is after `next_after` (null: the end).", "SupervisorItems"), &["401", "403", "422", "503"])}),
+        ),
+        op(
+            Method::GET,
+            paths::MY_QUICK_REPLIES,
+            quick_replies::list,
+            json!({
+            "summary": "The signed-in agent's personal quick replies, oldest first (the centre's come with /api/config).", "security": bearer(),
+            "responses": errors(ok_schema("200", "The replies.", "QuickReplies"), &["401", "403", "503"])}),
+        ),
+        op(
+            Method::POST,
+            paths::MY_QUICK_REPLIES,
+            quick_replies::create,
+            json!({
+            "summary": "Adds a personal quick reply (at most 200 per agent; title ≤ 120 characters, text ≤ 4000, at most 10 tags of ≤ 40).", "security": bearer(),
+            "requestBody": body("QuickReplyDraft"),
+            "responses": errors(ok_schema("201", "Created, with its id.", "QuickReply"), &["401", "403", "413", "422", "503"])}),
+        ),
+        op(
+            Method::PUT,
+            paths::MY_QUICK_REPLY,
+            quick_replies::update,
+            json!({
+            "summary": "Replaces one of the agent's personal quick replies.", "security": bearer(),
+            "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
+            "requestBody": body("QuickReplyDraft"),
+            "responses": errors(ok_schema("200", "Replaced.", "QuickReply"), &["401", "403", "404", "413", "422", "503"])}),
+        ),
+        op(
+            Method::DELETE,
+            paths::MY_QUICK_REPLY,
+            quick_replies::delete,
+            json!({
+            "summary": "Deletes one of the agent's personal quick replies.", "security": bearer(),
+            "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
+            "responses": errors(ok("204", "Deleted."), &["401", "403", "404", "503"])}),
         ),
         op(
             Method::POST,

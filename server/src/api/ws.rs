@@ -39,10 +39,15 @@
 //! [`SEND_TIMEOUT`] closes the connection. So per connection the server holds at most the
 //! queue, one page and the kernel's socket buffers, and never stalls the hub or the others.
 //!
+//! Lost connections (R24, [`crate::connections`]): while a connection is authenticated as an
+//! agent it counts as one of that agent's connections; the server pings it every
+//! `--keepalive-ms` and closes it after twice that with nothing heard (no frame, no pong).
+//!
 //! [`HubOptions::live_buffer`]: crate::hub::HubOptions::live_buffer
 
 use super::error::ApiError;
 use super::extract::{decode_frame, parse_action, Frame};
+use crate::connections::{follow, Beat, KeepAlive};
 use crate::fanout::{event_frame_text, Delivery, Filter, LiveEvent, Receiver};
 use crate::hub::{may_see, Hub, LiveStream, Outcome};
 use crate::log::LoggedEvent;
@@ -194,12 +199,24 @@ async fn connection(socket: WebSocket, hub: Hub) {
     tokio::spawn(write_loop(sink, queue));
     let mut principal: Option<Principal> = None;
     let mut sub: Option<Subscription> = None;
+    // R24: counted as the agent's connection while authenticated; pinged, closed when silent.
+    let mut attached = None;
+    let mut keepalive = KeepAlive::new(hub.connections().options().keepalive);
     loop {
         tokio::select! {
             msg = stream.next() => {
                 let Some(Ok(msg)) = msg else { return };
+                keepalive.heard();
                 let replies = match msg {
-                    Message::Text(text) => on_frame(text.as_str(), &hub, &mut principal, &mut sub).await,
+                    Message::Text(text) => {
+                        let replies = on_frame(text.as_str(), &hub, &mut principal, &mut sub).await;
+                        let agent = match &principal {
+                            Some(Principal::Agent { agent }) => Some(agent),
+                            _ => None,
+                        };
+                        follow(hub.connections(), &mut attached, agent);
+                        replies
+                    }
                     Message::Binary(_) => vec![error_frame(ErrorBody::invalid("(body)", "only JSON text frames are understood"))],
                     Message::Close(_) => return,
                     Message::Ping(_) | Message::Pong(_) => Vec::new(),
@@ -277,6 +294,11 @@ async fn connection(socket: WebSocket, hub: Hub) {
                     }
                 }
             }
+            beat = keepalive.tick() => match beat {
+                // A full queue already has frames to send; the client's answer to them counts.
+                Beat::Ping => { let _ = out.try_send(Message::Ping(Default::default())); }
+                Beat::Silent => return,
+            },
             _ = out.closed() => return,
         }
     }
