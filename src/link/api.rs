@@ -3,10 +3,11 @@
 //! ([`omnidesk_wire::http`]); a refusal is its [`omnidesk_wire::ErrorBody`].
 
 use super::codec;
-use crate::model::replies::QuickReply;
+use crate::model::replies::Change;
 use gloo_net::http::{Request, RequestBuilder};
 use omnidesk_wire::http::{
-    paths, ConfigAnswer, ConversationStarted, SignIn, SignedIn, StartConversation,
+    paths, ConfigAnswer, ConversationStarted, QuickReplies, QuickReply, QuickReplyDraft, SignIn,
+    SignedIn, StartConversation,
 };
 use omnidesk_wire::{ActionRequest, ErrorBody};
 use serde::de::DeserializeOwned;
@@ -97,83 +98,50 @@ pub async fn config(base: &str, token: &str) -> Result<ConfigAnswer, ApiError> {
     .await
 }
 
-// ---- Quick replies (issue 17). MERGE ADAPTER: omnidesk-wire doesn't carry them on this
-// branch yet. When `ConfigAnswer` gains `quick_replies` and `paths` the personal replies' path,
-// read `answer.quick_replies` in `config` instead of `RepliesField`, use the wire's path and
-// body type below, and drop `QUICK_REPLIES_PATH`.
-
-/// The personal replies of the signed-in agent: `GET` the list, `PUT` the whole list.
-const QUICK_REPLIES_PATH: &str = "api/me/quick-replies";
-
-/// `quick_replies` beside whatever else a body has (absent → none).
-#[derive(serde::Deserialize, serde::Serialize)]
-struct RepliesField {
-    #[serde(default)]
-    quick_replies: Vec<QuickReply>,
-}
-
-/// A list of replies as a bare array or as `{quick_replies: [...]}`.
-#[derive(serde::Deserialize)]
-#[serde(untagged)]
-enum RepliesBody {
-    List(Vec<QuickReply>),
-    Field(RepliesField),
-}
-
-/// `GET /api/config`, with the centre's quick replies (none when the server sends none).
-pub async fn config_and_replies(
-    base: &str,
-    token: &str,
-) -> Result<(ConfigAnswer, Vec<QuickReply>), ApiError> {
-    let text = answer_text(
-        with_token(
-            Request::get(&format!("{base}{}", paths::CONFIG)),
-            Some(token),
-        )
-        .build(),
-    )
-    .await?;
-    let config: ConfigAnswer = codec::decode(&text).map_err(unreadable)?;
-    let replies = codec::decode::<RepliesField>(&text)
-        .map(|r| r.quick_replies)
-        .unwrap_or_default();
-    Ok((config, replies))
-}
-
-/// `GET /api/me/quick-replies`: the agent's own replies (none if the server has none).
+/// `GET /api/me/quick-replies`: the agent's own replies.
 pub async fn my_replies(base: &str, token: &str) -> Result<Vec<QuickReply>, ApiError> {
-    let body: RepliesBody = answer(
+    let list: QuickReplies = answer(
         with_token(
-            Request::get(&format!("{base}{QUICK_REPLIES_PATH}")),
+            Request::get(&format!("{base}{}", paths::MY_QUICK_REPLIES)),
             Some(token),
         )
         .build(),
     )
     .await?;
-    Ok(match body {
-        RepliesBody::List(l) => l,
-        RepliesBody::Field(f) => f.quick_replies,
-    })
+    Ok(list.replies)
 }
 
-/// `PUT /api/me/quick-replies`: the agent's own replies, the whole list.
-pub async fn keep_my_replies(
+/// One change to the agent's own replies: `POST` a new one (the answer has the server's id),
+/// `PUT` an edited one, `DELETE` one. Returns the reply the server keeps, if any.
+pub async fn change_my_reply(
     base: &str,
     token: &str,
-    mine: Vec<QuickReply>,
-) -> Result<(), ApiError> {
-    let r = with_token(
-        Request::put(&format!("{base}{QUICK_REPLIES_PATH}")),
-        Some(token),
-    );
-    answer_text(json_body(
-        r,
-        &RepliesField {
-            quick_replies: mine,
-        },
-    ))
-    .await
-    .map(|_| ())
+    change: Change,
+) -> Result<Option<QuickReply>, ApiError> {
+    let draft = |r: QuickReply| QuickReplyDraft {
+        title: r.title,
+        text: r.text,
+        tags: r.tags,
+    };
+    match change {
+        Change::Added(r) => {
+            let req = with_token(
+                Request::post(&format!("{base}{}", paths::MY_QUICK_REPLIES)),
+                Some(token),
+            );
+            answer(json_body(req, &draft(r))).await.map(Some)
+        }
+        Change::Edited(r) => {
+            let path = paths::my_quick_reply(&r.id);
+            let req = with_token(Request::put(&format!("{base}{path}")), Some(token));
+            answer(json_body(req, &draft(r))).await.map(Some)
+        }
+        Change::Deleted(id) => {
+            let path = paths::my_quick_reply(&id);
+            let req = with_token(Request::delete(&format!("{base}{path}")), Some(token));
+            answer_text(req.build()).await.map(|_| None)
+        }
+    }
 }
 
 /// `POST /api/actions` (the answer's body is not needed).

@@ -2,17 +2,17 @@
 //! agent's own, what `/words` at the start of the Message box asks for, which replies match,
 //! `{customer}` and `{agent}` filled in, and where the reply goes in the draft.
 
-use serde::{Deserialize, Serialize};
+/// One canned answer, `{id, title, text, tags?}`: the wire's type (the centre's configuration
+/// and the agent's personal replies have the same shape).
+pub use omnidesk_wire::http::QuickReply;
 
-/// One canned answer: `{id, title, text, tags?}` (the centre's configuration and the agent's
-/// personal replies have the same shape).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct QuickReply {
-    pub id: String,
-    pub title: String,
-    pub text: String,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub tags: Vec<String>,
+/// One change to the agent's own replies.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Change {
+    /// A new reply (with an id of the page's; the server gives its own).
+    Added(QuickReply),
+    Edited(QuickReply),
+    Deleted(String),
 }
 
 /// Whose a reply is: the centre's (read-only here) or the agent's own.

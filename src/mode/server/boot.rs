@@ -15,7 +15,7 @@ use crate::model::replies::QuickReply;
 use crate::model::sessions::Sessions;
 use crate::storage::{legacy, local};
 use crate::ui::components::top_bar::TopBar;
-use crate::ui::context::{Conn, Nav, Navigator, Workspace as Handles};
+use crate::ui::context::{Change, Conn, Nav, Navigator, Workspace as Handles};
 use leptos::prelude::*;
 use leptos_router::components::Outlet;
 use omnidesk_core::{AgentId, Input};
@@ -112,8 +112,8 @@ async fn start(
 ) {
     let mut attempt = 0;
     let (config, replies) = loop {
-        match api::config_and_replies(&s.base, &s.token).await {
-            Ok((a, replies)) => break (a.config, replies),
+        match api::config(&s.base, &s.token).await {
+            Ok(a) => break (a.config, a.quick_replies),
             Err(ApiError::Status(401 | 403, _)) => {
                 local::remove(SavedSession::KEY);
                 tell_signin("Your session has ended. Sign in again.".into());
@@ -167,14 +167,24 @@ fn quick_replies(ws: Handles, s: &SavedSession, centre: Vec<QuickReply>) {
             ws.replies.personal.try_set(mine);
         }
     });
-    ws.replies.keep_with(move |mine| {
+    ws.replies.keep_with(move |_, change| {
         let (base, token) = (base.clone(), token.clone());
+        let added = match &change {
+            Change::Added(r) => Some(r.id.clone()),
+            _ => None,
+        };
         leptos::task::spawn_local(async move {
-            if let Err(e) = api::keep_my_replies(&base, &token, mine).await {
-                ws.notices.alert(format!(
-                    "Your quick replies couldn't be saved on the server ({}).",
+            match api::change_my_reply(&base, &token, change).await {
+                Ok(Some(kept)) => {
+                    if let Some(local) = added {
+                        ws.replies.renamed(&local, kept.id);
+                    }
+                }
+                Ok(None) => {}
+                Err(e) => ws.notices.alert(format!(
+                    "Your quick reply couldn't be saved on the server ({}).",
                     e.reason()
-                ));
+                )),
             }
         });
     });

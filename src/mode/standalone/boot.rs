@@ -205,7 +205,7 @@ async fn boot(params: Params, nav: Navigator) -> Phase {
         .personal
         .set(local::read_or(QUICK_REPLIES_KEY, |_| None).unwrap_or_default());
     ws.replies
-        .keep_with(|mine| local::write(QUICK_REPLIES_KEY, &mine));
+        .keep_with(|mine, _| local::write(QUICK_REPLIES_KEY, &mine));
     if let Some(p) = problem {
         ws.notices.alert(p);
     }

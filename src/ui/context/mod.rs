@@ -32,6 +32,7 @@ mod replies;
 mod sessions;
 mod slots;
 
+pub use crate::model::replies::Change;
 pub use alerts::OfferAlerts;
 pub use centre::{CentreCell, CentreView};
 pub use clock::Clock;

@@ -1,17 +1,22 @@
 //! **My quick replies**: the agent's own replies — listed with **Edit** and **Delete**, and a
 //! form to add one or change it. Kept where the mode keeps them ([`QuickReplies`]).
 
-use crate::model::replies::{fresh_id, upsert, QuickReply};
+use crate::model::replies::{fresh_id, QuickReply};
 use crate::ui::components::dialog::ModalDialog;
 use crate::ui::components::focus::focus_id;
-use crate::ui::context::{Dialogs, QuickReplies};
+use crate::ui::context::{Change, Dialogs, QuickReplies};
 use leptos::prelude::*;
 
 /// The dialog, while it is asked for.
 #[component]
 pub fn MyRepliesDialog() -> impl IntoView {
     let dialogs = expect_context::<Dialogs>();
-    move || dialogs.replies.get().then(|| view! { <MyReplies /> })
+    move || {
+        dialogs
+            .replies
+            .get()
+            .then(|| view! { <MyReplies /> }.into_any())
+    }
 }
 
 #[component]
@@ -44,8 +49,9 @@ fn MyReplies() -> impl IntoView {
             return;
         }
         let mine = replies.personal.get_untracked();
+        let was = editing.get_untracked();
         let reply = QuickReply {
-            id: editing.get_untracked().unwrap_or_else(|| fresh_id(&mine)),
+            id: was.clone().unwrap_or_else(|| fresh_id(&mine)),
             title: t.trim().to_owned(),
             text: x.trim_end().to_owned(),
             tags: tags
@@ -54,7 +60,11 @@ fn MyReplies() -> impl IntoView {
                 .map(str::to_owned)
                 .collect(),
         };
-        replies.set_personal(upsert(&mine, reply));
+        replies.change(if was.is_some() {
+            Change::Edited(reply)
+        } else {
+            Change::Added(reply)
+        });
         clear();
         focus_id("my-reply-title");
     };
@@ -67,9 +77,7 @@ fn MyReplies() -> impl IntoView {
         focus_id("my-reply-title");
     };
     let delete = move |id: String| {
-        let mut mine = replies.personal.get_untracked();
-        mine.retain(|r| r.id != id);
-        replies.set_personal(mine);
+        replies.change(Change::Deleted(id.clone()));
         if editing.get_untracked().as_deref() == Some(id.as_str()) {
             clear();
         }
@@ -120,4 +128,5 @@ fn MyReplies() -> impl IntoView {
             </form>
         </ModalDialog>
     }
+    .into_any()
 }

@@ -47,6 +47,7 @@ pub fn QuickReplyList(
                         <span class="qr-text">{r.text}</span>
                     </div>
                 }
+                .into_any()
             })
             .collect_view()
     };

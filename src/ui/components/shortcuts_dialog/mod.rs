@@ -62,7 +62,7 @@ pub fn ShortcutsDialog() -> impl IntoView {
         open.get().then(|| {
             let rows = SHORTCUTS
                 .iter()
-                .map(|(keys, place, what)| view! { <tr><th scope="row"><kbd>{*keys}</kbd></th><td>{*place}</td><td>{*what}</td></tr> })
+                .map(|(keys, place, what)| view! { <tr><th scope="row"><kbd>{*keys}</kbd></th><td>{*place}</td><td>{*what}</td></tr> }.into_any())
                 .collect_view();
             view! {
                 <ModalDialog role="dialog" labelled_by="shortcuts-title" initial_focus="shortcuts-close" wide=true on_escape=close>
@@ -76,6 +76,7 @@ pub fn ShortcutsDialog() -> impl IntoView {
                     </div>
                 </ModalDialog>
             }
+            .into_any()
         })
     }
 }
