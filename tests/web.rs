@@ -695,3 +695,229 @@ mod standalone {
         m.settle().await;
     }
 }
+
+/// Records the inputs the desk hands its backend from now on (instead of sending them).
+fn record_inputs(ws: &Workspace) -> std::rc::Rc<RefCell<Vec<omnidesk_core::Input>>> {
+    let sent = std::rc::Rc::new(RefCell::new(Vec::new()));
+    let keep = sent.clone();
+    ws.attach(move |input| keep.borrow_mut().push(input));
+    sent
+}
+
+/// The page's visibility as the tests want it (`None`: the browser's own again); a change is
+/// announced with `visibilitychange`, as the browser does.
+fn set_hidden(hidden: Option<bool>) {
+    match hidden {
+        Some(h) => eval(&format!(
+            "Object.defineProperty(document, 'visibilityState', {{ configurable: true, get: () => '{}' }}); document.dispatchEvent(new Event('visibilitychange', {{ bubbles: true }}));",
+            if h { "hidden" } else { "visible" }
+        )),
+        None => eval("delete document.visibilityState; document.dispatchEvent(new Event('visibilitychange', { bubbles: true }));"),
+    };
+}
+
+fn seen_inputs(sent: &RefCell<Vec<omnidesk_core::Input>>) -> Vec<omnidesk_core::ItemId> {
+    sent.borrow()
+        .iter()
+        .filter_map(|i| match i {
+            omnidesk_core::Input::OfferSeen { item, .. } => Some(item.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// R23: the offer dialog drawn on a visible page sends `offer_seen` once; on a hidden page
+/// (no notification allowed) nothing is sent until the page is shown.
+#[wasm_bindgen_test]
+async fn r23_offer_seen_is_sent_once_when_the_offer_is_on_a_visible_page() {
+    let (m, mut server) = mount_both().await;
+    let sent = record_inputs(&m.ws);
+    let mut feed_server = |input| {
+        if omnidesk::mode::SERVER_BUILD {
+            feed(&m.ws, &mut server, input);
+        } else {
+            m.ws.cell
+                .update(|c| c.submit(input, js_sys::Date::now() as u64));
+            m.ws.cell.bump();
+        }
+    };
+    // The visible page: the dialog is drawn, offer_seen goes out once.
+    let a = offer_chat_via(&mut feed_server, &server_me(), "w-seen", "Ada Lovelace");
+    m.settle().await;
+    find(&m.root, "[role=alertdialog]");
+    assert_eq!(seen_inputs(&sent), vec![a.clone()]);
+    m.ws.cell.bump(); // another repaint sends nothing more
+    m.settle().await;
+    assert_eq!(seen_inputs(&sent).len(), 1);
+    // A hidden page: the second offer rings unseen until the page is shown.
+    set_hidden(Some(true));
+    let b = offer_chat_via(&mut feed_server, &server_me(), "w-hidden", "Grace Hopper");
+    m.settle().await;
+    assert_eq!(
+        m.root
+            .query_selector_all("[role=alertdialog]")
+            .unwrap()
+            .length(),
+        2
+    );
+    assert_eq!(
+        seen_inputs(&sent),
+        vec![a.clone()],
+        "nothing sent while hidden"
+    );
+    set_hidden(Some(false));
+    m.settle().await;
+    assert_eq!(seen_inputs(&sent), vec![a, b]);
+    set_hidden(None);
+    m.settle().await;
+}
+
+fn server_me() -> omnidesk_core::AgentId {
+    omnidesk_core::AgentId::from(omnidesk::centre::demo::ME)
+}
+
+/// Away, a chat arrives, Available: through `feed_server`.
+fn offer_chat_via(
+    feed_server: &mut impl FnMut(omnidesk_core::Input),
+    me: &omnidesk_core::AgentId,
+    id: &str,
+    name: &str,
+) -> omnidesk_core::ItemId {
+    let item = omnidesk_core::ItemId::from(id);
+    feed_server(omnidesk_core::Input::SetPresence {
+        agent: me.clone(),
+        status: omnidesk_core::Presence::Away,
+    });
+    feed_server(omnidesk_core::Input::Arrive {
+        item: item.clone(),
+        channel: "chat".into(),
+        queue: "general".into(),
+        customer: omnidesk_core::protocol::Customer {
+            name: name.into(),
+            ..Default::default()
+        },
+        skills: Default::default(),
+        priority: 0,
+        text: Some("Hello".into()),
+    });
+    feed_server(omnidesk_core::Input::SetPresence {
+        agent: me.clone(),
+        status: omnidesk_core::Presence::Available,
+    });
+    item
+}
+
+/// Types `text` into a textarea as a person would (its value, then an `input` event).
+fn type_into(area: &Element, text: &str) {
+    let area: web_sys::HtmlTextAreaElement = area.clone().unchecked_into();
+    area.set_value(text);
+    let n = text.encode_utf16().count() as u32;
+    let _ = area.set_selection_range(n, n);
+    let event = web_sys::Event::new_with_event_init_dict("input", &{
+        let init = web_sys::EventInit::new();
+        init.set_bubbles(true);
+        init
+    })
+    .unwrap();
+    area.dispatch_event(&event).unwrap();
+}
+
+/// Quick replies (ui-contract.md): `/words` opens the listbox named Quick replies with the
+/// first match active, the textbox keeps focus and points at it; ↓ moves, Enter inserts with
+/// the names filled in instead of sending; no match says so and Enter does nothing.
+#[wasm_bindgen_test]
+async fn quick_replies_open_with_a_slash_filter_and_insert_on_enter() {
+    let (m, mut server) = mount_both().await;
+    m.ws.replies.centre.set(omnidesk::centre::replies::demo());
+    let item = arrive(&m.ws, &mut server, "w-qr", "Ada Lovelace");
+    let me = server.me.clone();
+    feed(
+        &m.ws,
+        &mut server,
+        omnidesk_core::Input::Pick {
+            agent: me,
+            item: item.clone(),
+        },
+    );
+    m.ws.sessions.open(&item, omnidesk::ui::context::Nav::Push);
+    m.settle().await;
+    let sent = record_inputs(&m.ws);
+    let conversation = region(&m.root, "Conversation");
+    let area = find(&conversation, "textarea");
+    area.unchecked_ref::<HtmlElement>().focus().unwrap();
+    type_into(&area, "/closing");
+    m.settle().await;
+    let list = find(
+        &conversation,
+        r#"[role=listbox][aria-label="Quick replies"]"#,
+    );
+    assert!(!list.has_attribute("hidden"));
+    let options = list.query_selector_all("[role=option]").unwrap();
+    assert_eq!(options.length(), 2, "Anything else? and Goodbye");
+    let first: Element = options.item(0).unwrap().unchecked_into();
+    let second: Element = options.item(1).unwrap().unchecked_into();
+    assert_eq!(
+        area.get_attribute("aria-autocomplete").as_deref(),
+        Some("list")
+    );
+    assert_eq!(area.get_attribute("aria-controls"), Some(list.id()));
+    assert_eq!(
+        area.get_attribute("aria-activedescendant"),
+        Some(first.id())
+    );
+    assert_eq!(
+        first.get_attribute("aria-selected").as_deref(),
+        Some("true")
+    );
+    let status = conversation.query_selector_all("[role=status]").unwrap();
+    let said: Vec<String> = (0..status.length())
+        .filter_map(|i| status.item(i).unwrap().text_content())
+        .collect();
+    assert!(said.iter().any(|t| t == "2 quick replies"), "{said:?}");
+    key(&area, "ArrowDown");
+    m.settle().await;
+    assert_eq!(
+        area.get_attribute("aria-activedescendant"),
+        Some(second.id())
+    );
+    let enter = key(&area, "Enter");
+    assert!(enter.default_prevented());
+    m.settle().await;
+    let text = area.unchecked_ref::<web_sys::HtmlTextAreaElement>().value();
+    assert!(
+        text.starts_with("Thank you for contacting us, Ada Lovelace.")
+            && text.ends_with("— Alex Morgan"),
+        "{text}"
+    );
+    assert!(sent.borrow().is_empty(), "Enter inserted, it didn't send");
+    assert!(area.get_attribute("aria-activedescendant").is_none());
+    assert!(area.get_attribute("aria-autocomplete").is_none());
+    assert_eq!(
+        leptos::prelude::document().active_element().map(|e| e.id()),
+        Some(area.id()),
+        "focus stayed in the Message box"
+    );
+    // No match: the list says so and Enter does nothing.
+    type_into(&area, "/zzzz");
+    m.settle().await;
+    assert!(list.has_attribute("hidden"));
+    assert!(conversation
+        .text_content()
+        .unwrap()
+        .contains("No quick replies match"));
+    assert!(area.get_attribute("aria-activedescendant").is_none());
+    key(&area, "Enter");
+    m.settle().await;
+    assert!(sent.borrow().is_empty());
+    assert_eq!(
+        area.unchecked_ref::<web_sys::HtmlTextAreaElement>().value(),
+        "/zzzz"
+    );
+    // Escape shuts it and leaves the text alone; Enter sends again.
+    key(&area, "Escape");
+    m.settle().await;
+    assert!(area.get_attribute("aria-controls").is_none());
+    key(&area, "Enter");
+    m.settle().await;
+    assert_eq!(sent.borrow().len(), 1);
+}

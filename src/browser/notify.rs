@@ -1,5 +1,5 @@
 //! The browser's own notification of an offer (shown when the page is hidden, once the agent
-//! allowed it through a button) and the optional offer sound (a Web Audio beep).
+//! allowed it through a button; its `show` event confirms the offer was seen, R23) and the optional offer sound (a Web Audio beep).
 
 use wasm_bindgen::JsCast;
 
@@ -37,8 +37,9 @@ pub fn hidden() -> bool {
         .is_some_and(|d| d.visibility_state() == web_sys::VisibilityState::Hidden)
 }
 
-/// Shows the browser's notification when the page is hidden and the agent allowed it.
-pub fn show(title: &str, body: &str) {
+/// Shows the browser's notification when the page is hidden and the agent allowed it;
+/// `shown` runs on its `show` event (R23: a person has been shown the offer).
+pub fn show(title: &str, body: &str, shown: impl FnOnce() + 'static) {
     if !hidden() || permission() != "granted" {
         return;
     }
@@ -52,6 +53,8 @@ pub fn show(title: &str, body: &str) {
             }
         });
         n.set_onclick(Some(on_click.unchecked_ref()));
+        let on_show = wasm_bindgen::closure::Closure::once_into_js(shown);
+        n.set_onshow(Some(on_show.unchecked_ref()));
     }
 }
 

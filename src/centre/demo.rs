@@ -3,7 +3,7 @@
 //! (capacity 100, Available) and four simulated colleagues; and the generated customers.
 
 use crate::centre::rng;
-use omnidesk_core::config::{AgentConfig, Queue};
+use omnidesk_core::config::{AgentConfig, Distribution, Queue};
 use omnidesk_core::{AgentId, BaseStatus, ChannelId, Config, QueueId};
 
 /// The agent at the keyboard.
@@ -51,8 +51,17 @@ pub fn config() -> Config {
     config.add_queue(general).add_queue(billing).add_queue(vip);
     config.add_presence("Lunch", BaseStatus::Away);
     config.add_presence("Training", BaseStatus::Dnd);
+    // R23: an offer nobody has seen within 15 s moves on (push channels; email is picked).
+    for channel in config.channels.values_mut() {
+        if channel.distribution == Distribution::Push {
+            channel.offer_seen_timeout_ms = Some(OFFER_SEEN_TIMEOUT_MS);
+        }
+    }
     config
 }
+
+/// R23: the demo's `offer_seen_timeout_ms` on push channels.
+pub const OFFER_SEEN_TIMEOUT_MS: u64 = 15_000;
 
 /// The display name of an agent.
 pub fn agent_name(config: &Config, agent: &AgentId) -> String {
@@ -228,6 +237,15 @@ mod tests {
         assert_eq!(c.channels[&ChannelId::from("chat")].capacity_cost, 20);
         assert_eq!(c.channels[&ChannelId::from("sms")].capacity_cost, 10);
         assert_eq!(c.channels.len(), 5);
+        // R23: push channels want the offer seen within 15 s; email (picked) has no timer.
+        assert_eq!(
+            c.channels[&ChannelId::from("chat")].offer_seen_timeout_ms,
+            Some(OFFER_SEEN_TIMEOUT_MS)
+        );
+        assert_eq!(
+            c.channels[&ChannelId::from("email")].offer_seen_timeout_ms,
+            None
+        );
         assert!(c.queues[&QueueId::from(SIMULATE_QUEUE)]
             .members
             .contains(&AgentId::from(ME)));

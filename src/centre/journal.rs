@@ -4,7 +4,7 @@
 
 use crate::centre::demo;
 use omnidesk_core::protocol::Explanation;
-use omnidesk_core::{AgentId, Config, Event, ItemId, Stamped};
+use omnidesk_core::{AgentId, Config, Event, ItemId, Presence, PresenceReason, Stamped};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -37,6 +37,10 @@ pub struct Journal {
     pub explanations: BTreeMap<ItemId, Explanation>,
     /// When the item last changed state (the "age" of My work items).
     pub changed_at: BTreeMap<ItemId, u64>,
+    /// Why each Inactive agent became Inactive (R13 `missed_offer`, R23 `unseen_offer`), so
+    /// the page can say which; an agent leaves it when their presence changes again.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub inactive_because: BTreeMap<AgentId, PresenceReason>,
 }
 
 impl Journal {
@@ -133,12 +137,20 @@ impl Journal {
                     format!("{} was assigned the conversation.", name(agent)),
                 );
             }
+            Event::PresenceChanged {
+                agent, to, reason, ..
+            } => {
+                if *to == Presence::Inactive {
+                    self.inactive_because.insert(agent.clone(), *reason);
+                } else {
+                    self.inactive_because.remove(agent);
+                }
+            }
             Event::OfferSeen { .. }
             | Event::Disconnected { .. }
             | Event::Reconnected { .. }
             | Event::SignedIn { .. }
             | Event::SignedOut { .. }
-            | Event::PresenceChanged { .. }
             | Event::Rejected { .. } => {}
         }
     }

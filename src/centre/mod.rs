@@ -9,6 +9,7 @@
 //!   routing explanation, when an item last changed), folded from events.
 //! - [`sim`]: the simulator, an input source: colleagues who accept, work and close items, and
 //!   arrivals. It decides nothing about routing.
+//! - [`replies`]: the demo centre's quick replies (the canned answers of the Message box).
 //! - [`rng`]: a small deterministic PRNG (SplitMix64) for `?seed=N`.
 //! - [`live`]: the `/chat` page's BroadcastChannel protocol (serde types) and its mapping to
 //!   core inputs and back.
@@ -21,6 +22,7 @@
 pub mod demo;
 pub mod journal;
 pub mod live;
+pub mod replies;
 pub mod rng;
 pub mod save;
 pub mod sim;
@@ -216,6 +218,7 @@ impl Centre {
                     self.arrival(channel, queue)
                 }
                 Action::Plan(item, plan) => match plan {
+                    Plan::Seen(agent) => Input::OfferSeen { agent, item },
                     Plan::Accept(agent) => Input::Accept { agent, item },
                     Plan::Reject(agent) => Input::Reject { agent, item },
                     Plan::End(agent) => Input::End {
@@ -362,16 +365,27 @@ mod tests {
             },
             0,
         );
-        let mut closed = 0;
+        let (mut closed, mut seen, mut unseen) = (0, 0, 0);
         for s in 1..=1_200u64 {
             for e in c.tick(s * 1_000) {
-                if matches!(e.event, omnidesk_core::Event::Closed { .. }) {
-                    closed += 1;
+                match e.event {
+                    omnidesk_core::Event::Closed { .. } => closed += 1,
+                    omnidesk_core::Event::OfferSeen { .. } => seen += 1,
+                    omnidesk_core::Event::Declined {
+                        cause: omnidesk_core::protocol::DeclineCause::Unseen,
+                        ..
+                    } => unseen += 1,
+                    _ => {}
                 }
             }
         }
         assert!(c.journal.arrivals > 40, "arrivals: {}", c.journal.arrivals);
         assert!(closed > 10, "closed: {closed}");
+        // R23 at the demo's 15 s: colleagues confirm every offer they are shown, so none is
+        // withdrawn unseen and nobody goes Inactive for it.
+        assert!(seen > 10, "offer_seen: {seen}");
+        assert_eq!(unseen, 0);
+        assert!(c.journal.inactive_because.is_empty());
     }
 
     #[test]

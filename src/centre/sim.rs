@@ -40,6 +40,8 @@ mod plans_as_list {
 /// What the simulator will do to an item, and when.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Plan {
+    /// R23: the colleague's screen shows the offer (`offer_seen`); accept or reject follows.
+    Seen(AgentId),
     Accept(AgentId),
     Reject(AgentId),
     End(AgentId),
@@ -105,6 +107,10 @@ impl Sim {
                     Some(at + rng::between(seed, 2, seq, spread / 2, spread * 3 / 2));
             }
             Event::Offered { item, agent, .. } if Self::is_colleague(agent) => {
+                // R23: a colleague's screen shows the offer within a second or so.
+                self.plan(item, at + pick(300, 1_500), Plan::Seen(agent.clone()));
+            }
+            Event::OfferSeen { item, agent } if Self::is_colleague(agent) => {
                 let plan = if rng::draw(seed, 3, seq).is_multiple_of(10) {
                     Plan::Reject(agent.clone())
                 } else {

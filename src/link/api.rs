@@ -3,9 +3,11 @@
 //! ([`omnidesk_wire::http`]); a refusal is its [`omnidesk_wire::ErrorBody`].
 
 use super::codec;
+use crate::model::replies::Change;
 use gloo_net::http::{Request, RequestBuilder};
 use omnidesk_wire::http::{
-    paths, ConfigAnswer, ConversationStarted, SignIn, SignedIn, StartConversation,
+    paths, ConfigAnswer, ConversationStarted, QuickReplies, QuickReply, QuickReplyDraft, SignIn,
+    SignedIn, StartConversation,
 };
 use omnidesk_wire::{ActionRequest, ErrorBody};
 use serde::de::DeserializeOwned;
@@ -47,6 +49,15 @@ fn with_token(r: RequestBuilder, token: Option<&str>) -> RequestBuilder {
 async fn answer<T: DeserializeOwned>(
     request: Result<Request, gloo_net::Error>,
 ) -> Result<T, ApiError> {
+    codec::decode(&answer_text(request).await?).map_err(unreadable)
+}
+
+fn unreadable(e: String) -> ApiError {
+    ApiError::Network(format!("an answer this app can't read ({e})"))
+}
+
+/// The body of a 2xx answer as text; any other status is its error.
+async fn answer_text(request: Result<Request, gloo_net::Error>) -> Result<String, ApiError> {
     let request = request.map_err(|e| ApiError::Network(e.to_string()))?;
     let response = request
         .send()
@@ -55,8 +66,7 @@ async fn answer<T: DeserializeOwned>(
     let status = response.status();
     let text = response.text().await.unwrap_or_default();
     if (200..300).contains(&status) {
-        codec::decode(&text)
-            .map_err(|e| ApiError::Network(format!("an answer this app can't read ({e})")))
+        Ok(text)
     } else {
         Err(ApiError::Status(status, codec::decode(&text).ok()))
     }
@@ -86,6 +96,52 @@ pub async fn config(base: &str, token: &str) -> Result<ConfigAnswer, ApiError> {
         .build(),
     )
     .await
+}
+
+/// `GET /api/me/quick-replies`: the agent's own replies.
+pub async fn my_replies(base: &str, token: &str) -> Result<Vec<QuickReply>, ApiError> {
+    let list: QuickReplies = answer(
+        with_token(
+            Request::get(&format!("{base}{}", paths::MY_QUICK_REPLIES)),
+            Some(token),
+        )
+        .build(),
+    )
+    .await?;
+    Ok(list.replies)
+}
+
+/// One change to the agent's own replies: `POST` a new one (the answer has the server's id),
+/// `PUT` an edited one, `DELETE` one. Returns the reply the server keeps, if any.
+pub async fn change_my_reply(
+    base: &str,
+    token: &str,
+    change: Change,
+) -> Result<Option<QuickReply>, ApiError> {
+    let draft = |r: QuickReply| QuickReplyDraft {
+        title: r.title,
+        text: r.text,
+        tags: r.tags,
+    };
+    match change {
+        Change::Added(r) => {
+            let req = with_token(
+                Request::post(&format!("{base}{}", paths::MY_QUICK_REPLIES)),
+                Some(token),
+            );
+            answer(json_body(req, &draft(r))).await.map(Some)
+        }
+        Change::Edited(r) => {
+            let path = paths::my_quick_reply(&r.id);
+            let req = with_token(Request::put(&format!("{base}{path}")), Some(token));
+            answer(json_body(req, &draft(r))).await.map(Some)
+        }
+        Change::Deleted(id) => {
+            let path = paths::my_quick_reply(&id);
+            let req = with_token(Request::delete(&format!("{base}{path}")), Some(token));
+            answer_text(req.build()).await.map(|_| None)
+        }
+    }
 }
 
 /// `POST /api/actions` (the answer's body is not needed).

@@ -4,6 +4,8 @@
 //! - [`projection`]: stream rows (R19–R21) and their view-only sort and filter, live ages,
 //!   presence labels and colours (R4), the capacity meter, offers, the conversation view,
 //!   R10's overbooking question, R18's explanation.
+//! - [`replies`]: quick replies — the `/words` query, matching, `{customer}`/`{agent}`, where
+//!   the reply goes in the draft, the agent's own replies.
 //! - [`sessions`]: the Sessions tablist's model (open, select, close, at most ten, tab names).
 //! - [`tabs`]: the WAI-ARIA tabs keyboard model (also the menus' arrow keys).
 //! - [`address`]: the app's addresses — which path a session has, which parameters stay on
@@ -16,5 +18,6 @@
 pub mod address;
 pub mod params;
 pub mod projection;
+pub mod replies;
 pub mod sessions;
 pub mod tabs;

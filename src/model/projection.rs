@@ -10,7 +10,7 @@ use crate::centre::demo;
 use crate::centre::journal::Journal;
 use crate::centre::AppEngine as Engine;
 use omnidesk_core::state::ItemStatus;
-use omnidesk_core::{AgentId, Config, ItemId, MemberReason, Presence};
+use omnidesk_core::{AgentId, Config, ItemId, MemberReason, Presence, PresenceReason};
 
 /// The three streams of the agent dashboard (R19–R21).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -226,6 +226,18 @@ pub fn presence_label(p: &Presence) -> String {
     }
 }
 
+/// Why the agent is Inactive, in words (R13's missed offer, R23's unseen one), with what to do.
+pub fn inactive_text(journal: &Journal, me: &AgentId) -> &'static str {
+    match journal.inactive_because.get(me) {
+        Some(PresenceReason::UnseenOffer) => {
+            "You missed an offer you didn't see (the page was hidden), so your presence is now Inactive and no new conversations are offered to you. Set your presence to Available when you're back."
+        }
+        _ => {
+            "You missed an offer, so your presence is now Inactive and no new conversations are offered to you. Set your presence to Available when you're back."
+        }
+    }
+}
+
 /// The CSS class of a presence's colour circle (R4): by its base status.
 pub fn presence_class(config: &Config, p: &Presence) -> &'static str {
     match p {
@@ -317,6 +329,8 @@ pub struct Offer {
     /// Earlier conversations with the same customer id.
     pub previous: usize,
     pub expires_at: u64,
+    /// R23: the core has recorded `offer_seen` for this offer.
+    pub seen: bool,
 }
 
 /// The agent's ringing offers, soonest to expire first.
@@ -349,6 +363,7 @@ pub fn offers(engine: &Engine, journal: &Journal, me: &AgentId) -> Vec<Offer> {
                         .count()
                 }),
                 expires_at: *expires_at,
+                seen: it.offer_seen,
             }),
             _ => None,
         })
@@ -608,6 +623,55 @@ mod tests {
         let my = rows(&c.engine, &c.journal, &c.me, Stream::My);
         assert_eq!(my[0].since, 5_000);
         assert_eq!(me(&c.engine, &c.me).value_text(), "80 of 100 available");
+    }
+
+    /// An offer to the agent at the keyboard at `t` (Away, a simulated chat, Available).
+    fn offered_at(t: u64) -> (Centre, ItemId) {
+        let mut c = away_centre();
+        c.simulate("chat", t);
+        let me = c.me.clone();
+        c.submit(
+            Input::SetPresence {
+                agent: me.clone(),
+                status: Presence::Available,
+            },
+            t,
+        );
+        let o = offers(&c.engine, &c.journal, &me);
+        assert_eq!(o.len(), 1);
+        assert!(!o[0].seen);
+        (c, o[0].id.clone())
+    }
+
+    /// R23 in the demo (15 s): an offer nobody saw is withdrawn, and the page says why the
+    /// agent is Inactive; a seen one rings on and an expiry is "missed" (R13).
+    #[test]
+    fn r23_an_unseen_offer_makes_the_agent_inactive_with_its_own_words() {
+        let (mut c, _) = offered_at(2_000);
+        c.tick(2_000 + 15_000 - 1);
+        assert_eq!(offers(&c.engine, &c.journal, &c.me).len(), 1);
+        c.tick(2_000 + 15_000);
+        assert!(offers(&c.engine, &c.journal, &c.me).is_empty());
+        assert_eq!(me(&c.engine, &c.me).presence, Presence::Inactive);
+        assert!(inactive_text(&c.journal, &c.me).starts_with("You missed an offer you didn't see"));
+
+        let (mut c, item) = offered_at(2_000);
+        let agent = c.me.clone();
+        c.submit(Input::OfferSeen { agent, item }, 3_000);
+        assert!(offers(&c.engine, &c.journal, &c.me)[0].seen);
+        c.tick(2_000 + 15_000);
+        assert_eq!(offers(&c.engine, &c.journal, &c.me).len(), 1);
+        c.tick(2_000 + 120_000);
+        assert_eq!(me(&c.engine, &c.me).presence, Presence::Inactive);
+        assert!(inactive_text(&c.journal, &c.me).starts_with("You missed an offer, so"));
+        c.submit(
+            Input::SetPresence {
+                agent: c.me.clone(),
+                status: Presence::Available,
+            },
+            200_000,
+        );
+        assert!(c.journal.inactive_because.is_empty());
     }
 
     #[test]

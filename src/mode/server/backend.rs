@@ -152,6 +152,11 @@ impl Backend {
     /// The server refused one of the agent's actions.
     fn refused(&self, input: Input, reason: String) {
         let ws = self.ws;
+        if matches!(input, Input::OfferSeen { .. }) {
+            // R23: a late or duplicate confirmation (the offer moved on, or another tab of
+            // this agent confirmed it first) is nothing the agent did wrong.
+            return;
+        }
         if let Input::Accept { item, .. } = &input {
             // The session opened with the click; the conversation isn't the agent's after all.
             let mine = ws.centre.peek(|c| {

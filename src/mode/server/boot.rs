@@ -11,10 +11,11 @@ use crate::centre::Centre;
 use crate::link::api::{self, ApiError};
 use crate::link::SavedSession;
 use crate::model::address;
+use crate::model::replies::QuickReply;
 use crate::model::sessions::Sessions;
 use crate::storage::{legacy, local};
 use crate::ui::components::top_bar::TopBar;
-use crate::ui::context::{Conn, Nav, Navigator, Workspace as Handles};
+use crate::ui::context::{Change, Conn, Nav, Navigator, Workspace as Handles};
 use leptos::prelude::*;
 use leptos_router::components::Outlet;
 use omnidesk_core::{AgentId, Input};
@@ -110,9 +111,9 @@ async fn start(
     started: RwSignal<Option<(Handles, Backend)>>,
 ) {
     let mut attempt = 0;
-    let config = loop {
+    let (config, replies) = loop {
         match api::config(&s.base, &s.token).await {
-            Ok(a) => break a.config,
+            Ok(a) => break (a.config, a.quick_replies),
             Err(ApiError::Status(401 | 403, _)) => {
                 local::remove(SavedSession::KEY);
                 tell_signin("Your session has ended. Sign in again.".into());
@@ -142,6 +143,7 @@ async fn start(
         nav,
     );
     ws.link.conn.set(Conn::Connecting);
+    quick_replies(ws, &s, replies);
     let backend = Backend::new(ws, s);
     ws.attach(move |input| {
         backend.send(input);
@@ -152,6 +154,40 @@ async fn start(
     phase.try_set(Phase::Loading("Loading your workspace…".into()));
     let outbox: Outbox = local::read_or(&outbox_key(&me), legacy_outbox).unwrap_or_default();
     backend.connect(outbox);
+}
+
+/// Quick replies: the configuration's, and the agent's own kept with their account (a
+/// server without them leaves the list with the centre's; a failed save is said).
+fn quick_replies(ws: Handles, s: &SavedSession, centre: Vec<QuickReply>) {
+    ws.replies.centre.set(centre);
+    let (base, token) = (s.base.clone(), s.token.clone());
+    let (b, t) = (base.clone(), token.clone());
+    leptos::task::spawn_local(async move {
+        if let Ok(mine) = api::my_replies(&b, &t).await {
+            ws.replies.personal.try_set(mine);
+        }
+    });
+    ws.replies.keep_with(move |_, change| {
+        let (base, token) = (base.clone(), token.clone());
+        let added = match &change {
+            Change::Added(r) => Some(r.id.clone()),
+            _ => None,
+        };
+        leptos::task::spawn_local(async move {
+            match api::change_my_reply(&base, &token, change).await {
+                Ok(Some(kept)) => {
+                    if let Some(local) = added {
+                        ws.replies.renamed(&local, kept.id);
+                    }
+                }
+                Ok(None) => {}
+                Err(e) => ws.notices.alert(format!(
+                    "Your quick reply couldn't be saved on the server ({}).",
+                    e.reason()
+                )),
+            }
+        });
+    });
 }
 
 /// The replica is live: the agent's open sessions come back, and the agent is signed in to

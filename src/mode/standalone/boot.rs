@@ -11,12 +11,16 @@ use crate::centre::Centre;
 use crate::model::params::Params;
 use crate::model::sessions::Sessions;
 use crate::storage::idb::{self, Loaded, Store};
+use crate::storage::local;
 use crate::ui::components::top_bar::TopBar;
 use crate::ui::context::{Navigator, Workspace as Handles};
 use leptos::prelude::*;
 use leptos_router::components::Outlet;
 use leptos_router::hooks::{use_location, use_query_map};
 use std::time::Duration;
+
+/// Where the agent's own quick replies are kept (`localStorage`, a serde list).
+const QUICK_REPLIES_KEY: &str = "omnidesk.quick-replies";
 
 // The handles are ids of signals (Copy); boxing them would buy nothing.
 #[allow(clippy::large_enum_variant)]
@@ -195,6 +199,13 @@ async fn boot(params: Params, nav: Navigator) -> Phase {
     let ws = Handles::new(centre, sessions, nav);
     let backend = Backend::new(&ws, store);
     ws.attach(move |input| backend.send(input));
+    // Quick replies: the demo centre's, and the agent's own kept in this browser.
+    ws.replies.centre.set(crate::centre::replies::demo());
+    ws.replies
+        .personal
+        .set(local::read_or(QUICK_REPLIES_KEY, |_| None).unwrap_or_default());
+    ws.replies
+        .keep_with(|mine, _| local::write(QUICK_REPLIES_KEY, &mine));
     if let Some(p) = problem {
         ws.notices.alert(p);
     }

@@ -11,6 +11,7 @@ use super::sessions::SessionsHandle;
 use crate::model::projection;
 use crate::model::sessions::{MAXIMUM_REACHED, MAX_SESSIONS};
 use leptos::prelude::*;
+use omnidesk_core::state::ItemStatus;
 use omnidesk_core::{Input, ItemId, Presence, QueueId};
 use std::rc::Rc;
 
@@ -133,6 +134,21 @@ impl Commands {
             item: item.clone(),
         });
         self.sessions.open(&item, Nav::Push);
+    }
+
+    /// R23: a person has been shown the offer of `item` (its dialog on a visible page, or the
+    /// desktop notification). Sent only while the offer is the agent's and not yet marked
+    /// seen, so the core has nothing to refuse; a late one that crosses a withdrawal is
+    /// refused quietly (the server backend shows no refusal for it).
+    pub fn offer_seen(&self, item: ItemId) {
+        let me = self.centre.try_peek(|c| {
+            let it = c.engine.state().items.get(&item)?;
+            let mine = matches!(&it.status, ItemStatus::Offered { agent, .. } if *agent == c.me);
+            (mine && !it.offer_seen).then(|| c.me.clone())
+        });
+        if let Some(Some(agent)) = me {
+            self.send(Input::OfferSeen { agent, item });
+        }
     }
 
     pub fn reject(&self, item: ItemId) {

@@ -1,5 +1,5 @@
 //! [`Dialogs`]: which modal dialog is open — R10's confirmation before a hand-chosen
-//! overbooking, R18's "Why?", the unsent-reply question before Close conversation.
+//! overbooking, R18's "Why?", the unsent-reply question before Close conversation, the agent's own quick replies.
 
 use leptos::prelude::*;
 use omnidesk_core::ItemId;
@@ -21,6 +21,8 @@ pub struct Dialogs {
     pub why: RwSignal<Option<ItemId>>,
     /// Close conversation asked with an unsent reply: the item, waiting for "Discard".
     pub discard: RwSignal<Option<ItemId>>,
+    /// **My quick replies** (the agent's own quick replies) is open.
+    pub replies: RwSignal<bool>,
 }
 
 impl Dialogs {
@@ -29,6 +31,7 @@ impl Dialogs {
             confirm: RwSignal::new(None),
             why: RwSignal::new(None),
             discard: RwSignal::new(None),
+            replies: RwSignal::new(false),
         }
     }
 }

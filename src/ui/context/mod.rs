@@ -15,6 +15,7 @@
 //! | [`Dialogs`] | which modal is open: R10's confirmation, R18's "Why?", the unsent-reply question |
 //! | [`OfferAlerts`] | the offer sound and the desktop-notification permission |
 //! | [`LinkStatus`] | the connection and the actions not yet answered (server mode) |
+//! | [`QuickReplies`] | the centre's canned answers and the agent's own, and where those are kept |
 //! | [`Commands`] | the agent's commands, turned into core inputs for the mode's backend |
 //! | [`ModeSlots`] | where the mode's own widgets go in the top bar, status bar, dashboard |
 
@@ -27,9 +28,11 @@ mod drafts;
 mod link_status;
 mod nav;
 mod notices;
+mod replies;
 mod sessions;
 mod slots;
 
+pub use crate::model::replies::Change;
 pub use alerts::OfferAlerts;
 pub use centre::{CentreCell, CentreView};
 pub use clock::Clock;
@@ -39,6 +42,7 @@ pub use drafts::Drafts;
 pub use link_status::{Conn, LinkStatus};
 pub use nav::{Nav, Navigator};
 pub use notices::{Notices, Rejection};
+pub use replies::QuickReplies;
 pub use sessions::SessionsHandle;
 pub use slots::{slot, ModeSlots};
 
@@ -61,6 +65,7 @@ pub struct Workspace {
     pub dialogs: Dialogs,
     pub alerts: OfferAlerts,
     pub link: LinkStatus,
+    pub replies: QuickReplies,
     pub commands: Commands,
 }
 
@@ -85,6 +90,7 @@ impl Workspace {
             dialogs,
             alerts: OfferAlerts::new(),
             link: LinkStatus::new(),
+            replies: QuickReplies::new(),
             commands: Commands::new(cell.view(), sessions, drafts, dialogs, notices),
         }
     }
@@ -105,6 +111,7 @@ impl Workspace {
         provide_context(self.dialogs);
         provide_context(self.alerts);
         provide_context(self.link);
+        provide_context(self.replies);
         provide_context(self.commands);
     }
 }

@@ -1,7 +1,8 @@
 //! The status bar: storage problems and refused addresses (visible until dismissed), the
-//! Inactive warning, the mode's own part (server mode: the refusal bar), and short notices
+//! Inactive warning (saying whether the offer was missed or never seen, R13/R23), the mode's own part (server mode: the refusal bar), and short notices
 //! such as "Maximum sessions reached" — all in live regions.
 
+use crate::model::projection;
 use crate::ui::context::{slot, CentreView, Commands, Notices};
 use leptos::prelude::*;
 use omnidesk_core::Presence;
@@ -29,9 +30,7 @@ pub fn StatusBar() -> impl IntoView {
             </div>
             <div role="alert" class="message-bar message-warning message-error" hidden=move || !inactive.get()>
                 <span class="message-icon" aria-hidden="true">"⚠"</span>
-                <span class="message-text">
-                    "You missed an offer, so your presence is now Inactive and no new conversations are offered to you. Set your presence to Available when you're back."
-                </span>
+                <span class="message-text">{move || centre.read(|c| projection::inactive_text(&c.journal, &c.me))}</span>
                 <button type="button" class="btn btn-subtle" on:click=move |_| commands.set_presence(Presence::Available)>"Set Available"</button>
             </div>
             {slot(|s| s.status_bar.clone())}

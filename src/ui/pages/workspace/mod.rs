@@ -1,6 +1,6 @@
 //! The agent's desk (ui-contract.md, "Shell"): the top bar, the status bar, the Sessions
 //! tablist, the selected session's panels (Home's dashboard or a conversation), the offers and
-//! the modal dialogs. Ctrl+Alt+1 … 9 select a session (a new history entry). The child route
+//! the modal dialogs (`?` lists the keyboard shortcuts). Ctrl+Alt+1 … 9 select a session (a new history entry). The child route
 //! ([`HomeAddress`], [`SessionAddress`]) keeps the selection on the address.
 
 mod address;
@@ -13,7 +13,9 @@ use crate::ui::components::conversation::ConversationSession;
 use crate::ui::components::discard_dialog::DiscardDialog;
 use crate::ui::components::focus::focus_tab_in;
 use crate::ui::components::offers::Offers;
+use crate::ui::components::quick_replies::manage::MyRepliesDialog;
 use crate::ui::components::session_tabs::{SessionTabs, TABLIST_ID};
+use crate::ui::components::shortcuts_dialog::ShortcutsDialog;
 use crate::ui::components::status_bar::StatusBar;
 use crate::ui::components::top_bar::TopBar;
 use crate::ui::components::why_dialog::WhyDialog;
@@ -73,6 +75,8 @@ pub fn Desk() -> impl IntoView {
             <ConfirmDialog />
             <WhyDialog />
             <DiscardDialog />
+            <MyRepliesDialog />
+            <ShortcutsDialog />
             <Outlet />
         </div>
     }
