@@ -11,7 +11,7 @@ use super::sessions::SessionsHandle;
 use crate::model::projection;
 use crate::model::sessions::{MAXIMUM_REACHED, MAX_SESSIONS};
 use leptos::prelude::*;
-use omnidesk_core::{Input, ItemId, Presence, QueueId};
+use omnidesk_core::{AgentId, Input, ItemId, Presence, QueueId};
 use std::rc::Rc;
 
 /// Where the mode's backend takes an input.
@@ -199,6 +199,25 @@ impl Commands {
             item: item.clone(),
         });
         self.close_session_of(&item);
+    }
+
+    /// R25: the supervisor at the keyboard makes `agent` the holder of `item` (the Assign
+    /// dialog has asked first when it overbooks).
+    pub fn assign(&self, item: ItemId, agent: AgentId) {
+        let by = self.me();
+        self.send(Input::Assign { by, item, agent });
+    }
+
+    /// R26: the supervisor closes `item`, whatever its state.
+    pub fn force_close(&self, item: ItemId) {
+        let by = self.me();
+        self.send(Input::ForceClose { by, item });
+    }
+
+    /// R27: the supervisor moves `item` to `queue`.
+    pub fn supervisor_transfer(&self, item: ItemId, queue: QueueId) {
+        let by = self.me();
+        self.send(Input::SupervisorTransfer { by, item, queue });
     }
 
     /// The item's session goes, with its draft.

@@ -16,6 +16,7 @@
 //! | [`OfferAlerts`] | the offer sound and the desktop-notification permission |
 //! | [`LinkStatus`] | the connection and the actions not yet answered (server mode) |
 //! | [`Commands`] | the agent's commands, turned into core inputs for the mode's backend |
+//! | [`SupervisorDialogs`] | the supervisor page's open dialog: Assign, Monitor, Force close |
 //! | [`ModeSlots`] | where the mode's own widgets go in the top bar, status bar, dashboard |
 
 mod alerts;
@@ -29,6 +30,7 @@ mod nav;
 mod notices;
 mod sessions;
 mod slots;
+mod supervisor;
 
 pub use alerts::OfferAlerts;
 pub use centre::{CentreCell, CentreView};
@@ -41,6 +43,7 @@ pub use nav::{Nav, Navigator};
 pub use notices::{Notices, Rejection};
 pub use sessions::SessionsHandle;
 pub use slots::{slot, ModeSlots};
+pub use supervisor::SupervisorDialogs;
 
 use crate::centre::Centre;
 use crate::model::sessions::Sessions;

@@ -1,0 +1,286 @@
+//! The supervisor page's view models (ui-contract.md, "Supervisor page"), read from R28's
+//! queries in `omnidesk_core::supervision` — the same functions the server's
+//! `GET /api/supervisor` calls — and named for people: queue rows, agent rows, the ongoing
+//! conversations with the actions R25–R27 permit on each, the Assign dialog's choices and its
+//! overbooking warning, and the notice an agent gets when a supervisor moves their work.
+//!
+//! Times are instants (`since`), not durations, so the page ages them on its own clock.
+//!
+//! **Architecture invariant:** nothing here decides; the core refuses what the rules refuse,
+//! and these models only leave out the buttons it would refuse.
+
+use super::projection::{presence_class, presence_label};
+use crate::centre::demo;
+use crate::centre::AppEngine as Engine;
+use omnidesk_core::protocol::Event;
+use omnidesk_core::{AgentId, ItemId, QueueId};
+
+/// Whether `agent` supervises any queue (the top bar's Supervisor link).
+pub fn is_supervisor(engine: &Engine, agent: &AgentId) -> bool {
+    !engine.supervised_queues(agent).is_empty()
+}
+
+/// One row of the Queues table.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct QueueRow {
+    pub id: QueueId,
+    pub name: String,
+    pub open: u32,
+    pub offered: u32,
+    pub held: u32,
+    /// The oldest Open item's `enqueued_at`; `None` with none.
+    pub waiting_since: Option<u64>,
+    /// "4 of 5 (80 %)", or "None counted".
+    pub service_level: String,
+}
+
+pub fn queue_rows(engine: &Engine, supervisor: &AgentId) -> Vec<QueueRow> {
+    let config = engine.config();
+    engine
+        .supervised_queues(supervisor)
+        .into_iter()
+        .filter_map(|id| {
+            let f = engine.queue_figures(&id)?;
+            Some(QueueRow {
+                name: demo::queue_name(config, &id),
+                open: f.open,
+                offered: f.offered,
+                held: f.held,
+                waiting_since: (f.open > 0).then(|| engine.now() - f.longest_wait_ms),
+                service_level: f.service_level.map_or("None counted".to_owned(), |s| {
+                    format!("{} of {} ({} %)", s.met, s.of, s.met * 100 / s.of.max(1))
+                }),
+                id,
+            })
+        })
+        .collect()
+}
+
+/// The members of the supervised queues, in id order (the Agents table's rows, windowed).
+pub fn member_ids(engine: &Engine, supervisor: &AgentId) -> Vec<AgentId> {
+    engine
+        .supervised_agents(supervisor, None, usize::MAX)
+        .into_iter()
+        .map(|(id, _)| id)
+        .collect()
+}
+
+/// One row of the Agents table.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct AgentRow {
+    pub id: AgentId,
+    pub name: String,
+    /// The presence's label ("Available", "Offline (disconnected)").
+    pub presence: String,
+    pub class: &'static str,
+    /// When the presence last changed.
+    pub presence_since: Option<u64>,
+    pub used: u64,
+    pub capacity: u64,
+    pub held: usize,
+}
+
+impl AgentRow {
+    pub fn available(&self) -> i64 {
+        self.capacity as i64 - self.used as i64
+    }
+
+    /// The meter's text, as the top bar's Capacity says it.
+    pub fn capacity_text(&self) -> String {
+        format!("{} of {} available", self.available(), self.capacity)
+    }
+}
+
+pub fn agent_row(engine: &Engine, agent: &AgentId) -> Option<AgentRow> {
+    let r = engine.agent_row(agent)?;
+    let signed_in = engine
+        .state()
+        .agents
+        .get(agent)
+        .is_some_and(|a| a.signed_in);
+    let mut presence = presence_label(&r.presence);
+    if r.disconnected {
+        presence.push_str(" (disconnected)");
+    } else if !signed_in {
+        presence = "Signed out".to_owned();
+    }
+    Some(AgentRow {
+        id: agent.clone(),
+        name: demo::agent_name(engine.config(), agent),
+        class: presence_class(engine.config(), &r.presence),
+        presence,
+        presence_since: r.presence_for_ms.map(|d| engine.now() - d),
+        used: r.used,
+        capacity: r.capacity,
+        held: r.held.len(),
+    })
+}
+
+/// One row of the Ongoing conversations table, with the actions the rules permit on it.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct ItemRow {
+    pub id: ItemId,
+    pub customer: String,
+    pub channel: String,
+    pub queue: QueueId,
+    pub queue_name: String,
+    pub state: &'static str,
+    pub holder: Option<AgentId>,
+    pub holder_name: String,
+    /// When it entered its state.
+    pub since: u64,
+    /// R25: Open or Offered.
+    pub can_assign: bool,
+    /// R27: the queues it may go to — its channel accepted, its own queue left out.
+    pub transfer_to: Vec<(QueueId, String)>,
+}
+
+fn state_label(state: &str) -> &'static str {
+    match state {
+        "open" => "Open",
+        "offered" => "Offered",
+        "active" => "Active",
+        "waiting" => "Waiting",
+        "wrap_up" => "Wrap-up",
+        _ => "Closed",
+    }
+}
+
+pub fn item_row(engine: &Engine, item: &ItemId) -> Option<ItemRow> {
+    let r = engine.item_row(item)?;
+    let config = engine.config();
+    let state = state_label(&r.state);
+    let movable = matches!(state, "Open" | "Offered" | "Active" | "Waiting");
+    Some(ItemRow {
+        id: item.clone(),
+        customer: r.customer.name.clone(),
+        channel: demo::channel_label(&r.channel),
+        queue_name: demo::queue_name(config, &r.queue),
+        state,
+        holder_name: r
+            .holder
+            .as_ref()
+            .map_or_else(String::new, |a| demo::agent_name(config, a)),
+        holder: r.holder,
+        since: engine.now() - r.in_state_ms,
+        can_assign: matches!(state, "Open" | "Offered"),
+        transfer_to: config
+            .queues
+            .values()
+            .filter(|q| movable && q.id != r.queue && q.accepts(&r.channel))
+            .map(|q| (q.id.clone(), q.name.clone()))
+            .collect(),
+        queue: r.queue,
+    })
+}
+
+/// The ongoing conversations, filtered: in `queue` (all with `None`) and matching `text`
+/// (customer, channel, queue, state or holder, any case). Ids in id order.
+pub fn ongoing(
+    engine: &Engine,
+    supervisor: &AgentId,
+    queue: Option<&QueueId>,
+    text: &str,
+) -> Vec<ItemId> {
+    let needle = text.trim().to_lowercase();
+    engine
+        .supervised_items(supervisor, None, usize::MAX)
+        .into_iter()
+        .filter(|(_, r)| queue.is_none_or(|q| &r.queue == q))
+        .filter_map(|(id, _)| {
+            if needle.is_empty() {
+                return Some(id);
+            }
+            let row = item_row(engine, &id)?;
+            let hay = [
+                &row.customer,
+                &row.channel,
+                &row.queue_name,
+                row.state,
+                &row.holder_name,
+            ];
+            hay.iter()
+                .any(|h| h.to_lowercase().contains(&needle))
+                .then_some(id)
+        })
+        .collect()
+}
+
+/// Most agents the Assign dialog lists (members of the item's queue first).
+pub const MAX_CHOICES: usize = 50;
+
+/// One choice of the Assign dialog: an agent R25 allows (signed in, not disconnected).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Choice {
+    pub id: AgentId,
+    pub name: String,
+    pub presence: String,
+    pub class: &'static str,
+    pub available: i64,
+    /// A member of the item's queue.
+    pub member: bool,
+    /// Assigning would leave the agent over capacity (R25 step 2).
+    pub overbooks: bool,
+}
+
+pub fn assign_choices(engine: &Engine, item: &ItemId) -> Vec<Choice> {
+    let state = engine.state();
+    let Some(it) = state.items.get(item) else {
+        return Vec::new();
+    };
+    let cost = state.cost_of(it) as i64;
+    let members = engine.config().queues.get(&it.queue).map(|q| &q.members);
+    let mut out: Vec<Choice> = state
+        .agents
+        .iter()
+        .filter(|(_, a)| a.signed_in && a.disconnected.is_none())
+        .map(|(id, a)| Choice {
+            id: id.clone(),
+            name: demo::agent_name(engine.config(), id),
+            presence: presence_label(&a.presence),
+            class: presence_class(engine.config(), &a.presence),
+            available: a.available(),
+            member: members.is_some_and(|m| m.contains(id)),
+            overbooks: a.available() - cost < 0,
+        })
+        .collect();
+    out.sort_by_key(|c| !c.member);
+    out.truncate(MAX_CHOICES);
+    out
+}
+
+/// §4: the notice for `me` when a supervisor (not `me`) assigned, transferred or closed one of
+/// `me`'s items: "Sam Reyes assigned you the conversation with Ada Lovelace."
+pub fn notice_for(engine: &Engine, me: &AgentId, event: &Event) -> Option<String> {
+    let (item, by, what) = match event {
+        Event::Assigned { item, agent, by } if agent == me => {
+            (item, by, "assigned you the conversation with")
+        }
+        Event::Transferred {
+            item,
+            agent: Some(agent),
+            by: Some(by),
+            ..
+        } if agent == me => (item, by, "transferred your conversation with"),
+        Event::Closed {
+            item,
+            agent: Some(agent),
+            by: Some(by),
+            ..
+        } if agent == me => (item, by, "closed your conversation with"),
+        _ => return None,
+    };
+    if by == me {
+        return None;
+    }
+    let config = engine.config();
+    let customer = engine.state().items.get(item)?.customer.name.clone();
+    let who = demo::agent_name(config, by);
+    let to = match event {
+        Event::Transferred { to_queue, .. } => {
+            format!(" to {}", demo::queue_name(config, to_queue))
+        }
+        _ => String::new(),
+    };
+    Some(format!("{who} {what} {customer}{to}."))
+}
