@@ -284,3 +284,228 @@ pub fn notice_for(engine: &Engine, me: &AgentId, event: &Event) -> Option<String
     };
     Some(format!("{who} {what} {customer}{to}."))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::centre::Centre;
+    use omnidesk_core::{Input, Presence};
+
+    /// The demo centre with the agent at the keyboard (a supervisor of every queue) Away and
+    /// Ana signed in, so arrivals wait Open.
+    fn centre() -> Centre {
+        let (mut c, _) = Centre::fresh(5, false, 1_000);
+        let me = c.me.clone();
+        c.submit(
+            Input::SetPresence {
+                agent: me,
+                status: Presence::Away,
+            },
+            1_000,
+        );
+        c.submit(
+            Input::SignIn {
+                agent: "ana".into(),
+            },
+            1_000,
+        );
+        c.submit(
+            Input::SetPresence {
+                agent: "ana".into(),
+                status: Presence::Away,
+            },
+            1_000,
+        );
+        c
+    }
+
+    fn only_item(c: &Centre) -> ItemId {
+        let ids = ongoing(&c.engine, &c.me, None, "");
+        assert_eq!(ids.len(), 1);
+        ids[0].clone()
+    }
+
+    #[test]
+    fn the_demo_agent_supervises_the_three_queues_and_their_five_agents() {
+        let mut c = centre();
+        assert!(is_supervisor(&c.engine, &c.me));
+        assert!(!is_supervisor(&c.engine, &"ana".into()));
+        c.simulate("chat", 2_000);
+        let queues = queue_rows(&c.engine, &c.me);
+        let general = queues.iter().find(|q| q.id.as_str() == "general").unwrap();
+        assert_eq!(
+            (general.name.as_str(), general.open),
+            ("General support", 1)
+        );
+        assert_eq!(general.waiting_since, Some(2_000));
+        assert_eq!(general.service_level, "None counted");
+        assert_eq!(member_ids(&c.engine, &c.me).len(), 5);
+        let ana = agent_row(&c.engine, &"ana".into()).unwrap();
+        assert_eq!(
+            (ana.presence.as_str(), ana.capacity_text()),
+            ("Away", "100 of 100 available".into())
+        );
+        let bert = agent_row(&c.engine, &"bert".into()).unwrap();
+        assert_eq!(bert.presence, "Signed out");
+    }
+
+    #[test]
+    fn r25_r27_an_open_row_offers_assign_and_the_queues_that_take_its_channel() {
+        let mut c = centre();
+        c.simulate("chat", 2_000);
+        let item = only_item(&c);
+        let row = item_row(&c.engine, &item).unwrap();
+        assert_eq!(row.state, "Open");
+        assert!(row.can_assign);
+        let to: Vec<&str> = row.transfer_to.iter().map(|(q, _)| q.as_str()).collect();
+        assert_eq!(to, ["billing", "vip"], "its own queue left out");
+        // Assigned: Active, no Assign any more, still transferable.
+        c.submit(
+            Input::Assign {
+                by: c.me.clone(),
+                item: item.clone(),
+                agent: "ana".into(),
+            },
+            3_000,
+        );
+        let row = item_row(&c.engine, &item).unwrap();
+        assert_eq!(
+            (row.state, row.holder_name.as_str()),
+            ("Active", "Ana Silva")
+        );
+        assert!(!row.can_assign);
+        assert_eq!(row.transfer_to.len(), 2);
+        // Wrap-up: R27 refuses a transfer, so no queue is offered.
+        c.submit(
+            Input::End {
+                item: item.clone(),
+                agent: Some("ana".into()),
+            },
+            4_000,
+        );
+        assert!(item_row(&c.engine, &item).unwrap().transfer_to.is_empty());
+    }
+
+    #[test]
+    fn r25_assign_choices_are_signed_in_agents_members_first_with_the_overbooking_flag() {
+        let mut c = centre();
+        c.simulate("chat", 2_000);
+        let item = only_item(&c);
+        let choices = assign_choices(&c.engine, &item);
+        let ids: Vec<&str> = choices.iter().map(|c| c.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            ["alex", "ana"],
+            "the signed-out colleagues are left out"
+        );
+        assert!(choices.iter().all(|c| c.member && !c.overbooks));
+        // Fill Ana up: five chats of 20 units each.
+        for k in 0..5 {
+            c.simulate("chat", 2_100 + k);
+        }
+        for id in ongoing(&c.engine, &c.me, None, "").into_iter().skip(1) {
+            c.submit(
+                Input::Assign {
+                    by: c.me.clone(),
+                    item: id,
+                    agent: "ana".into(),
+                },
+                3_000,
+            );
+        }
+        let ana = assign_choices(&c.engine, &item)
+            .into_iter()
+            .find(|c| c.id.as_str() == "ana")
+            .unwrap();
+        assert_eq!((ana.available, ana.overbooks), (0, true));
+    }
+
+    #[test]
+    fn the_filter_narrows_by_queue_and_by_words() {
+        let mut c = centre();
+        c.simulate("chat", 2_000);
+        let item = only_item(&c);
+        let customer = item_row(&c.engine, &item).unwrap().customer;
+        let billing = QueueId::from("billing");
+        assert!(ongoing(&c.engine, &c.me, Some(&billing), "").is_empty());
+        assert_eq!(
+            ongoing(&c.engine, &c.me, None, &customer.to_uppercase()).len(),
+            1
+        );
+        assert_eq!(ongoing(&c.engine, &c.me, None, "open").len(), 1);
+        assert!(ongoing(&c.engine, &c.me, None, "nobody like this").is_empty());
+    }
+
+    #[test]
+    fn an_agent_is_told_which_supervisor_moved_which_customer() {
+        let mut c = centre();
+        c.simulate("chat", 2_000);
+        let item = only_item(&c);
+        let customer = item_row(&c.engine, &item).unwrap().customer;
+        let ana = AgentId::from("ana");
+        let told = |c: &mut Centre, input: Input, at: u64| -> Vec<String> {
+            c.submit(input, at)
+                .iter()
+                .filter_map(|e| notice_for(&c.engine, &ana, &e.event))
+                .collect()
+        };
+        let by = c.me.clone();
+        let assign = Input::Assign {
+            by: by.clone(),
+            item: item.clone(),
+            agent: ana.clone(),
+        };
+        assert_eq!(
+            told(&mut c, assign, 3_000),
+            [format!(
+                "Alex Morgan assigned you the conversation with {customer}."
+            )]
+        );
+        let transfer = Input::SupervisorTransfer {
+            by: by.clone(),
+            item: item.clone(),
+            queue: "vip".into(),
+        };
+        assert_eq!(
+            told(&mut c, transfer, 4_000),
+            [format!(
+                "Alex Morgan transferred your conversation with {customer} to Priority customers."
+            )]
+        );
+        let assign = Input::Assign {
+            by: by.clone(),
+            item: item.clone(),
+            agent: ana.clone(),
+        };
+        c.submit(assign, 5_000);
+        let close = Input::ForceClose { by, item };
+        assert_eq!(
+            told(&mut c, close, 6_000),
+            [format!(
+                "Alex Morgan closed your conversation with {customer}."
+            )]
+        );
+        // The supervisor's own items: no notice to themselves.
+        assert_eq!(
+            notice_for(
+                &c.engine,
+                &c.me,
+                &omnidesk_core::protocol::Event::Assigned {
+                    item: "x".into(),
+                    agent: c.me.clone(),
+                    by: c.me.clone(),
+                }
+            ),
+            None
+        );
+    }
+
+    #[test]
+    fn the_centre_records_the_last_hour_of_each_supervised_queue() {
+        let mut c = centre();
+        c.simulate("chat", 2_000);
+        c.simulate("chat", 3_000);
+        let minutes = c.history.minutes(&"general".into(), 3_000, 2);
+        assert_eq!(minutes, [Some(2)]);
+    }
+}
