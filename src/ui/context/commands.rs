@@ -191,14 +191,41 @@ impl Commands {
         }
     }
 
-    /// Close conversation (Wrap-up → Closed, R11), and close its session.
+    /// Close conversation (Wrap-up → Closed, R11), and close its session. An item no longer
+    /// the agent's (a supervisor closed it, R26) only loses its session.
     pub fn close_conversation(&self, item: ItemId) {
         let agent = self.me();
-        self.send(Input::Close {
-            agent,
-            item: item.clone(),
+        let mine = self.centre.peek(|c| {
+            c.engine
+                .state()
+                .items
+                .get(&item)
+                .is_some_and(|i| i.status.holder() == Some(&agent))
         });
+        if mine {
+            self.send(Input::Close {
+                agent,
+                item: item.clone(),
+            });
+        }
         self.close_session_of(&item);
+    }
+
+    /// A session's close control: a draft that can no longer be sent (a supervisor closed
+    /// the conversation, R26) is kept until now, so ask before it goes.
+    pub fn close_session(&self, item: ItemId) {
+        let closed = self.centre.peek(|c| {
+            c.engine
+                .state()
+                .items
+                .get(&item)
+                .is_some_and(|i| i.status.name() == "closed")
+        });
+        if closed && self.drafts.unsent(&item) {
+            self.dialogs.discard.set(Some(item));
+        } else {
+            self.sessions.close_item(&item);
+        }
     }
 
     /// R25: the supervisor at the keyboard makes `agent` the holder of `item` (the Assign
