@@ -56,13 +56,18 @@ pub fn queue_rows(engine: &Engine, supervisor: &AgentId) -> Vec<QueueRow> {
         .collect()
 }
 
-/// The members of the supervised queues, in id order (the Agents table's rows, windowed).
+/// The members of the supervised queues, in id order (the Agents table's rows, windowed):
+/// from the configuration alone, no row computed. O(members · log members).
 pub fn member_ids(engine: &Engine, supervisor: &AgentId) -> Vec<AgentId> {
-    engine
-        .supervised_agents(supervisor, None, usize::MAX)
-        .into_iter()
-        .map(|(id, _)| id)
-        .collect()
+    let config = engine.config();
+    let members: std::collections::BTreeSet<&AgentId> = engine
+        .supervised_queues(supervisor)
+        .iter()
+        .filter_map(|q| config.queues.get(q))
+        .flat_map(|q| q.members.iter())
+        .filter(|a| engine.state().agents.contains_key(*a))
+        .collect();
+    members.into_iter().cloned().collect()
 }
 
 /// One row of the Agents table.

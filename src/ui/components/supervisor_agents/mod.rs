@@ -15,8 +15,8 @@ use row::AgentRowView;
 #[component]
 pub fn AgentsTable() -> impl IntoView {
     let centre = expect_context::<CentreView>();
-    // The members change only with the configuration.
-    let ids = Memo::new(move |_| centre.read(|c| supervision::member_ids(&c.engine, &c.me)));
+    // The members change only with the configuration: read once, not on every event.
+    let ids = Memo::new(move |_| centre.peek(|c| supervision::member_ids(&c.engine, &c.me)));
     let window = Window::new(44);
     let total = Memo::new(move |_| ids.with(|v| v.len()));
     let range = Memo::new(move |_| window.range(total.get()));
