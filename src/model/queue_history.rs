@@ -98,16 +98,18 @@ pub fn summary(minutes: &[Option<u32>], now: u32) -> String {
 pub fn polyline(minutes: &[Option<u32>], width: u32, height: u32) -> String {
     let peak = minutes.iter().flatten().copied().max().unwrap_or(0).max(1);
     let n = minutes.len().max(2) - 1;
-    minutes
+    let mut points: Vec<(u32, u32)> = minutes
         .iter()
         .enumerate()
-        .filter_map(|(i, v)| {
-            v.map(|v| {
-                let x = i as u32 * width / n as u32;
-                let y = height - v * height / peak;
-                format!("{x},{y}")
-            })
-        })
+        .filter_map(|(i, v)| v.map(|v| (i as u32 * width / n as u32, height - v * height / peak)))
+        .collect();
+    // A single minute is drawn as a short step, so it shows.
+    if let [(x, y)] = points[..] {
+        points.insert(0, (x.saturating_sub(width / n as u32), y));
+    }
+    points
+        .iter()
+        .map(|(x, y)| format!("{x},{y}"))
         .collect::<Vec<_>>()
         .join(" ")
 }
@@ -155,6 +157,6 @@ mod tests {
         let m = h.minutes(&q(), 5 * BUCKET_MS, 0);
         assert_eq!(m[..5], [None; 5]);
         assert_eq!(m[5], Some(0));
-        assert_eq!(polyline(&m, 120, 30), "120,30");
+        assert_eq!(polyline(&m, 120, 30), "96,30 120,30");
     }
 }
