@@ -180,7 +180,9 @@ pub fn item_row(engine: &Engine, item: &ItemId) -> Option<ItemRow> {
 }
 
 /// The ongoing conversations, filtered: in `queue` (all with `None`) and matching `text`
-/// (customer, channel, queue, state or holder, any case). Ids in id order.
+/// (customer, channel, queue, state or holder, any case). Ids in id order. Only the ids are
+/// collected (rows are built for the window in view, and for the text filter): at 111 236
+/// live items a whole list of rows per event would cost ~200 ms (BENCHMARKS.md, R28).
 pub fn ongoing(
     engine: &Engine,
     supervisor: &AgentId,
@@ -188,26 +190,29 @@ pub fn ongoing(
     text: &str,
 ) -> Vec<ItemId> {
     let needle = text.trim().to_lowercase();
+    let supervised: std::collections::BTreeSet<QueueId> =
+        engine.supervised_queues(supervisor).into_iter().collect();
     engine
-        .supervised_items(supervisor, None, usize::MAX)
-        .into_iter()
-        .filter(|(_, r)| queue.is_none_or(|q| &r.queue == q))
-        .filter_map(|(id, _)| {
-            if needle.is_empty() {
-                return Some(id);
-            }
-            let row = item_row(engine, &id)?;
-            let hay = [
-                &row.customer,
-                &row.channel,
-                &row.queue_name,
-                row.state,
-                &row.holder_name,
-            ];
-            hay.iter()
-                .any(|h| h.to_lowercase().contains(&needle))
-                .then_some(id)
+        .state()
+        .items
+        .values()
+        .filter(|it| it.status.name() != "closed" && supervised.contains(&it.queue))
+        .filter(|it| queue.is_none_or(|q| &it.queue == q))
+        .filter(|it| {
+            needle.is_empty()
+                || item_row(engine, &it.id).is_some_and(|row| {
+                    [
+                        row.customer.as_str(),
+                        row.channel.as_str(),
+                        row.queue_name.as_str(),
+                        row.state,
+                        row.holder_name.as_str(),
+                    ]
+                    .iter()
+                    .any(|h| h.to_lowercase().contains(&needle))
+                })
         })
+        .map(|it| it.id.clone())
         .collect()
 }
 

@@ -16,6 +16,7 @@ test('an agent who supervises nothing has no Supervisor link', async ({ browser 
   const { context, desk } = await agentContext(browser, 'bert');
   await expect(desk.homeTab).toBeVisible();
   await expect(desk.supervisorLink).toHaveCount(0);
+  await setPresence(desk, 'Away'); // Bert stays signed in: he mustn't be offered the next chat
   await context.close();
 });
 
