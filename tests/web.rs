@@ -13,6 +13,7 @@ use leptos_router::path;
 use omnidesk::centre::Centre;
 use omnidesk::model::sessions::Sessions;
 use omnidesk::ui::context::{Navigator, Workspace};
+use omnidesk::ui::pages::supervisor::SupervisorPage;
 use omnidesk::ui::pages::workspace::{Desk, HomeAddress, SessionAddress};
 use std::cell::RefCell;
 use wasm_bindgen::JsCast;
@@ -138,13 +139,18 @@ fn TestWorkspace() -> impl IntoView {
 /// Mounts the desk inside the router at `/`, around `centre`, with the mode's backend (no
 /// storage, no server: tests drive it).
 async fn mount(centre: Centre) -> Mounted {
+    mount_at(centre, "/").await
+}
+
+/// Mounts the app's workspace routes at `path` (`/` the desk, `/supervisor` its page).
+async fn mount_at(centre: Centre, path: &str) -> Mounted {
     eval(RECORDER);
     errors();
     let _ = web_sys::window()
         .unwrap()
         .history()
         .unwrap()
-        .replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some("/"));
+        .replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(path));
     let document = leptos::prelude::document();
     let root = document.create_element("div").unwrap();
     document.body().unwrap().append_child(&root).unwrap();
@@ -154,6 +160,7 @@ async fn mount(centre: Centre) -> Mounted {
             <Router>
                 <Routes fallback=|| "not found">
                     <ParentRoute path=path!("") view=TestWorkspace>
+                        <Route path=path!("/supervisor") view=SupervisorPage />
                         <ParentRoute path=path!("") view=Desk>
                             <Route path=path!("") view=HomeAddress />
                             <Route path=path!("/session/:item") view=SessionAddress />
@@ -920,4 +927,261 @@ async fn quick_replies_open_with_a_slash_filter_and_insert_on_enter() {
     key(&area, "Enter");
     m.settle().await;
     assert_eq!(sent.borrow().len(), 1);
+}
+
+// ---- the supervisor page (issue 14, R25–R28; standalone: the page's engine acts) ----
+
+#[cfg(not(feature = "server"))]
+mod supervisor {
+    use super::*;
+    use omnidesk_core::config::AgentConfig;
+    use omnidesk_core::state::ItemStatus;
+    use omnidesk_core::{Input, ItemId, Presence};
+
+    /// The demo centre with `extra` more agents in General support, the agent at the keyboard
+    /// Away (arrivals wait Open) — a supervisor of every queue.
+    fn centre_with(extra: usize) -> Centre {
+        let mut config = omnidesk::centre::demo::config();
+        for k in 0..extra {
+            let id = format!("agent{k:05}");
+            config.add_agent(AgentConfig::new(id.as_str()));
+            config
+                .queues
+                .get_mut("general")
+                .unwrap()
+                .members
+                .insert(id.as_str().into());
+        }
+        let now = js_sys::Date::now() as u64;
+        let mut c = Centre::replica(config, "alex".into());
+        c.submit(
+            Input::SignIn {
+                agent: "alex".into(),
+            },
+            now,
+        );
+        c.submit(
+            Input::SetPresence {
+                agent: "alex".into(),
+                status: Presence::Away,
+            },
+            now,
+        );
+        c
+    }
+
+    fn chat(ws: &Workspace, id: &str, name: &str) -> ItemId {
+        let item = ItemId::from(id);
+        ws.commands.send(Input::Arrive {
+            item: item.clone(),
+            channel: "chat".into(),
+            queue: "general".into(),
+            customer: omnidesk_core::protocol::Customer {
+                name: name.into(),
+                ..Default::default()
+            },
+            skills: Default::default(),
+            priority: 0,
+            text: Some("Where is my parcel?".into()),
+        });
+        item
+    }
+
+    fn table(root: &Element, name: &str) -> Element {
+        let nodes = root.query_selector_all("table[aria-labelledby]").unwrap();
+        (0..nodes.length())
+            .map(|i| nodes.item(i).unwrap().unchecked_into::<Element>())
+            .find(|t| {
+                let id = t.get_attribute("aria-labelledby").unwrap();
+                document()
+                    .get_element_by_id(&id)
+                    .and_then(|e| e.text_content())
+                    .is_some_and(|n| n.starts_with(name))
+            })
+            .unwrap_or_else(|| panic!("no table named {name}"))
+    }
+
+    fn rows(table: &Element) -> u32 {
+        table
+            .query_selector_all("tbody tr[aria-rowindex]")
+            .unwrap()
+            .length()
+    }
+
+    #[wasm_bindgen_test]
+    async fn the_page_shows_queues_with_charts_agents_with_meters_and_the_ongoing_conversations() {
+        let m = mount_at(centre_with(0), "/supervisor").await;
+        chat(&m.ws, "c1", "Ada Lovelace");
+        m.settle().await;
+        assert!(find(&m.root, "h1")
+            .text_content()
+            .unwrap()
+            .contains("Supervisor"));
+        assert_eq!(
+            rows(&table(&m.root, "Queues")),
+            0,
+            "queue rows are plain rows"
+        );
+        let queues = table(&m.root, "Queues");
+        assert_eq!(queues.query_selector_all("tbody tr").unwrap().length(), 3);
+        let chart = find(
+            &m.root,
+            r#"[role=img][aria-label="Queue length of General support over the last hour"]"#,
+        );
+        let text = document()
+            .get_element_by_id(&chart.get_attribute("aria-describedby").unwrap())
+            .unwrap()
+            .text_content()
+            .unwrap();
+        assert_eq!(text, "1 in queue now, peak 1 in the last hour");
+        assert_eq!(rows(&table(&m.root, "Agents")), 5);
+        find(
+            &m.root,
+            r#"[role=meter][aria-label="Capacity of Ana Silva"]"#,
+        );
+        let ongoing = table(&m.root, "Ongoing conversations");
+        assert_eq!(rows(&ongoing), 1);
+        for name in [
+            "Assign Ada Lovelace",
+            "Monitor Ada Lovelace",
+            "Force close Ada Lovelace",
+        ] {
+            button(&ongoing, name);
+        }
+        // The top bar's link says where the supervisor is.
+        let link = find(&m.root, ".topbar a");
+        assert_eq!(link.text_content().as_deref(), Some("Supervisor"));
+        assert_eq!(link.get_attribute("aria-current").as_deref(), Some("page"));
+        m.unmount().await;
+    }
+
+    #[wasm_bindgen_test]
+    async fn r25_an_active_row_offers_no_assign_and_an_overbooking_assign_asks_first() {
+        let m = mount_at(centre_with(0), "/supervisor").await;
+        for k in 0..6 {
+            chat(&m.ws, &format!("c{k}"), &format!("Customer {k}"));
+        }
+        for k in 0..5 {
+            m.ws.commands
+                .assign(ItemId::from(format!("c{k}")), "alex".into());
+        }
+        m.settle().await;
+        let ongoing = table(&m.root, "Ongoing conversations");
+        assert!(
+            try_button(&ongoing, "Assign Customer 0").is_none(),
+            "Active: no Assign"
+        );
+        button(&ongoing, "Force close Customer 0");
+        button(&ongoing, "Assign Customer 5").click();
+        m.settle().await;
+        let dialog = find(&m.root, r#"[role=dialog][aria-labelledby="assign-title"]"#);
+        assert_eq!(
+            find(&dialog, "#assign-title").text_content().as_deref(),
+            Some("Assign Customer 5")
+        );
+        assert!(
+            button(&dialog, "Assign").has_attribute("disabled"),
+            "nothing chosen yet"
+        );
+        let radio: HtmlElement =
+            find(&dialog, r#"input[type=radio][value="alex"]"#).unchecked_into();
+        radio.click();
+        m.settle().await;
+        assert!(find(&dialog, ".assign-warning")
+            .text_content()
+            .unwrap()
+            .contains("over capacity"));
+        button(&dialog, "Assign anyway").click();
+        m.settle().await;
+        let used =
+            m.ws.centre
+                .peek(|c| c.engine.state().agents[&omnidesk_core::AgentId::from("alex")].used);
+        assert_eq!(used, 120, "R25: the units are held even over capacity");
+        assert!(m.root.query_selector("#assign-title").unwrap().is_none());
+        m.unmount().await;
+    }
+
+    #[wasm_bindgen_test]
+    async fn r26_force_close_asks_first_and_monitor_shows_the_log_read_only() {
+        let m = mount_at(centre_with(0), "/supervisor").await;
+        chat(&m.ws, "c1", "Ada Lovelace");
+        m.settle().await;
+        button(&m.root, "Monitor Ada Lovelace").click();
+        m.settle().await;
+        let dialog = find(&m.root, r#"[role=dialog][aria-labelledby="monitor-title"]"#);
+        assert_eq!(
+            find(&dialog, "#monitor-title").text_content().as_deref(),
+            Some("Conversation with Ada Lovelace")
+        );
+        assert!(find(&dialog, "[role=log]")
+            .text_content()
+            .unwrap()
+            .contains("Where is my parcel?"));
+        assert!(
+            dialog.query_selector("textarea").unwrap().is_none(),
+            "read only"
+        );
+        button(&dialog, "Done").click();
+        m.settle().await;
+        button(&m.root, "Force close Ada Lovelace").click();
+        m.settle().await;
+        let ask = find(
+            &m.root,
+            r#"[role=alertdialog][aria-labelledby="force-close-title"]"#,
+        );
+        button(&ask, "Cancel").click();
+        m.settle().await;
+        assert!(m.ws.centre.peek(|c| !matches!(
+            c.engine.state().items[&ItemId::from("c1")].status,
+            ItemStatus::Closed { .. }
+        )));
+        button(&m.root, "Force close Ada Lovelace").click();
+        m.settle().await;
+        let ask = find(
+            &m.root,
+            r#"[role=alertdialog][aria-labelledby="force-close-title"]"#,
+        );
+        button(&ask, "Close").click();
+        m.settle().await;
+        assert!(m.ws.centre.peek(|c| matches!(
+            c.engine.state().items[&ItemId::from("c1")].status,
+            ItemStatus::Closed { .. }
+        )));
+        assert!(
+            try_button(&m.root, "Monitor Ada Lovelace").is_none(),
+            "a Closed item leaves the table"
+        );
+        m.unmount().await;
+    }
+
+    /// BENCHMARKS.md: the page's first render with 10 000 agents (printed, not asserted), and
+    /// the proof that the Agents table is windowed.
+    #[wasm_bindgen_test]
+    async fn ten_thousand_agents_are_a_screenful_of_rows() {
+        let centre = centre_with(10_000);
+        let start = js_sys::Date::now();
+        let m = mount_at(centre, "/supervisor").await;
+        frame().await;
+        let first = js_sys::Date::now() - start;
+        m.settle().await;
+        let agents = table(&m.root, "Agents");
+        assert_eq!(
+            agents.get_attribute("aria-rowcount").as_deref(),
+            Some("10006")
+        );
+        let n = rows(&agents);
+        assert!(n > 0 && n < 60, "{n} agent rows in the DOM");
+        let start = js_sys::Date::now();
+        for k in 0..20 {
+            m.ws.commands.send(Input::SignIn {
+                agent: format!("agent{k:05}").as_str().into(),
+            });
+            leptos::task::tick().await;
+        }
+        let update = (js_sys::Date::now() - start) / 20.0;
+        console_log!(
+            "supervisor page, 10 000 agents: first render {first:.0} ms, an update {update:.1} ms"
+        );
+        m.unmount().await;
+    }
 }

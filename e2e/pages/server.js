@@ -12,6 +12,8 @@ export const AGENT_NAMES = {
   chen: 'Chen Wei',
   dana: 'Dana Okafor',
   eve: 'Eve Martin',
+  // The demo supervisor (issue 14), supervising every queue; the name must be the server's.
+  sam: 'Sam Rivera',
 };
 
 /** How long a reconnect may take: the backoff grows to 15 s (± 25 %) while the server is down. */

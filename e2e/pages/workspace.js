@@ -15,7 +15,8 @@ export class WorkspacePage {
     this.demo = page.getByRole('region', { name: 'Demo', exact: true });
     this.presenceButton = page.getByRole('button', { name: /^Presence: / });
     this.presenceMenu = page.getByRole('menu', { name: 'Presence' });
-    this.capacity = page.getByRole('meter', { name: 'Capacity' });
+    this.capacity = page.getByRole('meter', { name: 'Capacity', exact: true });
+    this.supervisorLink = page.getByRole('banner').getByRole('link', { name: 'Supervisor', exact: true });
     this.offer = page.getByRole('alertdialog').filter({ has: page.getByRole('timer') });
     this.confirm = page.getByRole('alertdialog', { name: 'Go over capacity?' });
     this.conversation = page.getByRole('region', { name: 'Conversation', exact: true });

@@ -146,10 +146,10 @@ test('an unknown address says so, with a link Home', async ({ page }) => {
   await expect(new WorkspacePage(page).homeTab).toHaveAttribute('aria-selected', 'true');
 });
 
-test('the supervisor page says it comes soon, with a way back', async ({ page }) => {
+test('the supervisor page has its address, its tables and a way back', async ({ page }) => {
   await page.goto('/supervisor?sim=off');
   await expect(page.getByRole('heading', { name: 'Supervisor', exact: true })).toBeVisible();
-  await expect(page.getByText('comes soon')).toBeVisible();
+  await expect(page.getByRole('table', { name: 'Queues', exact: true })).toBeVisible();
   expect(await axeViolations(page)).toEqual([]);
   await page.getByRole('link', { name: 'Back to my workspace' }).click();
   await expect(page).toHaveURL(home);

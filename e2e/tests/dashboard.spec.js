@@ -76,6 +76,8 @@ test('presence set by hand is respected by routing', async ({ page }) => {
 test('keyboard: presence menu with arrows, Enter and Escape', async ({ page }) => {
   const app = new WorkspacePage(page);
   await app.goto();
+  await page.keyboard.press('Tab'); // the top bar's Supervisor link (the demo's agent supervises)
+  await expect(app.supervisorLink).toBeFocused();
   await page.keyboard.press('Tab');
   await expect(app.presenceButton).toBeFocused();
   await page.keyboard.press('Enter');

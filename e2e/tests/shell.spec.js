@@ -33,10 +33,13 @@ test('Home has no close control, a conversation session has one', async ({ page 
   await expect(app.sessionTab(name)).toHaveCount(1);
 });
 
-test('keyboard: Tab reaches Presence, the Home tab, then the Dashboard tab', async ({ page }) => {
+test('keyboard: Tab reaches Supervisor, Presence, the Home tab, then the Dashboard tab', async ({ page }) => {
   const app = new WorkspacePage(page);
   await app.goto();
-  await page.keyboard.press('Tab'); // the Presence button in the top bar comes first
+  await page.keyboard.press('Tab'); // the top bar's Supervisor link comes first (issue 14)
+  await expect(app.supervisorLink).toBeFocused();
+  await page.keyboard.press('Tab'); // then the Presence button
+  await expect(app.presenceButton).toBeFocused();
   await page.keyboard.press('Tab');
   await expect(app.homeTab).toBeFocused();
   await page.keyboard.press('ArrowDown'); // one session: focus stays on Home

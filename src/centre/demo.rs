@@ -1,6 +1,7 @@
 //! The built-in contact centre of the standalone demo: three queues, the five standard channels
 //! (routing.md R1 defaults: chat 20, SMS 10), the agent at the keyboard with R3's defaults
-//! (capacity 100, Available) and four simulated colleagues; and the generated customers.
+//! (capacity 100, Available; supervisor of all three queues, R25–R28) and four simulated
+//! colleagues; and the generated customers.
 
 use crate::centre::rng;
 use omnidesk_core::config::{AgentConfig, Distribution, Queue};
@@ -30,6 +31,10 @@ pub fn config() -> Config {
     for (id, name) in AGENTS {
         let mut agent = AgentConfig::new(id);
         agent.name = name.to_owned();
+        if id == ME {
+            // R25–R28: the person at the keyboard supervises every demo queue.
+            agent.supervises = ["general", "billing", "vip"].map(QueueId::from).into();
+        }
         config.add_agent(agent);
     }
     let mut general = Queue::new("general");

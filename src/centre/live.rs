@@ -152,7 +152,8 @@ pub fn to_customer(config: &Config, stamped: &Stamped) -> Option<ToCustomer> {
         Event::Arrived { item, .. } => ToCustomer::Queued { chat: chat(item)? },
         Event::Accepted { item, agent }
         | Event::Picked { item, agent }
-        | Event::Reopened { item, agent } => ToCustomer::Joined {
+        | Event::Reopened { item, agent }
+        | Event::Assigned { item, agent, .. } => ToCustomer::Joined {
             chat: chat(item)?,
             agent: demo::agent_name(config, agent),
         },
@@ -195,7 +196,8 @@ pub fn told_by_server(event: &Event) -> Option<Told> {
         Event::Arrived { .. } => Told::Queued,
         Event::Accepted { agent, .. }
         | Event::Picked { agent, .. }
-        | Event::Reopened { agent, .. } => Told::Joined(name(agent)),
+        | Event::Reopened { agent, .. }
+        | Event::Assigned { agent, .. } => Told::Joined(name(agent)),
         Event::AgentMessage { agent, text, .. } => Told::Agent(name(agent), text.clone()),
         Event::Ended { .. } | Event::Closed { .. } => Told::Ended,
         _ => return None,

@@ -29,6 +29,7 @@ pub mod sim;
 
 use crate::centre::save::{LoadError, LogEntry, Saved, SnapshotRef};
 use crate::mode::build::AppRouter;
+use crate::model::queue_history::QueueHistory;
 use journal::Journal;
 use omnidesk_core::protocol::Customer;
 use omnidesk_core::{AgentId, ChannelId, Engine, Input, ItemId, QueueId, Stamped};
@@ -55,6 +56,8 @@ pub struct Centre {
     pub me: AgentId,
     /// The inputs handled since the caller last took them, for the input log.
     pub unsaved: Vec<LogEntry>,
+    /// The supervisor page's charts: the last hour of In queue counts of `me`'s queues.
+    pub history: QueueHistory,
 }
 
 impl Centre {
@@ -68,6 +71,7 @@ impl Centre {
             sim_on,
             me: AgentId::from(demo::ME),
             unsaved: Vec::new(),
+            history: QueueHistory::default(),
         };
         let mut events = centre.submit(
             Input::SignIn {
@@ -112,6 +116,7 @@ impl Centre {
             sim_on,
             me: AgentId::from(demo::ME),
             unsaved: Vec::new(),
+            history: QueueHistory::default(),
         };
         entries.sort_unstable_by_key(|e| e.seq); // seqs are unique
         for LogEntry { seq, now, input } in entries {
@@ -141,6 +146,7 @@ impl Centre {
             sim_on: false,
             me,
             unsaved: Vec::new(),
+            history: QueueHistory::default(),
         }
     }
 
@@ -157,7 +163,21 @@ impl Centre {
         }
         self.engine.apply(stamped);
         self.journal.observe(self.engine.config(), stamped);
+        self.record(stamped.at);
         Ok(true)
+    }
+
+    /// The In queue count of every queue `me` supervises, for the charts (nothing when `me`
+    /// supervises none). O(q log q).
+    fn record(&mut self, at: u64) {
+        let Some(me) = self.engine.config().agents.get(&self.me) else {
+            return;
+        };
+        for queue in &me.supervises {
+            if let Some(f) = self.engine.queue_figures(queue) {
+                self.history.record(queue, at, f.open);
+            }
+        }
     }
 
     /// The snapshot to save, borrowed (serialised without cloning the state).
@@ -174,6 +194,7 @@ impl Centre {
     fn fold(&mut self, stamped: &Stamped) {
         self.journal.observe(self.engine.config(), stamped);
         self.sim.observe(self.engine.state(), stamped);
+        self.record(stamped.at);
     }
 
     /// Hands one input to the engine at `now` (never earlier than the engine's time, R0) and

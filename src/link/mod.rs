@@ -108,6 +108,19 @@ pub fn rejection_text(
                 customer(item)
             )
         }
+        Input::Assign { item, .. }
+        | Input::ForceClose { item, .. }
+        | Input::SupervisorTransfer { item, .. } => {
+            let what = match input {
+                Input::Assign { .. } => "assign",
+                Input::ForceClose { .. } => "close",
+                _ => "transfer",
+            };
+            format!(
+                "Couldn't {what} the conversation with {}: {reason}.",
+                customer(item)
+            )
+        }
         _ => format!("The server refused {}: {reason}.", input_label(input)),
     }
 }

@@ -115,6 +115,13 @@ impl Backend {
                 let folded = ws.cell.update(|c| c.follow(&event)).unwrap_or(Ok(false));
                 if folded == Ok(true) {
                     ws.sessions.count_unread(std::slice::from_ref(&event));
+                    // §4 of the supervisor issue: a supervisor moved one of this agent's items.
+                    let notice = ws.centre.peek(|c| {
+                        crate::model::supervision::notice_for(&c.engine, &c.me, &event.event)
+                    });
+                    if let Some(text) = notice {
+                        ws.notices.say(&text);
+                    }
                     self.repaint_soon();
                 }
             }

@@ -12,7 +12,7 @@ use crate::model::projection;
 use crate::model::sessions::{MAXIMUM_REACHED, MAX_SESSIONS};
 use leptos::prelude::*;
 use omnidesk_core::state::ItemStatus;
-use omnidesk_core::{Input, ItemId, Presence, QueueId};
+use omnidesk_core::{AgentId, Input, ItemId, Presence, QueueId};
 use std::rc::Rc;
 
 /// Where the mode's backend takes an input.
@@ -207,14 +207,60 @@ impl Commands {
         }
     }
 
-    /// Close conversation (Wrap-up → Closed, R11), and close its session.
+    /// Close conversation (Wrap-up → Closed, R11), and close its session. An item no longer
+    /// the agent's (a supervisor closed it, R26) only loses its session.
     pub fn close_conversation(&self, item: ItemId) {
         let agent = self.me();
-        self.send(Input::Close {
-            agent,
-            item: item.clone(),
+        let mine = self.centre.peek(|c| {
+            c.engine
+                .state()
+                .items
+                .get(&item)
+                .is_some_and(|i| i.status.holder() == Some(&agent))
         });
+        if mine {
+            self.send(Input::Close {
+                agent,
+                item: item.clone(),
+            });
+        }
         self.close_session_of(&item);
+    }
+
+    /// A session's close control: a draft that can no longer be sent (a supervisor closed
+    /// the conversation, R26) is kept until now, so ask before it goes.
+    pub fn close_session(&self, item: ItemId) {
+        let closed = self.centre.peek(|c| {
+            c.engine
+                .state()
+                .items
+                .get(&item)
+                .is_some_and(|i| i.status.name() == "closed")
+        });
+        if closed && self.drafts.unsent(&item) {
+            self.dialogs.discard.set(Some(item));
+        } else {
+            self.sessions.close_item(&item);
+        }
+    }
+
+    /// R25: the supervisor at the keyboard makes `agent` the holder of `item` (the Assign
+    /// dialog has asked first when it overbooks).
+    pub fn assign(&self, item: ItemId, agent: AgentId) {
+        let by = self.me();
+        self.send(Input::Assign { by, item, agent });
+    }
+
+    /// R26: the supervisor closes `item`, whatever its state.
+    pub fn force_close(&self, item: ItemId) {
+        let by = self.me();
+        self.send(Input::ForceClose { by, item });
+    }
+
+    /// R27: the supervisor moves `item` to `queue`.
+    pub fn supervisor_transfer(&self, item: ItemId, queue: QueueId) {
+        let by = self.me();
+        self.send(Input::SupervisorTransfer { by, item, queue });
     }
 
     /// The item's session goes, with its draft.

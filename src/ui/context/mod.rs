@@ -17,6 +17,7 @@
 //! | [`LinkStatus`] | the connection and the actions not yet answered (server mode) |
 //! | [`QuickReplies`] | the centre's canned answers and the agent's own, and where those are kept |
 //! | [`Commands`] | the agent's commands, turned into core inputs for the mode's backend |
+//! | [`SupervisorDialogs`] | the supervisor page's open dialog: Assign, Monitor, Force close |
 //! | [`ModeSlots`] | where the mode's own widgets go in the top bar, status bar, dashboard |
 
 mod alerts;
@@ -31,6 +32,7 @@ mod notices;
 mod replies;
 mod sessions;
 mod slots;
+mod supervisor;
 
 pub use crate::model::replies::Change;
 pub use alerts::OfferAlerts;
@@ -45,6 +47,7 @@ pub use notices::{Notices, Rejection};
 pub use replies::QuickReplies;
 pub use sessions::SessionsHandle;
 pub use slots::{slot, ModeSlots};
+pub use supervisor::SupervisorDialogs;
 
 use crate::centre::Centre;
 use crate::model::sessions::Sessions;

@@ -5,7 +5,7 @@
 
 mod actions;
 mod composer;
-mod log;
+pub mod log;
 pub mod view;
 
 use super::customer_profile::CustomerProfile;

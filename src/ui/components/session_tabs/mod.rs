@@ -10,7 +10,7 @@ use super::focus::{focus_nth, focus_tab_in};
 use crate::centre::demo;
 use crate::model::sessions::tab_names;
 use crate::model::tabs::{target_index, Orientation};
-use crate::ui::context::{CentreView, Nav, SessionsHandle};
+use crate::ui::context::{CentreView, Commands, Nav, SessionsHandle};
 use leptos::ev::KeyboardEvent;
 use leptos::prelude::*;
 use omnidesk_core::ItemId;
@@ -23,6 +23,7 @@ pub const TABLIST_ID: &str = "session-tablist";
 pub fn SessionTabs() -> impl IntoView {
     let centre = expect_context::<CentreView>();
     let sessions = expect_context::<SessionsHandle>();
+    let commands = expect_context::<Commands>();
     let names = Memo::new(move |_| {
         let items = sessions.with(|s| s.items.clone());
         let names = centre.read(|c| {
@@ -60,7 +61,6 @@ pub fn SessionTabs() -> impl IntoView {
             focus_nth(&list, "[role=tab]", next);
         }
     };
-    let index_of = move |id: &ItemId| sessions.with_untracked(|s| s.index_of(id).unwrap_or(0));
     view! {
         <div class="session-rows">
             <div
@@ -99,7 +99,7 @@ pub fn SessionTabs() -> impl IntoView {
                                 class="closer"
                                 aria-label=format!("Close {name}")
                                 title=format!("Close {name}")
-                                on:click=move |_| sessions.close(index_of(&id))
+                                on:click=move |_| commands.close_session(id.clone())
                             >
                                 <span aria-hidden="true">"✕"</span>
                             </button>

@@ -1,15 +1,22 @@
-//! The top bar: the product, and once the workspace runs the Capacity meter and the Presence
-//! menu button, with the mode's own part (server mode: the Connection status, Sign out) in its
-//! slot.
+//! The top bar: the product, and once the workspace runs the **Supervisor** link (for an agent
+//! who supervises a queue, R25–R28; `aria-current` on its page), the Capacity meter and the
+//! Presence menu button, with the mode's own part (server mode: the Connection status, Sign
+//! out) in its slot.
 
 use super::capacity_meter::CapacityMeter;
 use super::presence_menu::PresenceMenu;
-use crate::ui::context::{slot, CentreView};
+use crate::model::supervision::is_supervisor;
+use crate::ui::context::{slot, CentreView, Navigator};
 use leptos::prelude::*;
 
 #[component]
 pub fn TopBar() -> impl IntoView {
-    let running = use_context::<CentreView>().is_some();
+    let centre = use_context::<CentreView>();
+    let running = centre.is_some();
+    let supervises = centre.is_some_and(|c| c.peek(|c| is_supervisor(&c.engine, &c.me)));
+    let nav = Navigator::here();
+    let here = leptos_router::hooks::use_location().pathname;
+    let on_page = move || here.with(|p| p.ends_with("/supervisor"));
     view! {
         <header class="topbar">
             <span class="brand" aria-hidden="true">"◆"</span>
@@ -19,6 +26,15 @@ pub fn TopBar() -> impl IntoView {
             <span class="spacer"></span>
             {running.then(|| view! {
                 {slot(|s| s.top_bar.clone())}
+                {supervises.then(|| view! {
+                    <a
+                        class="topbar-link"
+                        href=move || nav.href("/supervisor")
+                        aria-current=move || on_page().then_some("page")
+                    >
+                        "Supervisor"
+                    </a>
+                })}
                 <CapacityMeter />
                 <PresenceMenu />
             })}
