@@ -6,6 +6,7 @@ import { test, expect } from '../fixtures/test.js';
 import { mkdir } from 'node:fs/promises';
 import { WorkspacePage } from '../pages/workspace.js';
 import { axeViolations } from '../pages/axe.js';
+import { SupervisorPage } from '../pages/supervisor.js';
 
 const NARROW = { width: 320, height: 640 };
 
@@ -143,6 +144,38 @@ test.describe('320 × 640', () => {
     await expect(dialog).toHaveCount(0);
     await expect(page.getByRole('searchbox', { name: 'Filter Open work items' })).toHaveValue('?');
   });
+  test('the supervisor page: no horizontal scrolling, its tables and row actions reachable', async ({ page }) => {
+    const app = new WorkspacePage(page);
+    await app.goto();
+    await app.setPresence('Away');
+    const name = await app.simulate('chat');
+    await page.goto('/supervisor?sim=off');
+    const sup = new SupervisorPage(page);
+    await expect(sup.heading).toBeVisible();
+    await noHorizontalScroll(page, '/supervisor');
+    for (const [what, locator] of [
+      ['Queues', sup.queues],
+      ['Agents', sup.agents],
+      ['Ongoing conversations', sup.ongoing],
+      ['the filter', sup.filter],
+      ['the chart', sup.chart('General support')],
+      [`Assign ${name}`, sup.action('Assign', name)],
+      [`Monitor ${name}`, sup.action('Monitor', name)],
+      [`Force close ${name}`, sup.action('Force close', name)],
+      ['Presence', app.presenceButton],
+    ]) {
+      await reachable(page, locator, what);
+    }
+    expect(await axeViolations(page)).toEqual([]);
+    await sup.action('Assign', name).click();
+    const dialog = sup.assignDialog(name);
+    await expect(dialog).toBeVisible();
+    await noHorizontalScroll(page, 'the Assign dialog');
+    await reachable(page, dialog.getByRole('button', { name: 'Cancel' }), 'Cancel');
+    expect(await axeViolations(page)).toEqual([]);
+    await shot(page, 'supervisor-320');
+  });
+
 });
 
 for (const scheme of ['light', 'dark']) {

@@ -76,7 +76,7 @@ pub fn OngoingTable() -> impl IntoView {
             <p class="empty" hidden=move || total.get() > 0>
                 {move || if all.get() == 0 { "No ongoing conversations." } else { "No conversation matches the filter." }}
             </p>
-            <div class="table-scroll table-windowed" node_ref=window.body on:scroll=move |_| window.on_scroll()>
+            <div class="table-scroll table-windowed" node_ref=window.body on:scroll=move |_| window.on_scroll() tabindex="0" role="group" aria-labelledby="sup-ongoing-title">
                 <table
                     class="sup-table"
                     aria-labelledby="sup-ongoing-title"

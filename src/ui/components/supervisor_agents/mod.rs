@@ -40,7 +40,7 @@ pub fn AgentsTable() -> impl IntoView {
             <h2 id="sup-agents-title" class="stream-title">
                 "Agents" <span class="count">{total}</span>
             </h2>
-            <div class="table-scroll table-windowed" node_ref=window.body on:scroll=move |_| window.on_scroll()>
+            <div class="table-scroll table-windowed" node_ref=window.body on:scroll=move |_| window.on_scroll() tabindex="0" role="group" aria-labelledby="sup-agents-title">
                 <table
                     class="sup-table"
                     aria-labelledby="sup-agents-title"
