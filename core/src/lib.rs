@@ -2,7 +2,7 @@
 //!
 //! The core never reads a clock and does no I/O (R0): every input carries `now` in
 //! milliseconds, and the same inputs in the same order give the same events, byte for byte.
-//! The rules it implements are `shared/spec/routing.md` (R0–R28); code comments cite them.
+//! The rules it implements are the repository's `docs/routing-rules.md` (R0–R28); code comments cite them.
 //! R23–R24 make offers nobody misses (`offer_seen` and the unseen-offer withdrawal; a lost
 //! connection's `disconnect`/`reconnect` and the reconnect window), R25–R27 let a supervisor
 //! `assign`, `force_close` and `transfer`, and R28 is what a supervisor sees.
@@ -15,10 +15,15 @@
 //!   that defines what goes in and comes out; a server log and a sync protocol reuse it. New
 //!   fields carry serde defaults and new cases are new variants, so logs, snapshots and
 //!   configurations of the previous version still load (`tests/upgrade.rs`).
+//! * `tagged` (private): how the internally tagged enums ([`Input`], [`Event`],
+//!   [`state::ItemStatus`]) are read — through an externally tagged twin each, derived from the
+//!   one definition by `external_de!` — the same JSON in a fraction of the code serde's
+//!   internally tagged derive makes (the browser bundle's largest items).
 //! * [`config`]: channels with R1's defaults, queues (R2), agents (R3), custom presences.
 //! * [`presence`]: statuses (R4), the automatic value (R6) and its guards (R7).
 //! * [`state`]: agents and items, and [`State::apply`], the fold of events: the only place
-//!   state changes.
+//!   state changes; [`State::reconfigure`] takes a newer configuration that keeps everything
+//!   the old one had ([`config::Config::covers`]), so a server's log opens after an upgrade.
 //! * [`engine`]: [`Engine::handle`] runs R0a's order of work (timers, route, input, route),
 //!   checks R5–R13 and decides events; [`Engine::apply`] folds a logged event.
 //! * [`route`]: push routing behind the [`route::Router`] seam; [`route::reference`] is the
