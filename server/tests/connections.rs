@@ -222,31 +222,7 @@ async fn r24_a_silent_socket_is_closed_by_the_keepalive_and_counts_as_gone() {
 
 /// The real binary with R24's options, `kill -9`ed when dropped.
 fn spawn(dir: &std::path::Path) -> (common::Process, String) {
-    use std::io::{BufRead, BufReader};
-    use std::process::{Command, Stdio};
-    let mut child = Command::new(env!("CARGO_BIN_EXE_omnidesk-server"))
-        .args(["--host", "127.0.0.1", "--port", "0"])
-        .args(["--disconnect-grace-ms", &GRACE_MS.to_string()])
-        .arg("--config")
-        .arg(dir.join("config.json"))
-        .arg("--db")
-        .arg(dir.join("events.db"))
-        .arg("--dist")
-        .arg(dir)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let base = line
-        .trim()
-        .strip_prefix("listening on ")
-        .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
-        .to_owned();
-    (common::Process(child), base)
+    common::spawn_binary_with(dir, 0, &["--disconnect-grace-ms", &GRACE_MS.to_string()])
 }
 
 async fn token(http: &reqwest::Client, base: &str, agent: &str) -> String {

@@ -9,42 +9,12 @@ mod common;
 use omnidesk_core::{Engine, Stamped};
 use omnidesk_server::config::ServerConfig;
 use serde_json::{json, Value};
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-fn spawn(dir: &std::path::Path) -> (Child, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_omnidesk-server"))
-        .args([
-            "--port",
-            "0",
-            "--host",
-            "127.0.0.1",
-            "--snapshot-every",
-            "40",
-        ])
-        .arg("--config")
-        .arg(dir.join("config.json"))
-        .arg("--db")
-        .arg(dir.join("events.db"))
-        .arg("--dist")
-        .arg(dir)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let addr = line
-        .trim()
-        .strip_prefix("listening on ")
-        .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
-        .to_owned();
-    (child, addr)
+fn spawn(dir: &std::path::Path) -> (common::Process, String) {
+    common::spawn_binary_with(dir, 0, &["--snapshot-every", "40"])
 }
 
 #[derive(Clone, Debug)]
@@ -202,8 +172,7 @@ async fn kill_9_mid_load_loses_nothing_acknowledged() {
         }
         tokio::time::sleep(Duration::from_millis(2)).await;
     }
-    child.kill().unwrap(); // SIGKILL
-    child.wait().unwrap();
+    child.kill(); // SIGKILL, then wait for it to be gone
     for t in tasks {
         tokio::time::timeout(Duration::from_secs(30), t)
             .await
@@ -292,6 +261,5 @@ async fn kill_9_mid_load_loses_nothing_acknowledged() {
         ((), v["last_seq"].as_u64().unwrap())
     };
     assert_eq!(seq_after_resend, head, "a resent action was applied again");
-    child.kill().unwrap();
-    child.wait().unwrap();
+    child.kill();
 }

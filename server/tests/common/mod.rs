@@ -218,10 +218,16 @@ impl Drop for Process {
 /// The real server binary on 127.0.0.1 (`port` 0 picks one) with `dir/config.json` and
 /// `dir/events.db`; returns the process and its `http://addr` once it listens.
 pub fn spawn_binary(dir: &std::path::Path, port: u16) -> (Process, String) {
+    spawn_binary_with(dir, port, &[])
+}
+
+/// [`spawn_binary`] with more command-line options (`--snapshot-every 40`, …).
+pub fn spawn_binary_with(dir: &std::path::Path, port: u16, extra: &[&str]) -> (Process, String) {
     use std::io::{BufRead, BufReader};
     use std::process::{Command, Stdio};
     let mut child = Command::new(env!("CARGO_BIN_EXE_omnidesk-server"))
         .args(["--host", "127.0.0.1", "--port", &port.to_string()])
+        .args(extra)
         .arg("--config")
         .arg(dir.join("config.json"))
         .arg("--db")
