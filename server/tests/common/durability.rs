@@ -36,15 +36,15 @@ pub async fn wait_leader(base: &str) {
 }
 
 #[derive(Clone, Debug)]
-struct Acked {
-    token: String,
-    action_id: String,
-    input: Value,
-    status: u16,
-    body: Value,
+pub struct Acked {
+    pub token: String,
+    pub action_id: String,
+    pub input: Value,
+    pub status: u16,
+    pub body: Value,
 }
 
-async fn post(
+pub async fn post(
     http: &reqwest::Client,
     url: &str,
     token: Option<&str>,
@@ -60,7 +60,7 @@ async fn post(
     Ok((status, body))
 }
 
-async fn all_events(http: &reqwest::Client, base: &str, token: &str) -> Vec<Value> {
+pub async fn all_events(http: &reqwest::Client, base: &str, token: &str) -> Vec<Value> {
     let mut out = Vec::new();
     let mut after = 0;
     for _ in 0..1000 {
@@ -83,7 +83,7 @@ async fn all_events(http: &reqwest::Client, base: &str, token: &str) -> Vec<Valu
     panic!("the log never ended");
 }
 
-fn without_now(mut snapshot: Value) -> Value {
+pub fn without_now(mut snapshot: Value) -> Value {
     snapshot.as_object_mut().unwrap().remove("now");
     snapshot
 }
