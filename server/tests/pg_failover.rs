@@ -559,6 +559,20 @@ async fn paused_leader_resumed_after_takeover_writes_nothing_acknowledges_nothin
         "SELECT count(*), coalesce(max(seq), 0) FROM events",
     );
     assert_eq!(rows, format!("{head}|{head}"), "the events table");
+    let cara = common::pg::psql(
+        pair.url(),
+        "SELECT count(*) FROM events WHERE event LIKE '%\"cara\"%'",
+    );
+    assert_eq!(
+        cara, "0",
+        "the fenced leader's action is in the events table"
+    );
+    // Every event of the old leader's epoch comes before every event of the new one's.
+    let order = common::pg::psql(
+        pair.url(),
+        "SELECT count(*) FROM events a JOIN events b ON a.epoch > b.epoch AND a.seq < b.seq",
+    );
+    assert_eq!(order, "0", "an older epoch's event after a newer one's");
     // And the new leader goes on.
     let (status, body) = health(&http, &nbase).await;
     assert_eq!((status, &body["role"]), (200, &json!("leader")), "{body}");
