@@ -559,6 +559,11 @@ impl Worker {
             let commit = Instant::now();
             if let Err(e) = self.log.append(&turn.batch) {
                 // Nothing of this batch was acknowledged; the log is the truth. See the module doc.
+                if e.is_fenced() {
+                    // Another process leads now (PostgreSQL's lease, see `crate::db`).
+                    eprintln!("omnidesk-server: {e}; stopping");
+                    std::process::exit(crate::db::EXIT_FENCED);
+                }
                 eprintln!("omnidesk-server: writing the event log failed, stopping: {e}");
                 std::process::exit(70);
             }

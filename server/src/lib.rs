@@ -54,24 +54,32 @@ pub mod audit;
 pub mod auth;
 pub mod config;
 pub mod connections;
+pub mod db;
 pub mod fanout;
 pub mod guard;
 pub mod hub;
 pub mod log;
 pub mod quick_replies;
+pub mod role;
 pub mod throttle;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, Instant};
 
 /// How to run the server.
 #[derive(Clone, Debug)]
 pub struct Options {
     /// Address to bind; port 0 picks a free one.
     pub addr: SocketAddr,
-    /// The SQLite file of the event log.
-    pub db: PathBuf,
+    /// The database: an SQLite file, or PostgreSQL shared with standbys.
+    pub db: db::Db,
+    /// PostgreSQL: the lease's length (`--lease-ms`); the leader renews it every third of it,
+    /// a standby takes over once it has run out.
+    pub lease: Duration,
+    /// PostgreSQL: how often a standby looks at the lease.
+    pub standby_poll: Duration,
     /// The built app.
     pub dist: PathBuf,
     /// Extra allowed origins besides those in the configuration.
@@ -85,7 +93,9 @@ impl Default for Options {
     fn default() -> Self {
         Options {
             addr: SocketAddr::from(([127, 0, 0, 1], 8080)),
-            db: PathBuf::from("omnidesk.db"),
+            db: db::Db::Sqlite(PathBuf::from("omnidesk.db")),
+            lease: Duration::from_millis(3000),
+            standby_poll: Duration::from_millis(250),
             dist: PathBuf::from("dist-server"),
             allowed_origins: Vec::new(),
             hub: hub::HubOptions::default(),
@@ -104,44 +114,170 @@ pub struct Running {
     pub task: tokio::task::JoinHandle<std::io::Result<()>>,
 }
 
-/// Opens the log, rebuilds the engine, binds and starts serving (in a spawned task).
-pub async fn serve(
-    mut config: config::ServerConfig,
+/// A server that has bound its address and answers 503 (a standby's body) until
+/// [`Bound::lead`] has the lease and the rebuilt engine.
+pub struct Bound {
+    /// The bound address.
+    pub addr: SocketAddr,
+    config: config::ServerConfig,
     options: Options,
-) -> Result<Running, Box<dyn std::error::Error + Send + Sync>> {
+    dispatch: role::Dispatch,
+    task: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+type Error = Box<dyn std::error::Error + Send + Sync>;
+
+/// Opens the log, rebuilds the engine, binds and starts serving (in a spawned task). On
+/// PostgreSQL, waits as a standby until it holds the lease ([`bind`] then [`Bound::lead`]).
+pub async fn serve(config: config::ServerConfig, options: Options) -> Result<Running, Error> {
+    bind(config, options).await?.lead().await
+}
+
+/// Binds the address and serves the standby's 503 until [`Bound::lead`] installs the app.
+pub async fn bind(mut config: config::ServerConfig, options: Options) -> Result<Bound, Error> {
     config
         .allowed_origins
         .extend(options.allowed_origins.iter().cloned());
-    let log = log::SqliteLog::open(&options.db)?;
-    let quick_replies = Arc::new(quick_replies::QuickReplyStore::open(&options.db)?);
-    let hub = tokio::task::spawn_blocking(move || {
-        hub::Hub::start(config, Box::new(log), options.hub.clone())
-    })
-    .await??;
-    {
-        // R24: the looks at agents' connections the registry schedules.
-        let hub = hub.clone();
-        tokio::spawn(connections::run(hub.connections().clone(), move |agent| {
-            hub.check_connection(agent).is_ok()
-        }));
-    }
-    hub.sessions.set_limits(options.guard.sessions);
-    let audit = audit::Audit::open(&options.db)?;
-    let guard = std::sync::Arc::new(guard::Guard::new(options.guard.clone(), audit));
-    guard.start_sweeper(hub.clone());
+    let role = Arc::new(match options.db {
+        db::Db::Sqlite(_) => role::RoleState::unleased(),
+        db::Db::Postgres(_) => role::RoleState::leased(),
+    });
+    let dispatch = role::Dispatch {
+        role,
+        app: Arc::new(OnceLock::new()),
+    };
     let listener = tokio::net::TcpListener::bind(options.addr).await?;
     let addr = listener.local_addr()?;
-    let index = std::fs::read_to_string(options.dist.join("index.html")).ok();
-    let headers = api::headers::HeaderPolicy::new(
-        index.as_deref(),
-        &hub.config.allowed_origins,
-        &options.guard.chat_embed_origins,
+    let outer = role::router(dispatch.clone()).into_make_service_with_connect_info::<SocketAddr>();
+    let task = tokio::spawn(async move { axum::serve(listener, outer).await });
+    Ok(Bound {
+        addr,
+        config,
+        options,
+        dispatch,
+        task,
+    })
+}
+
+/// Blocking work off the runtime (the sync PostgreSQL client must not run on it).
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, String> + Send + 'static,
+) -> Result<T, Error> {
+    Ok(tokio::task::spawn_blocking(f).await??)
+}
+
+impl Bound {
+    /// On PostgreSQL: waits for the lease (a standby meanwhile), keeps renewing it; then
+    /// opens the stores, rebuilds the engine from the latest snapshot and the log, and serves.
+    pub async fn lead(self) -> Result<Running, Error> {
+        let Bound {
+            addr,
+            config,
+            options,
+            dispatch,
+            task,
+        } = self;
+        let (log, quick_replies, audit): (Box<dyn log::EventLog>, _, _) = match &options.db {
+            db::Db::Sqlite(path) => (
+                Box::new(log::SqliteLog::open(path)?),
+                quick_replies::QuickReplyStore::open(path)?,
+                audit::Audit::open(path)?,
+            ),
+            db::Db::Postgres(url) => {
+                let fence = win_lease(url, &options, &dispatch.role).await?;
+                let (u, idle) = (url.clone(), options.lease);
+                let log =
+                    blocking(move || log::PgLog::open(&u, fence, idle).map_err(|e| e.to_string()))
+                        .await?;
+                let u = url.clone();
+                let quick_replies = blocking(move || {
+                    quick_replies::QuickReplyStore::open_postgres(&u).map_err(|e| e.to_string())
+                })
+                .await?;
+                let u = url.clone();
+                let audit = blocking(move || audit::Audit::open_postgres(&u)).await?;
+                (Box::new(log), quick_replies, audit)
+            }
+        };
+        let quick_replies = Arc::new(quick_replies);
+        let hub =
+            tokio::task::spawn_blocking(move || hub::Hub::start(config, log, options.hub.clone()))
+                .await??;
+        {
+            // R24: the looks at agents' connections the registry schedules.
+            let hub = hub.clone();
+            tokio::spawn(connections::run(hub.connections().clone(), move |agent| {
+                hub.check_connection(agent).is_ok()
+            }));
+        }
+        hub.sessions.set_limits(options.guard.sessions);
+        let guard = std::sync::Arc::new(guard::Guard::new(options.guard.clone(), audit));
+        guard.start_sweeper(hub.clone());
+        let index = std::fs::read_to_string(options.dist.join("index.html")).ok();
+        let headers = api::headers::HeaderPolicy::new(
+            index.as_deref(),
+            &hub.config.allowed_origins,
+            &options.guard.chat_embed_origins,
+        );
+        let app = api::router(hub.clone(), &options.dist)
+            .layer(axum::Extension(quick_replies))
+            .layer(axum::Extension(guard));
+        let _ = dispatch.app.set(api::headers::secure(app, headers));
+        Ok(Running { addr, hub, task })
+    }
+}
+
+/// A standby until the lease is ours: migrates the schema, polls the lease, and once it is
+/// won starts the thread that renews it. Returns what the log's writes are fenced with.
+async fn win_lease(
+    url: &str,
+    options: &Options,
+    role: &Arc<role::RoleState>,
+) -> Result<log::Fence, Error> {
+    let u = url.to_owned();
+    blocking(move || {
+        let mut client = db::PgClient::connect(&u, "")?;
+        db::migrate(client.get())
+    })
+    .await?;
+    let mut lease = db::Lease::new(url, db::LeaseId::new(options.lease));
+    let mut said = String::new();
+    let epoch = loop {
+        let started = Instant::now();
+        let (back, result) = tokio::task::spawn_blocking(move || {
+            let r = lease.try_acquire();
+            (lease, r)
+        })
+        .await?;
+        lease = back;
+        let say = match result {
+            Ok(Ok(epoch)) => {
+                role.lead_until(started + options.lease);
+                break epoch;
+            }
+            Ok(Err(holder)) => {
+                role.standby_at(holder.last_seq);
+                format!(
+                    "standby: the lease is held by {} (epoch {}); waiting for it",
+                    holder.holder, holder.epoch
+                )
+            }
+            Err(e) => format!("standby: could not look at the lease: {e}"),
+        };
+        if say != said {
+            eprintln!("omnidesk-server: {say}");
+            said = say;
+        }
+        tokio::time::sleep(options.standby_poll).await;
+    };
+    eprintln!(
+        "omnidesk-server: leader: took the lease with epoch {epoch} as {}; replaying the log",
+        lease.id.holder
     );
-    let app = api::router(hub.clone(), &options.dist)
-        .layer(axum::Extension(quick_replies))
-        .layer(axum::Extension(guard));
-    let app =
-        api::headers::secure(app, headers).into_make_service_with_connect_info::<SocketAddr>();
-    let task = tokio::spawn(async move { axum::serve(listener, app).await });
-    Ok(Running { addr, hub, task })
+    let fence = log::Fence {
+        holder: lease.id.holder.clone(),
+        epoch,
+    };
+    role::keep_lease(lease, epoch, role.clone())?;
+    Ok(fence)
 }

@@ -96,7 +96,7 @@ async fn start_opts(
     let config = ServerConfig::parse(config).unwrap();
     let options = Options {
         addr: "127.0.0.1:0".parse().unwrap(),
-        db: dir.path().join("events.db"),
+        db: dir.path().join("events.db").into(),
         dist: dir.path().join("dist"),
         hub,
         guard,
