@@ -779,6 +779,13 @@ async fn run_in(
         }
     };
     let pid = child.0.id();
+    // On PostgreSQL it listens as a standby first; the tokens file appears once it leads.
+    if a.db.as_deref().is_some_and(is_postgres)
+        && !wait_health(&addr, 200, Duration::from_secs(60)).await
+    {
+        eprintln!("omnidesk-load: the server never became the leader");
+        return 1;
+    }
     let started_s = t0.elapsed().as_secs_f64();
     let tokens = std::fs::read_to_string(tokens_path).unwrap_or_default();
     let tokens: HashMap<String, String> = tokens
