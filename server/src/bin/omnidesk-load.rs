@@ -781,7 +781,8 @@ async fn run_in(
     let pid = child.0.id();
     // On PostgreSQL it listens as a standby first; the tokens file appears once it leads.
     if a.db.as_deref().is_some_and(is_postgres)
-        && !wait_health(&addr, 200, Duration::from_secs(60)).await
+        && !(wait_health(&addr, 200, Duration::from_secs(60)).await
+            && wait_file(tokens_path, Duration::from_secs(60)).await)
     {
         eprintln!("omnidesk-load: the server never became the leader");
         return 1;
@@ -1011,6 +1012,19 @@ async fn wait_health(addr: &str, want: u16, bound: Duration) -> bool {
     false
 }
 
+/// Waits (at most `bound`) until the file at `path` exists (a leader renames its
+/// `--load-test-tokens` file into place once it has minted them all).
+async fn wait_file(path: &std::path::Path, bound: Duration) -> bool {
+    let deadline = Instant::now() + bound;
+    while Instant::now() < deadline {
+        if path.exists() {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    false
+}
+
 fn action_body(action_id: String, input: Value) -> String {
     json!({"client_id": "failover", "action_id": action_id, "input": input}).to_string()
 }
@@ -1079,7 +1093,9 @@ async fn failover(
         Ok(x) => x,
         Err(e) => return fail(&e),
     };
-    if !wait_health(&laddr, 200, Duration::from_secs(60)).await {
+    if !(wait_health(&laddr, 200, Duration::from_secs(60)).await
+        && wait_file(tokens_path, Duration::from_secs(60)).await)
+    {
         return fail("the first server never became the leader");
     }
     let agent = agent_id(0);
