@@ -112,6 +112,26 @@ pub struct Running {
     pub hub: hub::Hub,
     /// Resolves when the server stops.
     pub task: tokio::task::JoinHandle<std::io::Result<()>>,
+    /// PostgreSQL: the database and the lease this process holds.
+    lease: Option<(String, log::Fence)>,
+}
+
+impl Running {
+    /// A clean stop on PostgreSQL: ends the lease now, so a standby takes over without waiting
+    /// for it to run out. The log's next write is fenced, so nothing after this is acknowledged.
+    pub async fn release_lease(&self) {
+        let Some((url, fence)) = self.lease.clone() else {
+            return;
+        };
+        let release = tokio::task::spawn_blocking(move || {
+            let id = db::LeaseId {
+                holder: fence.holder.clone(),
+                lease: Duration::ZERO,
+            };
+            db::Lease::new(&url, id).release(fence.epoch);
+        });
+        let _ = tokio::time::timeout(Duration::from_secs(2), release).await;
+    }
 }
 
 /// A server that has bound its address and answers 503 (a standby's body) until
@@ -177,6 +197,7 @@ impl Bound {
             dispatch,
             task,
         } = self;
+        let mut lease = None;
         let (log, quick_replies, audit): (Box<dyn log::EventLog>, _, _) = match &options.db {
             db::Db::Sqlite(path) => (
                 Box::new(log::SqliteLog::open(path)?),
@@ -185,6 +206,7 @@ impl Bound {
             ),
             db::Db::Postgres(url) => {
                 let fence = win_lease(url, &options, &dispatch.role).await?;
+                lease = Some((url.clone(), fence.clone()));
                 let (u, idle) = (url.clone(), options.lease);
                 let log =
                     blocking(move || log::PgLog::open(&u, fence, idle).map_err(|e| e.to_string()))
@@ -223,7 +245,12 @@ impl Bound {
             .layer(axum::Extension(quick_replies))
             .layer(axum::Extension(guard));
         let _ = dispatch.app.set(api::headers::secure(app, headers));
-        Ok(Running { addr, hub, task })
+        Ok(Running {
+            addr,
+            hub,
+            task,
+            lease,
+        })
     }
 }
 
