@@ -9,9 +9,14 @@
 //! throwaway cluster this test starts (initdb + pg_ctl as the `postgres` user when run as
 //! root) and stops. PostgreSQL missing fails the test and says so.
 
-use omnidesk_core::{AgentId, ItemId, QueueId, Stamped};
+mod common;
+
+use omnidesk_core::protocol::Customer;
+use omnidesk_core::{AgentId, Input, ItemId, QueueId, Stamped};
 use omnidesk_server::auth::{new_token, Principal};
+use omnidesk_server::config::ServerConfig;
 use omnidesk_server::db::{self, Lease, LeaseId, PgClient, Renewal};
+use omnidesk_server::hub::{Action, Hub, HubOptions};
 use omnidesk_server::log::{
     ActionKey, ActionRecord, Batch, EventLog, Fence, LoggedEvent, PgLog, SessionOp, Snapshot,
 };
@@ -507,6 +512,119 @@ async fn quick_replies_and_the_audit_trail_are_kept(url: String) {
     assert_eq!(rest.entries.iter().map(|e| e.at).collect::<Vec<_>>(), [0]);
 }
 
+/// A hub on PostgreSQL: what it acknowledged is what a new leader (the next epoch) rebuilds,
+/// from a snapshot and the log after it, sessions and the dedup table included.
+async fn a_new_leader_rebuilds_what_the_old_one_acknowledged(url: String) {
+    let config = ServerConfig::parse(common::CONFIG).unwrap();
+    let options = HubOptions {
+        snapshot_every: 3,
+        ..HubOptions::default()
+    };
+    let start = |config: ServerConfig, options: HubOptions, url: String| async move {
+        tokio::task::spawn_blocking(move || {
+            let (lease, fence) = lease(&url);
+            let log = PgLog::open(&url, fence.clone(), Duration::from_secs(30)).unwrap();
+            (
+                Hub::start(config, Box::new(log), options).unwrap(),
+                lease,
+                fence,
+            )
+        })
+        .await
+        .unwrap()
+    };
+    let (hub, mut first_lease, first) = start(config.clone(), options.clone(), url.clone()).await;
+    let ana = Principal::Agent {
+        agent: AgentId::from("ana"),
+    };
+    let act = |id: &str, input: Input| Action {
+        client_id: "tab".into(),
+        action_id: id.into(),
+        input,
+    };
+    let sign_in = act(
+        "a1",
+        Input::SignIn {
+            agent: AgentId::from("ana"),
+        },
+    );
+    assert_eq!(
+        hub.act(ana.clone(), sign_in.clone()).await.unwrap().status,
+        200
+    );
+    let customer = Customer {
+        name: "Kim".into(),
+        ..Customer::default()
+    };
+    let chat = hub
+        .start_conversation(customer, "hello".into(), None)
+        .await
+        .unwrap()
+        .unwrap();
+    let pick = act(
+        "a2",
+        Input::Pick {
+            agent: AgentId::from("ana"),
+            item: chat.item.clone(),
+        },
+    );
+    let picked = hub.act(ana.clone(), pick).await.unwrap();
+    let (token, hash) = new_token();
+    hub.put_session(hash, ana.clone()).await.unwrap();
+    let live = hub
+        .read(|e| (e.state().clone(), e.last_seq()))
+        .await
+        .unwrap();
+    drop(hub);
+    tokio::task::spawn_blocking(move || first_lease.release(first.epoch))
+        .await
+        .unwrap();
+
+    let (rebuilt, _lease, second) = start(config, options, url.clone()).await;
+    assert_eq!(second.epoch, 2);
+    let again = rebuilt
+        .read(|e| (e.state().clone(), e.last_seq()))
+        .await
+        .unwrap();
+    assert_eq!(live.1, again.1, "last seq differs");
+    assert!(
+        live.0 == again.0,
+        "the rebuilt state differs from the live one"
+    );
+    assert_eq!(
+        rebuilt.sessions.lookup(&token),
+        Some(ana.clone()),
+        "sessions are back"
+    );
+    assert_eq!(
+        rebuilt.sessions.lookup(&chat.token),
+        Some(Principal::Customer {
+            item: chat.item.clone()
+        })
+    );
+    // A resend of an acknowledged action gets its first answer from the new leader.
+    let resent = rebuilt
+        .act(
+            ana.clone(),
+            act(
+                "a2",
+                Input::Pick {
+                    agent: AgentId::from("ana"),
+                    item: chat.item.clone(),
+                },
+            ),
+        )
+        .await
+        .unwrap();
+    assert!(resent.replayed);
+    assert_eq!(resent.body, picked.body);
+    let snapshots: i64 =
+        tokio::task::spawn_blocking(move || sql(&url, "SELECT count(*) FROM snapshots")[0].get(0))
+            .await
+            .unwrap();
+    assert_eq!(snapshots, 1, "the hub saved snapshots there");
+}
+
 /// One cluster for every check (started and stopped here when none is given).
 #[test]
 fn the_postgres_backend_keeps_its_contract() {
@@ -514,8 +632,11 @@ fn the_postgres_backend_keeps_its_contract() {
     schema_is_created_once_and_a_newer_one_refused(&cluster);
     a_batch_reads_back_as_written(&cluster);
     a_leader_whose_epoch_is_gone_writes_nothing(&cluster);
-    let url = cluster.database("stores");
-    tokio::runtime::Runtime::new()
-        .unwrap()
-        .block_on(quick_replies_and_the_audit_trail_are_kept(url));
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(quick_replies_and_the_audit_trail_are_kept(
+        cluster.database("stores"),
+    ));
+    runtime.block_on(a_new_leader_rebuilds_what_the_old_one_acknowledged(
+        cluster.database("rebuild"),
+    ));
 }
