@@ -108,7 +108,7 @@ pub fn pg_error(e: postgres::Error) -> String {
 /// A connection that may be dropped anywhere: the sync client blocks (and panics inside a
 /// tokio runtime) when it closes, so a drop on a runtime thread hands it to a short-lived
 /// thread of its own.
-pub struct PgClient(Option<Client>);
+pub struct PgClient(Option<Box<Client>>);
 
 impl PgClient {
     /// Connects; a session's settings (`SET …`) can follow in `init`.
@@ -125,7 +125,7 @@ impl PgClient {
         if !init.is_empty() {
             client.batch_execute(init).map_err(pg_error)?;
         }
-        Ok(PgClient(Some(client)))
+        Ok(PgClient(Some(Box::new(client))))
     }
 
     pub fn get(&mut self) -> &mut Client {

@@ -1,6 +1,7 @@
 //! `omnidesk-server`: the sync server. One routing core ([`omnidesk_core::Engine`]) serves many
-//! agents; every accepted input is durable in an SQLite event log before it is acknowledged;
-//! every input is access-checked before the core sees it.
+//! agents; every accepted input is durable in the event log (SQLite, or PostgreSQL shared with
+//! hot standbys) before it is acknowledged; every input is access-checked before the core sees
+//! it.
 //!
 //! # Layout
 //!
@@ -9,26 +10,34 @@
 //!
 //! * [`auth`]: password hashes, session tokens (random, stored as SHA-256), and
 //!   [`auth::authorize`], the 403 check every input passes. [`auth::Principal`] is the wire's.
+//! * [`db`]: which database (`--db`: an SQLite path or a PostgreSQL URL); for PostgreSQL the
+//!   connection wrapper, the schema's migrations and the lease (epoch, expiry on the
+//!   database's clock) that fences every write of the log.
 //! * [`quick_replies`]: the centre's quick replies read from the configuration (checked, the
-//!   field named) and agents' personal ones in their own versioned SQLite table.
+//!   field named) and agents' personal ones in their own table (SQLite or PostgreSQL).
 //! * [`config`]: the configuration file, a scenario set-up read by the core's own parser, plus
 //!   agents' passwords (argon2-hashed at load), the live-chat queue and the allowed origins.
 //!   [`config::DEMO_CONFIG`] is used when none is given.
 //! * [`connections`]: R24's registry of agents' live authenticated connections (the
 //!   disconnect grace, the looks it asks the hub for) and the WebSocket keep-alive.
 //! * [`log`]: storage behind the [`log::EventLog`] / [`log::EventReader`] traits; the SQLite
-//!   backend ([`log::SqliteLog`], WAL, `synchronous = FULL`) holds events (with their JSON, sent
-//!   to clients as stored), the dedup table of client actions, sessions and engine snapshots.
+//!   backend ([`log::SqliteLog`], WAL, `synchronous = FULL`) and the PostgreSQL one
+//!   ([`log::PgLog`], every write transaction fenced by the lease) hold events (with their
+//!   JSON, sent to clients as stored), the dedup table of client actions, sessions and engine
+//!   snapshots.
 //! * [`fanout`]: the registry of live subscriptions, indexed by queue, agent and item, run on
 //!   its own thread: a group commit wakes only the subscriptions that want some of its events,
 //!   once each, with each event's typed `event` frame serialized once; the last events stay in
 //!   memory for subscriptions starting near the head.
 //! * [`throttle`]: sign-in lockouts per (agent, address) and per agent, the chat-start limit
 //!   per address, the client address (`--trust-proxy`).
-//! * [`audit`]: the audit trail, an `audit` table in the same SQLite file with its own writer.
+//! * [`audit`]: the audit trail, an `audit` table in the server's database with its own writer.
 //! * [`hub`]: the thread that owns the engine and the log: dedup, access check, the core, group
 //!   commit, then answers ([`hub::Outcome`], the wire's action body) and the live fan-out;
 //!   timers (R0a `tick`); counters ([`hub::HubStats`]).
+//! * [`role`]: leader or standby on a shared database: the outer router (503 with the
+//!   standby body until this process leads and its app is installed) and the thread that
+//!   renews the lease and stops a process that lost it.
 //! * [`guard`]: issue 18's protections together (throttle, audit, session limits and the
 //!   sweeper of expired sessions), handed to the API as an extension.
 //! * [`api`]: everything a client talks to, in its own layers (see its doc): errors, the
@@ -112,6 +121,26 @@ pub struct Running {
     pub hub: hub::Hub,
     /// Resolves when the server stops.
     pub task: tokio::task::JoinHandle<std::io::Result<()>>,
+    /// PostgreSQL: the database and the lease this process holds.
+    lease: Option<(String, log::Fence)>,
+}
+
+impl Running {
+    /// A clean stop on PostgreSQL: ends the lease now, so a standby takes over without waiting
+    /// for it to run out. The log's next write is fenced, so nothing after this is acknowledged.
+    pub async fn release_lease(&self) {
+        let Some((url, fence)) = self.lease.clone() else {
+            return;
+        };
+        let release = tokio::task::spawn_blocking(move || {
+            let id = db::LeaseId {
+                holder: fence.holder.clone(),
+                lease: Duration::ZERO,
+            };
+            db::Lease::new(&url, id).release(fence.epoch);
+        });
+        let _ = tokio::time::timeout(Duration::from_secs(2), release).await;
+    }
 }
 
 /// A server that has bound its address and answers 503 (a standby's body) until
@@ -177,6 +206,7 @@ impl Bound {
             dispatch,
             task,
         } = self;
+        let mut lease = None;
         let (log, quick_replies, audit): (Box<dyn log::EventLog>, _, _) = match &options.db {
             db::Db::Sqlite(path) => (
                 Box::new(log::SqliteLog::open(path)?),
@@ -185,6 +215,7 @@ impl Bound {
             ),
             db::Db::Postgres(url) => {
                 let fence = win_lease(url, &options, &dispatch.role).await?;
+                lease = Some((url.clone(), fence.clone()));
                 let (u, idle) = (url.clone(), options.lease);
                 let log =
                     blocking(move || log::PgLog::open(&u, fence, idle).map_err(|e| e.to_string()))
@@ -223,7 +254,12 @@ impl Bound {
             .layer(axum::Extension(quick_replies))
             .layer(axum::Extension(guard));
         let _ = dispatch.app.set(api::headers::secure(app, headers));
-        Ok(Running { addr, hub, task })
+        Ok(Running {
+            addr,
+            hub,
+            task,
+            lease,
+        })
     }
 }
 

@@ -62,9 +62,9 @@ fn main() {
             println!("listening on http://{addr}");
             let _ = std::io::stdout().flush();
         }
-        let running = tokio::select! {
+        let mut running = tokio::select! {
             r = bound.lead() => r.unwrap_or_else(|e| fail(e)),
-            _ = tokio::signal::ctrl_c() => return,
+            _ = stop_signal() => return,
         };
         if let Some(path) = &load_test_tokens {
             if let Err(e) = mint_load_test_tokens(&running.hub, path).await {
@@ -88,15 +88,41 @@ fn main() {
         }
         let _ = std::io::stdout().flush();
         tokio::select! {
-            r = running.task => {
+            r = &mut running.task => {
                 if let Ok(Err(e)) = r {
                     eprintln!("omnidesk-server: {e}");
                     std::process::exit(1);
                 }
             }
-            _ = tokio::signal::ctrl_c() => {}
+            _ = stop_signal() => {
+                // A planned stop hands the lease over at once (PostgreSQL).
+                running.release_lease().await;
+            }
         }
     });
+}
+
+/// Ctrl-C or SIGTERM (what a process supervisor sends).
+async fn stop_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
 }
 
 /// `--load-test-tokens`: a session for every agent, stored like a sign-in's (durable, so a

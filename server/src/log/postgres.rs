@@ -7,7 +7,7 @@ use super::{ActionKey, Batch, EventLog, EventReader, LogError, LoggedEvent, Sess
 use crate::auth::{Principal, TokenHash};
 use crate::db::{migrate, pg_error, Db, PgClient, LEASE_CHECK};
 use omnidesk_core::{AgentId, ItemId, QueueId, Stamped};
-use postgres::Transaction;
+use postgres::{Statement, Transaction};
 use serde_json::value::RawValue;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
@@ -29,6 +29,47 @@ pub struct PgLog {
     client: PgClient,
     url: String,
     fence: Fence,
+    /// Prepared once: each use is then one round trip instead of two (parse, then run).
+    sql: Statements,
+}
+
+/// The hub's frequent statements, prepared on its connection.
+struct Statements {
+    lease_check: Statement,
+    insert_events: Statement,
+    insert_actions: Statement,
+    put_session: Statement,
+    delete_session: Statement,
+    find_action: Statement,
+}
+
+impl Statements {
+    fn prepare(c: &mut postgres::Client) -> Result<Statements, postgres::Error> {
+        Ok(Statements {
+            lease_check: c.prepare(LEASE_CHECK)?,
+            // Queue ids joined by U+001F (unit separator), which ids never contain.
+            insert_events: c.prepare(
+                "INSERT INTO events (seq, at, item, kind, event, queues, agent, epoch)
+                 SELECT s, a, i, k, e, string_to_array(q, chr(31)), g, $8
+                 FROM unnest($1::int8[], $2::int8[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
+                     AS t(s, a, i, k, e, q, g)",
+            )?,
+            insert_actions: c.prepare(
+                "INSERT INTO actions (principal, client_id, action_id, input, outcome, at)
+                 SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int8[])",
+            )?,
+            put_session: c.prepare(
+                "INSERT INTO sessions (token_hash, principal, created_at) VALUES ($1, $2, $3)
+                 ON CONFLICT (token_hash) DO UPDATE
+                 SET principal = excluded.principal, created_at = excluded.created_at",
+            )?,
+            delete_session: c.prepare("DELETE FROM sessions WHERE token_hash = $1")?,
+            find_action: c.prepare(
+                "SELECT input, outcome FROM actions
+                 WHERE principal = $1 AND client_id = $2 AND action_id = $3",
+            )?,
+        })
+    }
 }
 
 /// The hub's session: commits durable before they return; a transaction left open (a leader
@@ -46,18 +87,24 @@ impl PgLog {
     pub fn open(url: &str, fence: Fence, idle: Duration) -> Result<PgLog, LogError> {
         let mut client = PgClient::connect(url, &writer_settings(idle)).map_err(LogError::new)?;
         migrate(client.get()).map_err(LogError::new)?;
+        let sql = Statements::prepare(client.get()).map_err(err)?;
         Ok(PgLog {
             client,
             url: url.to_owned(),
             fence,
+            sql,
         })
     }
 
     /// Ends a write transaction: commits only if the lease is still this process's.
-    fn commit_fenced(tx: Transaction<'_>, fence: &Fence) -> Result<(), LogError> {
+    fn commit_fenced(
+        tx: Transaction<'_>,
+        check: &Statement,
+        fence: &Fence,
+    ) -> Result<(), LogError> {
         let mut tx = tx;
         let held = tx
-            .query_opt(LEASE_CHECK, &[&fence.holder, &fence.epoch])
+            .query_opt(check, &[&fence.holder, &fence.epoch])
             .map_err(err)?;
         if held.is_none() {
             let _ = tx.rollback();
@@ -98,7 +145,7 @@ impl EventLog for PgLog {
             &[&config],
         )
         .map_err(err)?;
-        PgLog::commit_fenced(tx, &fence)
+        PgLog::commit_fenced(tx, &self.sql.lease_check, &fence)
     }
 
     fn describe(&self) -> String {
@@ -196,13 +243,18 @@ impl EventLog for PgLog {
                 queues.push(join_queues(&e.queues));
                 agent.push(e.agent.as_ref().map(|a| a.as_str()));
             }
-            // Queue ids joined by U+001F (unit separator), which ids never contain.
             tx.execute(
-                "INSERT INTO events (seq, at, item, kind, event, queues, agent, epoch)
-                 SELECT s, a, i, k, e, string_to_array(q, chr(31)), g, $8
-                 FROM unnest($1::int8[], $2::int8[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
-                     AS t(s, a, i, k, e, q, g)",
-                &[&seq, &at, &item, &kind, &event, &queues, &agent, &fence.epoch],
+                &self.sql.insert_events,
+                &[
+                    &seq,
+                    &at,
+                    &item,
+                    &kind,
+                    &event,
+                    &queues,
+                    &agent,
+                    &fence.epoch,
+                ],
             )
             .map_err(err)?;
         }
@@ -218,8 +270,7 @@ impl EventLog for PgLog {
                 at.push(a.at as i64);
             }
             tx.execute(
-                "INSERT INTO actions (principal, client_id, action_id, input, outcome, at)
-                 SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int8[])",
+                &self.sql.insert_actions,
                 &[&p, &c, &id, &input, &outcome, &at],
             )
             .map_err(err)?;
@@ -232,9 +283,7 @@ impl EventLog for PgLog {
                     at,
                 } => {
                     tx.execute(
-                        "INSERT INTO sessions (token_hash, principal, created_at) VALUES ($1, $2, $3)
-                         ON CONFLICT (token_hash) DO UPDATE
-                         SET principal = excluded.principal, created_at = excluded.created_at",
+                        &self.sql.put_session,
                         &[
                             &&hash[..],
                             &serde_json::to_string(principal)?,
@@ -244,12 +293,12 @@ impl EventLog for PgLog {
                     .map_err(err)?;
                 }
                 SessionOp::Delete { hash } => {
-                    tx.execute("DELETE FROM sessions WHERE token_hash = $1", &[&&hash[..]])
+                    tx.execute(&self.sql.delete_session, &[&&hash[..]])
                         .map_err(err)?;
                 }
             }
         }
-        PgLog::commit_fenced(tx, &fence)
+        PgLog::commit_fenced(tx, &self.sql.lease_check, &fence)
     }
 
     fn find_action(&mut self, key: &ActionKey) -> Result<Option<(String, String)>, LogError> {
@@ -257,8 +306,7 @@ impl EventLog for PgLog {
             .client
             .get()
             .query_opt(
-                "SELECT input, outcome FROM actions
-                 WHERE principal = $1 AND client_id = $2 AND action_id = $3",
+                &self.sql.find_action,
                 &[&key.principal, &key.client_id, &key.action_id],
             )
             .map_err(err)?
@@ -277,7 +325,7 @@ impl EventLog for PgLog {
         .map_err(err)?;
         tx.execute("DELETE FROM snapshots WHERE seq < $1", &[&seq])
             .map_err(err)?;
-        PgLog::commit_fenced(tx, &fence)
+        PgLog::commit_fenced(tx, &self.sql.lease_check, &fence)
     }
 
     fn reader(&self) -> Result<Box<dyn EventReader>, LogError> {
