@@ -1051,7 +1051,7 @@ async fn failover_sender(
         let answer = match http.as_mut() {
             Some(h) => {
                 n += 1;
-                let input = if n % 2 == 0 {
+                let input = if n.is_multiple_of(2) {
                     json!({"input": "set_presence", "agent": agent, "status": "away"})
                 } else {
                     json!({"input": "reset_presence", "agent": agent})
