@@ -96,7 +96,11 @@ async fn start_opts(
     let config = ServerConfig::parse(config).unwrap();
     let options = Options {
         addr: "127.0.0.1:0".parse().unwrap(),
-        db: dir.path().join("events.db").into(),
+        db: Backend::from_env()
+            .new_db(dir.path())
+            .to_str()
+            .unwrap()
+            .into(),
         dist: dir.path().join("dist"),
         hub,
         guard,
@@ -239,6 +243,17 @@ pub enum Backend {
 }
 
 impl Backend {
+    /// The backend of the in-process test servers ([`start`] and the like):
+    /// `OMNIDESK_TEST_BACKEND=postgres` runs them on PostgreSQL (`scripts/test` runs the API
+    /// and socket suites once that way too), SQLite otherwise.
+    pub fn from_env() -> Backend {
+        match std::env::var("OMNIDESK_TEST_BACKEND").as_deref() {
+            Ok("postgres") => Backend::Postgres,
+            Ok("sqlite") | Ok("") | Err(_) => Backend::Sqlite,
+            Ok(other) => panic!("OMNIDESK_TEST_BACKEND: {other:?} is neither sqlite nor postgres"),
+        }
+    }
+
     /// A new, empty log of this kind for a test whose folder is `dir`: the `--db` value.
     pub fn new_db(self, dir: &std::path::Path) -> std::ffi::OsString {
         match self {
