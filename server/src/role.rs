@@ -201,9 +201,7 @@ mod tests {
         );
         // Leading, with the app installed: the app answers.
         d.role.lead_until(Instant::now() + Duration::from_secs(60));
-        let _ = d
-            .app
-            .set(Router::new().route("/api/health", axum::routing::get(|| async { "app" })));
+        let _ = d.app.set(Router::new().fallback(|| async { "app" }));
         let request = Request::builder()
             .uri("/api/health")
             .body(Body::empty())
