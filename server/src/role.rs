@@ -155,3 +155,58 @@ pub fn keep_lease(mut lease: Lease, epoch: i64, role: Arc<RoleState>) -> std::io
         })
         .map(|_| ())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A leased process serves only while its lease is valid by its own clock; an unleased
+    /// one always does.
+    #[test]
+    fn a_leased_process_serves_only_inside_its_lease() {
+        assert!(RoleState::unleased().serving());
+        let role = RoleState::leased();
+        assert!(!role.serving(), "a standby does not serve");
+        role.lead_until(Instant::now() + Duration::from_secs(60));
+        assert!(role.serving());
+        // A renewal that started earlier never shortens the lease.
+        role.lead_until(Instant::now());
+        assert!(role.serving());
+        let lapsed = RoleState::leased();
+        lapsed.lead_until(Instant::now());
+        assert!(!lapsed.serving(), "a lease run out by this clock: 503");
+    }
+
+    /// Before the app is installed, and on a standby, every request gets the standby body.
+    #[tokio::test]
+    async fn a_standby_answers_503_with_its_role() {
+        let d = Dispatch {
+            role: Arc::new(RoleState::leased()),
+            app: Arc::new(OnceLock::new()),
+        };
+        d.role.standby_at(42);
+        let request = Request::builder()
+            .uri("/api/health")
+            .body(Body::empty())
+            .unwrap();
+        let response = dispatch(State(d.clone()), request).await;
+        assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+        let bytes = axum::body::to_bytes(response.into_body(), 1 << 16)
+            .await
+            .unwrap();
+        let body: Standby = serde_json::from_slice(&bytes).unwrap();
+        assert_eq!(
+            (body.health.role, body.health.last_seq, body.error.error),
+            (Role::Standby, 42, ErrorKind::Unavailable)
+        );
+        // Leading, with the app installed: the app answers.
+        d.role.lead_until(Instant::now() + Duration::from_secs(60));
+        let _ = d.app.set(Router::new().fallback(|| async { "app" }));
+        let request = Request::builder()
+            .uri("/api/health")
+            .body(Body::empty())
+            .unwrap();
+        let response = dispatch(State(d), request).await;
+        assert_eq!(response.status(), StatusCode::OK);
+    }
+}
