@@ -23,7 +23,8 @@ struct Cluster {
 /// The newest `/usr/lib/postgresql/*/bin` (or `$PG_BIN`), as `scripts/pg-cluster` picks it.
 fn find_pg_bin() -> Option<PathBuf> {
     if let Some(bin) = std::env::var_os("PG_BIN").filter(|b| !b.is_empty()) {
-        return Some(bin.into());
+        let bin = PathBuf::from(bin);
+        return bin.join("initdb").exists().then_some(bin);
     }
     let mut bins: Vec<(Vec<u32>, PathBuf)> = std::fs::read_dir("/usr/lib/postgresql")
         .into_iter()
@@ -47,7 +48,7 @@ fn find_pg_bin() -> Option<PathBuf> {
 fn pg_bin() -> PathBuf {
     find_pg_bin().unwrap_or_else(|| {
         panic!(
-            "PostgreSQL is missing: no /usr/lib/postgresql/*/bin/initdb. The PostgreSQL tests \
+            "PostgreSQL is missing: no /usr/lib/postgresql/*/bin/initdb (nor $PG_BIN/initdb). The PostgreSQL tests \
              need it: run scripts/setup (it installs Debian's postgresql), or set \
              OMNIDESK_TEST_PG_URL to a cluster this user may create databases in"
         )
