@@ -114,6 +114,13 @@ impl PgClient {
     /// Connects; a session's settings (`SET …`) can follow in `init`.
     pub fn connect(url: &str, init: &str) -> Result<PgClient, String> {
         let mut config: postgres::Config = url.parse().map_err(pg_error)?;
+        if config.get_ssl_mode() == postgres::config::SslMode::Require {
+            return Err(
+                "sslmode=require: this server connects to PostgreSQL without TLS \
+                 (use a private network or a tunnel, and sslmode=disable or prefer)"
+                    .into(),
+            );
+        }
         if config.get_connect_timeout().is_none() {
             config.connect_timeout(Duration::from_secs(5));
         }

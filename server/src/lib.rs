@@ -206,61 +206,79 @@ impl Bound {
             dispatch,
             task,
         } = self;
-        let mut lease = None;
-        let (log, quick_replies, audit): (Box<dyn log::EventLog>, _, _) = match &options.db {
-            db::Db::Sqlite(path) => (
-                Box::new(log::SqliteLog::open(path)?),
-                quick_replies::QuickReplyStore::open(path)?,
-                audit::Audit::open(path)?,
-            ),
-            db::Db::Postgres(url) => {
-                let fence = win_lease(url, &options, &dispatch.role).await?;
-                lease = Some((url.clone(), fence.clone()));
-                let (u, idle) = (url.clone(), options.lease);
-                let log =
-                    blocking(move || log::PgLog::open(&u, fence, idle).map_err(|e| e.to_string()))
-                        .await?;
-                let u = url.clone();
-                let quick_replies = blocking(move || {
-                    quick_replies::QuickReplyStore::open_postgres(&u).map_err(|e| e.to_string())
-                })
-                .await?;
-                let u = url.clone();
-                let audit = blocking(move || audit::Audit::open_postgres(&u)).await?;
-                (Box::new(log), quick_replies, audit)
+        match start(config, &options, &dispatch).await {
+            Ok((hub, lease)) => Ok(Running {
+                addr,
+                hub,
+                task,
+                lease,
+            }),
+            Err(e) => {
+                // Nothing will serve on this address: stop answering 503 there.
+                task.abort();
+                Err(e)
             }
-        };
-        let quick_replies = Arc::new(quick_replies);
-        let hub =
-            tokio::task::spawn_blocking(move || hub::Hub::start(config, log, options.hub.clone()))
-                .await??;
-        {
-            // R24: the looks at agents' connections the registry schedules.
-            let hub = hub.clone();
-            tokio::spawn(connections::run(hub.connections().clone(), move |agent| {
-                hub.check_connection(agent).is_ok()
-            }));
         }
-        hub.sessions.set_limits(options.guard.sessions);
-        let guard = std::sync::Arc::new(guard::Guard::new(options.guard.clone(), audit));
-        guard.start_sweeper(hub.clone());
-        let index = std::fs::read_to_string(options.dist.join("index.html")).ok();
-        let headers = api::headers::HeaderPolicy::new(
-            index.as_deref(),
-            &hub.config.allowed_origins,
-            &options.guard.chat_embed_origins,
-        );
-        let app = api::router(hub.clone(), &options.dist)
-            .layer(axum::Extension(quick_replies))
-            .layer(axum::Extension(guard));
-        let _ = dispatch.app.set(api::headers::secure(app, headers));
-        Ok(Running {
-            addr,
-            hub,
-            task,
-            lease,
-        })
     }
+}
+
+/// The rest of [`Bound::lead`]: the lease (PostgreSQL), the stores, the hub, the app.
+async fn start(
+    config: config::ServerConfig,
+    options: &Options,
+    dispatch: &role::Dispatch,
+) -> Result<(hub::Hub, Option<(String, log::Fence)>), Error> {
+    let mut lease = None;
+    let (log, quick_replies, audit): (Box<dyn log::EventLog>, _, _) = match &options.db {
+        db::Db::Sqlite(path) => (
+            Box::new(log::SqliteLog::open(path)?),
+            quick_replies::QuickReplyStore::open(path)?,
+            audit::Audit::open(path)?,
+        ),
+        db::Db::Postgres(url) => {
+            let fence = win_lease(url, options, &dispatch.role).await?;
+            lease = Some((url.clone(), fence.clone()));
+            let (u, idle) = (url.clone(), options.lease);
+            let log =
+                blocking(move || log::PgLog::open(&u, fence, idle).map_err(|e| e.to_string()))
+                    .await?;
+            let u = url.clone();
+            let quick_replies = blocking(move || {
+                quick_replies::QuickReplyStore::open_postgres(&u).map_err(|e| e.to_string())
+            })
+            .await?;
+            let u = url.clone();
+            let audit = blocking(move || audit::Audit::open_postgres(&u)).await?;
+            (Box::new(log), quick_replies, audit)
+        }
+    };
+    let quick_replies = Arc::new(quick_replies);
+    let hub = {
+        let hub_options = options.hub.clone();
+        tokio::task::spawn_blocking(move || hub::Hub::start(config, log, hub_options))
+    }
+    .await??;
+    {
+        // R24: the looks at agents' connections the registry schedules.
+        let hub = hub.clone();
+        tokio::spawn(connections::run(hub.connections().clone(), move |agent| {
+            hub.check_connection(agent).is_ok()
+        }));
+    }
+    hub.sessions.set_limits(options.guard.sessions);
+    let guard = std::sync::Arc::new(guard::Guard::new(options.guard.clone(), audit));
+    guard.start_sweeper(hub.clone());
+    let index = std::fs::read_to_string(options.dist.join("index.html")).ok();
+    let headers = api::headers::HeaderPolicy::new(
+        index.as_deref(),
+        &hub.config.allowed_origins,
+        &options.guard.chat_embed_origins,
+    );
+    let app = api::router(hub.clone(), &options.dist)
+        .layer(axum::Extension(quick_replies))
+        .layer(axum::Extension(guard));
+    let _ = dispatch.app.set(api::headers::secure(app, headers));
+    Ok((hub, lease))
 }
 
 /// A standby until the lease is ours: migrates the schema, polls the lease, and once it is
