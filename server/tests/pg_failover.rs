@@ -30,6 +30,7 @@ const LEASE_MS: &str = "1000";
 /// A loose bound for anything to happen "eventually".
 const EVENTUALLY: Duration = Duration::from_secs(60);
 
+/// The set-up two servers share: a folder with the configuration, and a fresh database.
 struct Pair {
     dir: tempfile::TempDir,
     db: std::ffi::OsString,
