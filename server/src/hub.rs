@@ -8,7 +8,8 @@
 //! transaction (group commit), and only then hands the events to the fan-out thread
 //! ([`crate::fanout`], in commit order), answers and runs queued reads. A failed write stops
 //! the process: the engine has moved on in memory, the log has not, and nothing of that batch
-//! was acknowledged, so restarting from the log is the one consistent way on.
+//! was acknowledged, so restarting from the log is the one consistent way on. On PostgreSQL a
+//! write refused because another process took the lease exits with [`crate::db::EXIT_FENCED`].
 //!
 //! Time: `now = max(system clock, the engine's now)`, so the server's clock never goes backwards
 //! against the log (the engine's now after a restart is the latest logged `at`). Timers (R0a):
@@ -559,6 +560,11 @@ impl Worker {
             let commit = Instant::now();
             if let Err(e) = self.log.append(&turn.batch) {
                 // Nothing of this batch was acknowledged; the log is the truth. See the module doc.
+                if e.is_fenced() {
+                    // Another process leads now (PostgreSQL's lease, see `crate::db`).
+                    eprintln!("omnidesk-server: {e}; stopping");
+                    std::process::exit(crate::db::EXIT_FENCED);
+                }
                 eprintln!("omnidesk-server: writing the event log failed, stopping: {e}");
                 std::process::exit(70);
             }

@@ -115,7 +115,7 @@ pub fn schemas() -> Value {
             "next_before": {"type": "integer", "minimum": 0, "description": "The next (older) page is `before=next_before`; absent on the last page."}
         })),
         "SessionsEnded": object(&["agent", "ended"], json!({"agent": string(), "ended": integer()})),
-        "Health": object(&["ok", "last_seq"], json!({"ok": {"type": "boolean"}, "last_seq": integer()})),
+        "Health": object(&["ok", "last_seq"], json!({"ok": {"type": "boolean"}, "last_seq": integer(), "role": {"type": "string", "enum": ["leader", "standby"], "description": "`standby` (with 503) from a process waiting for the lease on a shared PostgreSQL database; absent means leader."}})),
         "EventsPage": object(&["events", "next_after", "last_seq"], json!({"events": events, "next_after": integer(), "last_seq": integer()})),
         "SnapshotAnswer": object(&["last_seq", "snapshot"], json!({"last_seq": integer(), "snapshot": object(&["now", "agents", "items"], json!({"now": integer(), "agents": {"type": "object"}, "items": {"type": "object"}}))})),
         "ConfigAnswer": object(&["last_seq", "config"], json!({"last_seq": integer(), "config": {"type": "object", "description": "omnidesk-core's Config."}, "quick_replies": {"type": "array", "items": r("QuickReply"), "description": "The centre's quick replies (the configuration's `quick_replies`); absent or empty without."}})),
@@ -448,6 +448,7 @@ mod tests {
             &Health {
                 ok: true,
                 last_seq: 1,
+                role: omnidesk_wire::http::Role::Leader,
             },
         );
         check(

@@ -16,6 +16,7 @@ pub async fn health(State(hub): State<Hub>) -> Json<Health> {
     Json(Health {
         ok: true,
         last_seq: hub.last_seq(),
+        role: omnidesk_wire::http::Role::Leader,
     })
 }
 
