@@ -133,8 +133,9 @@ struct Subscription {
     last: u64,
     /// The `after` it started from: the client has every event of its scope up to it.
     start: u64,
-    /// Items that entered the scope after `start` and were sent (with their history).
-    entered: HashSet<ItemId>,
+    /// Items this subscription has sent an event of: their history is settled (sent, or
+    /// not needed), so each item asks the scope's records once.
+    known: HashSet<ItemId>,
     /// What the client asked for (all, some queues, its conversation).
     filter: Filter,
     /// The fan-out registration; taken just before the last catch-up read.
@@ -198,17 +199,15 @@ async fn history_before(
     let (Filter::Scoped(scope), Some(item)) = (&s.filter, &e.item) else {
         return Ok(None);
     };
-    if e.kind == "rejected" || s.entered.contains(item) {
+    if e.kind == "rejected" || !s.known.insert(item.clone()) {
         return Ok(None);
     }
-    if hub
+    // In scope at or before `start`: the client has its events up to there (and gets every
+    // later one). Its arrival has nothing before it.
+    let entered_later = hub
         .scope_entry(scope, item)
-        .is_none_or(|entry| entry <= s.start)
-    {
-        return Ok(None);
-    }
-    s.entered.insert(item.clone());
-    if e.kind == "arrived" {
+        .is_some_and(|entry| entry > s.start);
+    if !entered_later || e.kind == "arrived" {
         return Ok(None);
     }
     let mut earlier = Vec::new();
@@ -674,7 +673,7 @@ fn subscription(hub: &Hub, p: &Principal, request: Subscribe) -> Result<Subscrip
     Ok(Subscription {
         last: request.after,
         start: request.after,
-        entered: HashSet::new(),
+        known: HashSet::new(),
         filter,
         rx: None,
         catching_up: true,
