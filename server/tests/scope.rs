@@ -278,7 +278,7 @@ async fn issue18_s4_an_item_transferred_into_the_queue_arrives_with_its_history(
     let transferred = frames[n - 1]["event"]["seq"].as_u64().unwrap();
     assert!(seqs.iter().all(|&q| q < transferred));
     assert_eq!(earlier[0]["event"], "arrived");
-    let text = text_of(&[history.clone()]);
+    let text = text_of(std::slice::from_ref(history));
     for said in ["moved-question", "moved-reply", "moved-followup"] {
         assert!(text.contains(said), "{said} in the history: {text}");
     }
@@ -299,7 +299,7 @@ async fn issue18_s4_an_item_transferred_into_the_queue_arrives_with_its_history(
     let (_, resumed) = caught_up(&s, &ana, before).await;
     let first = resumed
         .iter()
-        .position(|f| text_of(&[f.clone()]).contains(&item))
+        .position(|f| text_of(std::slice::from_ref(f)).contains(&item))
         .expect("the item in the resumed stream");
     assert_eq!(resumed[first]["type"], "history", "{:?}", resumed[first]);
     assert_eq!(resumed[first]["events"], history["events"]);
