@@ -522,6 +522,21 @@ pub fn may_see(principal: &Principal, event: &LoggedEvent) -> bool {
     }
 }
 
+/// Read scope (issue 18 §4) of an action's answer: an agent is told the events about the
+/// item they acted on (which the access check let them act on) and those naming them; what
+/// the same input caused elsewhere (a routing step offering another queue's item to a
+/// colleague) reaches whoever's scope it is in, on their stream.
+fn answers(principal: &Principal, item: Option<&ItemId>, e: &LoggedEvent) -> bool {
+    match principal {
+        Principal::Agent { agent } => {
+            (e.item.is_some() && e.item.as_ref() == item)
+                || e.agent.as_ref() == Some(agent)
+                || (e.item.is_none() && e.agent.is_none())
+        }
+        Principal::Customer { .. } => true,
+    }
+}
+
 fn system_now() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -844,10 +859,11 @@ impl Worker {
         events: &[Stamped],
         logged: &[LoggedEvent],
     ) -> Outcome {
+        let item = input_item(input);
         let visible: Vec<Stamped> = events
             .iter()
             .zip(logged)
-            .filter(|(_, e)| may_see(principal, e))
+            .filter(|(_, e)| may_see(principal, e) && answers(principal, item, e))
             .map(|(s, _)| s.clone())
             .collect();
         let last_seq = self.engine.last_seq();
