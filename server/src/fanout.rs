@@ -334,7 +334,7 @@ impl Fanout {
                         of(r.by_agent.get(a), &mut add);
                     }
                 }
-                Route::Agent(a) => of(r.by_agent.get(a), &mut add),
+                Route::Agent(a) => of(r.by_agent.get(&a), &mut add),
                 Route::Colleague(a) => {
                     for q in r.scopes.member_queues(a) {
                         of(r.by_queue.get(q), &mut add);

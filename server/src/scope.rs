@@ -13,7 +13,8 @@
 //!
 //! **An agent's own events** (sign-in, presence, connection) reach the agents who share a
 //! queue with them and the supervisors of their queues, and themselves. A `rejected` event
-//! reaches the agent whose input it refused (or, for a customer's input, the item's scope).
+//! reaches the agent whose input it refused (the supervisor, `by`, of a supervisor's input;
+//! for a customer's input, the item's scope).
 //! An event about nobody in particular reaches everyone.
 //!
 //! Per item the registry keeps the queues it has been in and the agents it has named, each
@@ -94,8 +95,8 @@ impl ItemScope {
 pub enum Route<'a> {
     /// To the scope of this item (the agents whose queues it has been in or whom it named).
     Item(&'a ItemId),
-    /// To this agent only (a refusal of their input).
-    Agent(&'a AgentId),
+    /// To this agent only (a refusal of their input: the supervisor's, `by`, for theirs).
+    Agent(AgentId),
     /// An agent's own event: to them, and to everyone who sees one of their queues.
     Colleague(&'a AgentId),
     /// To everyone.
@@ -111,6 +112,20 @@ pub struct Scopes {
 
 fn is_rejected(e: &LoggedEvent) -> bool {
     e.kind == "rejected"
+}
+
+/// A refused supervisor's input (R25–R27) names the supervisor as `by`; the agent it named
+/// (an assignee) did nothing. Read from the stored JSON (refusals are rare).
+fn rejected_actor(e: &LoggedEvent) -> Option<AgentId> {
+    #[derive(serde::Deserialize)]
+    struct By {
+        by: Option<AgentId>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Refused {
+        input: By,
+    }
+    serde_json::from_str::<Refused>(e.json.get()).ok()?.input.by
 }
 
 impl Scopes {
@@ -146,7 +161,9 @@ impl Scopes {
     /// Where an event goes.
     pub fn routing<'a>(&self, e: &'a LoggedEvent) -> Route<'a> {
         match (&e.item, &e.agent) {
-            (_, Some(a)) if is_rejected(e) => Route::Agent(a),
+            (_, Some(a)) if is_rejected(e) => {
+                Route::Agent(rejected_actor(e).unwrap_or_else(|| a.clone()))
+            }
             (Some(item), _) => Route::Item(item),
             (None, Some(a)) => Route::Colleague(a),
             (None, None) => Route::Everyone,
@@ -197,7 +214,7 @@ impl Scopes {
     pub fn wants(&self, scope: &Scope, e: &LoggedEvent) -> bool {
         match self.routing(e) {
             Route::Item(item) => self.entry(scope, item).is_some(),
-            Route::Agent(a) => *a == scope.agent,
+            Route::Agent(a) => a == scope.agent,
             Route::Colleague(a) => {
                 *a == scope.agent
                     || self

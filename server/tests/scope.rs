@@ -377,6 +377,21 @@ async fn issue18_s4_an_assigned_item_reaches_its_agent_and_a_supervisor_sees_the
     }
     let pages = text_of(&all_events(&s, &sam).await);
     assert!(!pages.contains("SECRET-general") && pages.contains("assign-me"));
+
+    // A refused assign (the item is Active now) is sam's refusal: it reaches sam, not the
+    // agent it named.
+    let again = json!({"input": "assign", "by": "sam", "item": item, "agent": "ana"});
+    assert_eq!(s.act(&sam, "as2", again).await.0, 409);
+    until(&mut sam_ws, |e| e["event"] == "rejected").await;
+    let (marker, _) = chat(&s, "general", "marker").await;
+    let frames = until(&mut ana_ws, |e| {
+        e["event"] == "arrived" && e["item"] == json!(marker)
+    })
+    .await;
+    assert!(
+        !frames.iter().any(|f| f["event"]["event"] == "rejected"),
+        "{frames:?}"
+    );
 }
 
 /// The real binary, for the restart test (load-test mode lets a chat name its queue; frequent
