@@ -25,6 +25,9 @@
 //!   ([`log::PgLog`], every write transaction fenced by the lease) hold events (with their
 //!   JSON, sent to clients as stored), the dedup table of client actions, sessions and engine
 //!   snapshots.
+//! * [`scope`]: the read scope (issue 18 §4): which events an agent's stream carries — the
+//!   items of their queues (member or supervised) and those they were offered or held, with
+//!   their whole history, and their queue-mates' presence — from per-item records.
 //! * [`fanout`]: the registry of live subscriptions, indexed by queue, agent and item, run on
 //!   its own thread: a group commit wakes only the subscriptions that want some of its events,
 //!   once each, with each event's typed `event` frame serialized once; the last events stay in
@@ -70,6 +73,7 @@ pub mod hub;
 pub mod log;
 pub mod quick_replies;
 pub mod role;
+pub mod scope;
 pub mod throttle;
 
 use std::net::SocketAddr;

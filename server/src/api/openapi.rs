@@ -147,6 +147,7 @@ pub fn schemas() -> Value {
         "ServerFrame": {"description": "A WebSocket frame from the server.", "oneOf": [
             object(&["type", "principal", "last_seq", "now"], json!({"type": {"const": "authenticated"}, "principal": r("Principal"), "last_seq": integer(), "now": integer()})),
             object(&["type", "event"], json!({"type": {"const": "event"}, "event": r("Stamped")})),
+            object(&["type", "item", "events"], json!({"type": {"const": "history", "description": "Read scope (issue 18 §4): the item entered this stream's scope; its earlier events, in seq order, before the event that follows. Fold those after the last event of the item you have; they don't move the stream's position."}, "item": string(), "events": array(r("Stamped"))})),
             object(&["type", "action_id", "status", "body", "replayed"], json!({"type": {"const": "result"}, "action_id": string(), "status": integer(), "body": {"oneOf": [r("Applied"), r("Refusal")]}, "replayed": {"type": "boolean"}})),
             object(&["type", "after", "reason"], json!({"type": {"const": "resync"}, "after": integer(), "reason": string()})),
             object(&["type", "last"], json!({"type": {"const": "caught_up"}, "last": integer()})),
@@ -554,6 +555,10 @@ mod tests {
                 now: 5,
             },
             ServerFrame::Event { event: stamped() },
+            ServerFrame::History {
+                item: "c1".into(),
+                events: vec![stamped()],
+            },
             ServerFrame::Result(ActionResult {
                 action_id: ActionId::from("a"),
                 status: 200,

@@ -20,8 +20,11 @@ pub async fn health(State(hub): State<Hub>) -> Json<Health> {
     })
 }
 
-/// `GET /api/events?after&limit`: a page of the log; a customer's holds only their
-/// conversation's visible events. The events are the log's stored JSON, passed through.
+/// `GET /api/events?after&limit`: a page of the log as the caller's stream has it: an
+/// agent's read scope (issue 18 §4, [`crate::scope`]: the same filter as the socket's, by
+/// the records as they are now, so an item in scope brings its earlier events in seq order;
+/// no `history` here), a customer's conversation's visible events. `next_after` passes the
+/// events skipped. The events are the log's stored JSON, passed through.
 pub async fn events(
     State(hub): State<Hub>,
     Caller(principal): Caller,
@@ -46,10 +49,12 @@ pub async fn events(
         ));
     };
     let next_after = page.last().map_or(after, |e| e.seq);
+    let wants = hub.wants(&hub.filter_of(&principal), &page);
     let events = page
         .into_iter()
-        .filter(|e| may_see(&principal, e))
-        .map(|e| e.json)
+        .zip(wants)
+        .filter(|(e, want)| *want && may_see(&principal, e))
+        .map(|(e, _)| e.json)
         .collect();
     Ok(Json(EventsPage {
         events,

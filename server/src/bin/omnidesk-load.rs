@@ -559,7 +559,10 @@ async fn agent(
                 counters.resyncs.fetch_add(1, Ordering::Relaxed);
                 reply = Some(subscribe(after));
             }
-            ServerFrame::CaughtUp { .. } | ServerFrame::Pong | ServerFrame::Error(_) => {}
+            ServerFrame::CaughtUp { .. }
+            | ServerFrame::History { .. }
+            | ServerFrame::Pong
+            | ServerFrame::Error(_) => {}
         }
         if let Some(r) = reply {
             if ws.send(r).await.is_err() {
