@@ -233,11 +233,12 @@ impl Config {
 
     /// The five standard channels with R1's defaults, and nothing else.
     pub fn new() -> Config {
-        let channels = STANDARD_CHANNELS
-            .iter()
-            .filter_map(|id| Channel::standard(id))
-            .map(|c| (c.id.clone(), c))
-            .collect();
+        let channels = crate::sorting::map(
+            STANDARD_CHANNELS
+                .iter()
+                .filter_map(|id| Channel::standard(id))
+                .map(|c| (c.id.clone(), c)),
+        );
         Config {
             channels,
             presences: BTreeMap::new(),

@@ -187,12 +187,13 @@ impl EngineIndex {
     /// Builds every index from `state` at time `now`.
     pub fn build(state: &State, now: u64) -> EngineIndex {
         let mut index = EngineIndex {
-            queues: state
-                .config
-                .queues
-                .keys()
-                .map(|q| (q.clone(), QueueIndex::default()))
-                .collect(),
+            queues: crate::sorting::map(
+                state
+                    .config
+                    .queues
+                    .keys()
+                    .map(|q| (q.clone(), QueueIndex::default())),
+            ),
             ..EngineIndex::default()
         };
         for id in state.items.keys() {

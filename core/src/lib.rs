@@ -64,6 +64,7 @@ pub mod queries;
 pub mod route;
 pub mod scenario;
 pub mod snapshot;
+pub mod sorting;
 pub mod state;
 pub mod supervision;
 mod tagged;

@@ -50,8 +50,7 @@ impl<R: Router> Engine<R> {
                 _ => None,
             })
             .collect();
-        // (close time, id) pairs are unique: unstable gives the same order.
-        items.sort_unstable_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(b.1)));
+        crate::sorting::sort_by(&mut items, |a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(b.1)));
         items.into_iter().map(|(_, id)| id.clone()).collect()
     }
 }

@@ -213,11 +213,12 @@ pub struct State {
 impl State {
     /// A centre where every configured agent is signed out (Offline, R5) and nothing arrived.
     pub fn new(config: Config) -> State {
-        let agents = config
-            .agents
-            .values()
-            .map(|a| (a.id.clone(), AgentState::signed_out(a)))
-            .collect();
+        let agents = crate::sorting::map(
+            config
+                .agents
+                .values()
+                .map(|a| (a.id.clone(), AgentState::signed_out(a))),
+        );
         State {
             config,
             agents,

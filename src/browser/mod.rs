@@ -57,6 +57,19 @@ pub fn public_base() -> String {
     path.trim_end_matches('/').to_owned()
 }
 
+/// The app path of the current address: the router's base taken off (`/chat` in a build for
+/// `/omnidesk/` at `/omnidesk/chat`), `/` at least; without the query.
+pub fn app_path() -> String {
+    let Some(location) = web_sys::window().map(|w| w.location()) else {
+        return "/".into();
+    };
+    let path = location.pathname().unwrap_or_default();
+    let base = public_base();
+    let path = path.strip_prefix(base.as_str()).unwrap_or(&path);
+    let path = if path.is_empty() { "/" } else { path };
+    path.to_owned()
+}
+
 /// A random id (client ids, chat ids): time and `Math.random`, enough to never collide
 /// between page loads.
 pub fn random_id() -> String {

@@ -5,6 +5,7 @@
 
 use crate::centre::rng;
 use omnidesk_core::config::{AgentConfig, Distribution, Queue};
+use omnidesk_core::sorting::set;
 use omnidesk_core::{AgentId, BaseStatus, ChannelId, Config, QueueId};
 
 /// The agent at the keyboard.
@@ -33,26 +34,21 @@ pub fn config() -> Config {
         agent.name = name.to_owned();
         if id == ME {
             // R25–R28: the person at the keyboard supervises every demo queue.
-            agent.supervises = ["general", "billing", "vip"].map(QueueId::from).into();
+            agent.supervises = set(["general", "billing", "vip"].map(QueueId::from));
         }
         config.add_agent(agent);
     }
     let mut general = Queue::new("general");
     general.name = "General support".to_owned();
-    general.members = AGENTS.iter().map(|(id, _)| AgentId::from(*id)).collect();
+    general.members = set(AGENTS.iter().map(|(id, _)| AgentId::from(*id)));
     let mut billing = Queue::new("billing");
     billing.name = "Billing".to_owned();
-    billing.members = [ME, "ana", "chen"].into_iter().map(AgentId::from).collect();
-    billing.channels = Some(
-        ["chat", "sms", "email"]
-            .into_iter()
-            .map(ChannelId::from)
-            .collect(),
-    );
+    billing.members = set([ME, "ana", "chen"].map(AgentId::from));
+    billing.channels = Some(set(["chat", "sms", "email"].map(ChannelId::from)));
     let mut vip = Queue::new("vip");
     vip.name = "Priority customers".to_owned();
     vip.priority = 2;
-    vip.members = [ME, "bert"].into_iter().map(AgentId::from).collect();
+    vip.members = set([ME, "bert"].map(AgentId::from));
     config.add_queue(general).add_queue(billing).add_queue(vip);
     config.add_presence("Lunch", BaseStatus::Away);
     config.add_presence("Training", BaseStatus::Dnd);

@@ -123,7 +123,7 @@ impl Centre {
             history: QueueHistory::default(),
             item_seq: Default::default(),
         };
-        entries.sort_unstable_by_key(|e| e.seq); // seqs are unique
+        omnidesk_core::sorting::sort_by_cached_key(&mut entries, |e| e.seq);
         for LogEntry { seq, now, input } in entries {
             if seq <= centre.engine.last_seq() {
                 continue; // already in the snapshot

@@ -30,10 +30,10 @@ mod plans_as_list {
         d: D,
     ) -> Result<BTreeMap<(u64, ItemId), Plan>, D::Error> {
         let list = Vec::<(u64, ItemId, Plan)>::deserialize(d)?;
-        Ok(list
-            .into_iter()
-            .map(|(due, item, plan)| ((due, item), plan))
-            .collect())
+        Ok(omnidesk_core::sorting::map(
+            list.into_iter()
+                .map(|(due, item, plan)| ((due, item), plan)),
+        ))
     }
 }
 

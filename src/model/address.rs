@@ -9,6 +9,32 @@
 
 use omnidesk_core::{AgentId, ItemId, State};
 
+/// The three bundles the app is built as (index.html's loader picks one by address, so a
+/// page downloads only its own code): the agent's desk, the supervisor page, the customer's
+/// `/chat`. Each has the same [`Bundle::of`] rule as the loader.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Bundle {
+    /// `/`, `/session/:item`, `/signin`, and every address of no other bundle (its not-found
+    /// page).
+    Desk,
+    /// `/supervisor` and below.
+    Supervisor,
+    /// `/chat` and below.
+    Chat,
+}
+
+impl Bundle {
+    /// The bundle that serves `app_path` (the path after the router's base, `/chat`): decided
+    /// by its first segment, as index.html's loader decides.
+    pub fn of(app_path: &str) -> Bundle {
+        match app_path.trim_start_matches('/').split('/').next() {
+            Some("supervisor") => Bundle::Supervisor,
+            Some("chat") => Bundle::Chat,
+            _ => Bundle::Desk,
+        }
+    }
+}
+
 /// The path of the session of `item`; Home for `None`.
 pub fn session_path(item: Option<&ItemId>) -> String {
     match item {
@@ -156,6 +182,26 @@ mod tests {
     use super::*;
     use crate::centre::Centre;
     use omnidesk_core::Input;
+
+    #[test]
+    fn each_address_has_one_bundle_by_its_first_segment() {
+        for (path, bundle) in [
+            ("/", Bundle::Desk),
+            ("", Bundle::Desk),
+            ("/session/w1", Bundle::Desk),
+            ("/signin", Bundle::Desk),
+            ("/no/such/page", Bundle::Desk),
+            ("/supervisors", Bundle::Desk),
+            ("/supervisor", Bundle::Supervisor),
+            ("/supervisor/", Bundle::Supervisor),
+            ("/supervisor/x", Bundle::Supervisor),
+            ("/chat", Bundle::Chat),
+            ("/chat/x", Bundle::Chat),
+            ("/chatter", Bundle::Desk),
+        ] {
+            assert_eq!(Bundle::of(path), bundle, "{path}");
+        }
+    }
 
     #[test]
     fn sessions_have_paths_and_paths_name_items() {

@@ -184,10 +184,9 @@ pub fn view(rows: &[Row], sort: Sort, filter: &str) -> Vec<Row> {
         .filter(|r| matches(r, filter))
         .cloned()
         .collect();
-    // One sort call with one key type, whatever the order: each `sort_by*` call site is its own
-    // copy of the standard library's sort in the bundle (BENCHMARKS.md, the size cuts).
+    // The shared sort (`omnidesk_core::sorting`): one copy of it in the bundle for every caller.
     if sort != Sort::Default {
-        out.sort_by_cached_key(|r| match sort {
+        omnidesk_core::sorting::sort_by_cached_key(&mut out, |r| match sort {
             Sort::Newest => (u64::MAX - r.since, String::new()),
             Sort::Customer => (0, r.customer.to_lowercase()),
             Sort::Oldest | Sort::Default => (r.since, String::new()),
@@ -368,8 +367,9 @@ pub fn offers(engine: &Engine, journal: &Journal, me: &AgentId) -> Vec<Offer> {
             _ => None,
         })
         .collect();
-    // Ids are unique, so an unstable sort gives the same order (and is a smaller copy).
-    out.sort_unstable_by(|a, b| a.expires_at.cmp(&b.expires_at).then(a.id.cmp(&b.id)));
+    omnidesk_core::sorting::sort_by(&mut out, |a, b| {
+        a.expires_at.cmp(&b.expires_at).then(a.id.cmp(&b.id))
+    });
     out
 }
 
@@ -558,7 +558,7 @@ pub fn conversation(
                     at: changed(journal, &o.id, o.enqueued_at),
                 })
                 .collect();
-            v.sort_unstable_by(|a, b| b.at.cmp(&a.at).then(a.id.cmp(&b.id)));
+            omnidesk_core::sorting::sort_by(&mut v, |a, b| b.at.cmp(&a.at).then(a.id.cmp(&b.id)));
             v
         }
         None => Vec::new(),

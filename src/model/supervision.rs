@@ -254,7 +254,7 @@ pub fn assign_choices(engine: &Engine, item: &ItemId) -> Vec<Choice> {
             overbooks: a.available() - cost < 0,
         })
         .collect();
-    out.sort_by_key(|c| !c.member);
+    omnidesk_core::sorting::sort_by_cached_key(&mut out, |c| !c.member);
     out.truncate(MAX_CHOICES);
     out
 }

@@ -307,7 +307,7 @@ impl IndexedRouter {
             .filter(|c| c.distribution == Distribution::Push)
             .map(|c| c.capacity_cost)
             .collect();
-        thresholds.sort_unstable();
+        crate::sorting::sort_by(&mut thresholds, u64::cmp);
         thresholds.dedup();
         let mut r = IndexedRouter {
             thresholds,

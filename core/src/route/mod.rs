@@ -50,10 +50,10 @@ pub trait Router {
 
 /// R15: the routing order of Open items, as a sort key (smaller first): higher queue priority,
 /// higher item priority, earlier `enqueued_at`, then item id.
-/// Sorts items into R7's order. Keys end with the item id, so they are unique and an unstable
-/// sort gives the one order; one function for every caller keeps one copy of the sort.
+/// Sorts items into R7's order (keys end with the item id, so they are unique), through the
+/// shared sort ([`crate::sorting`]).
 pub fn sort_by_order(state: &State, items: &mut [&Item]) {
-    items.sort_unstable_by(|a, b| item_order_key(state, a).cmp(&item_order_key(state, b)));
+    crate::sorting::sort_by_cached_key(items, |it| item_order_key(state, it));
 }
 
 pub fn item_order_key<'a>(

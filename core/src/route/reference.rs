@@ -82,7 +82,7 @@ pub fn decide(state: &State, item: &Item, affinity: Option<&AgentId>) -> Option<
         .into_iter()
         .map(|agent| (rank(state, item, queue.assignment_method, agent), agent))
         .collect();
-    ranked.sort_unstable(); // agent ids are unique: the same order as a stable sort
+    crate::sorting::sort_by(&mut ranked, |a, b| a.cmp(b)); // agent ids are unique
     let (best_rank, best) = &ranked[0];
     let criterion = match ranked.get(1) {
         None => Criterion::OnlyEligible,

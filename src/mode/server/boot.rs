@@ -6,7 +6,8 @@
 //! and the session-saving effect end with the route (`on_cleanup`).
 
 use super::backend::{outbox_key, sessions_key, Backend};
-use super::place::{current_app_path, server_base, tell_signin};
+use super::place::{server_base, tell_signin};
+use crate::browser::app_path;
 use crate::centre::Centre;
 use crate::link::api::{self, ApiError};
 use crate::link::SavedSession;
@@ -37,7 +38,7 @@ pub fn Workspace() -> impl IntoView {
     let saved =
         local::read_or(SavedSession::KEY, SavedSession::legacy).and_then(|s| s.for_base(&base));
     let Some(session) = saved else {
-        nav.go(&address::signin_path(&current_app_path()), Nav::Replace);
+        nav.go(&address::signin_path(&app_path()), Nav::Replace);
         return ().into_any();
     };
     let phase = RwSignal::new(Phase::Loading("Connecting to the server…".into()));
@@ -63,7 +64,7 @@ pub fn Workspace() -> impl IntoView {
             }
             Conn::Ended(message) => {
                 tell_signin(message);
-                nav.go(&address::signin_path(&current_app_path()), Nav::Replace);
+                nav.go(&address::signin_path(&app_path()), Nav::Replace);
             }
             _ => {}
         }
@@ -117,7 +118,7 @@ async fn start(
             Err(ApiError::Status(401 | 403, _)) => {
                 local::remove(SavedSession::KEY);
                 tell_signin("Your session has ended. Sign in again.".into());
-                nav.go(&address::signin_path(&current_app_path()), Nav::Replace);
+                nav.go(&address::signin_path(&app_path()), Nav::Replace);
                 return;
             }
             Err(e) => {

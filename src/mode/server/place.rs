@@ -43,28 +43,20 @@ pub fn server_base() -> String {
     }
 }
 
-thread_local! {
-    /// What the sign-in page says when the agent arrives there (their session ended, …).
-    static SIGNIN_MESSAGE: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
-}
+/// Where the sign-in page's message waits: sessionStorage, so it survives the page load that
+/// brings the desk's bundle (a supervisor page whose session ended goes to the desk's
+/// `/signin`).
+const SIGNIN_MESSAGE: &str = "omnidesk.signin-message";
 
 /// Leaves a message for the sign-in page.
 pub fn tell_signin(message: String) {
-    SIGNIN_MESSAGE.with(|m| *m.borrow_mut() = message);
+    use gloo_storage::Storage;
+    let _ = gloo_storage::SessionStorage::set(SIGNIN_MESSAGE, message);
 }
 
 pub fn take_signin_message() -> String {
-    SIGNIN_MESSAGE.with(|m| std::mem::take(&mut *m.borrow_mut()))
-}
-
-/// The app path of the current address (the router's base taken off), with its query.
-pub fn current_app_path() -> String {
-    let Some(location) = web_sys::window().map(|w| w.location()) else {
-        return "/".into();
-    };
-    let path = location.pathname().unwrap_or_default();
-    let base = crate::browser::public_base();
-    let path = path.strip_prefix(base.as_str()).unwrap_or(&path);
-    let path = if path.is_empty() { "/" } else { path };
-    path.to_owned()
+    use gloo_storage::Storage;
+    let message = gloo_storage::SessionStorage::get(SIGNIN_MESSAGE).unwrap_or_default();
+    gloo_storage::SessionStorage::delete(SIGNIN_MESSAGE);
+    message
 }

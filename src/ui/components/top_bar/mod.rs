@@ -30,6 +30,8 @@ pub fn TopBar() -> impl IntoView {
                     <a
                         class="topbar-link"
                         href=move || nav.href("/supervisor")
+                        // The supervisor page is its own bundle: the browser loads it.
+                        rel=move || (!on_page()).then_some("external")
                         aria-current=move || on_page().then_some("page")
                     >
                         "Supervisor"

@@ -19,7 +19,8 @@ pub fn NotFound() -> impl IntoView {
                 <p class="panel-lead">
                     {move || format!("There is no page at {} in omnidesk.", path.get())}
                 </p>
-                <p><a href=move || nav.href("/")>"Home"</a></p>
+                // A full load: this page is in every bundle, Home only in the desk's.
+                <p><a href=move || nav.href("/") rel="external">"Home"</a></p>
             </main>
         </div>
     }

@@ -35,7 +35,8 @@ pub fn SupervisorPage() -> impl IntoView {
             <main class="page sup-page">
                 <div class="sup-head">
                     <h1 class="panel-title">"Supervisor"</h1>
-                    <a href=move || nav.href("/")>"Back to my workspace"</a>
+                    // The desk is its own bundle: the browser loads it.
+                    <a href=move || nav.href("/") rel="external">"Back to my workspace"</a>
                 </div>
                 <Show
                     when=move || supervises.get()
