@@ -419,7 +419,10 @@ async fn leader_killed_under_load_standby_takes_over_and_nothing_acknowledged_is
     );
     assert_eq!(
         seqs,
-        theirs.iter().map(|e| e["seq"].as_u64().unwrap()).collect::<Vec<_>>(),
+        theirs
+            .iter()
+            .map(|e| e["seq"].as_u64().unwrap())
+            .collect::<Vec<_>>(),
         "the WebSocket stream has a gap across the failover"
     );
     assert_eq!(seen, theirs, "the WebSocket stream differs from the log");

@@ -231,6 +231,20 @@ async fn issue18_s4_an_agent_gets_nothing_of_another_queues_items_nor_non_mates_
         !theirs.contains(&general_item),
         "nor does cara get general's"
     );
+
+    // GET /api/snapshot is scoped the same way: ana's has general's item and her queue-mate,
+    // not vip's item nor cara (who shares no queue with her); cara's has vip's.
+    let (ana_view, _) = s.state(&ana).await;
+    assert!(ana_view["items"].get(&general_item).is_some(), "{ana_view}");
+    assert!(ana_view["items"].get(&vip_item).is_none(), "{ana_view}");
+    assert!(ana_view["agents"].get("bert").is_some(), "{ana_view}");
+    assert!(ana_view["agents"].get("cara").is_none(), "{ana_view}");
+    let (cara_view, _) = s.state(&cara).await;
+    assert!(cara_view["items"].get(&vip_item).is_some(), "{cara_view}");
+    assert!(
+        cara_view["items"].get(&general_item).is_none(),
+        "{cara_view}"
+    );
 }
 
 /// Issue 18 §4 with R27 (a holder's transfer): a vip conversation transferred into general

@@ -63,18 +63,29 @@ pub async fn events(
     }))
 }
 
-/// `GET /api/snapshot` (agents only).
+/// `GET /api/snapshot` (agents only): the engine's state as the caller's read scope has it
+/// (issue 18 §4, [`crate::scope`]): the items in their scope, and the agents who share a queue
+/// with them (themselves included) — no other queue's customers.
 pub async fn snapshot(
     State(hub): State<Hub>,
-    _agent: AgentCaller,
+    AgentCaller(agent): AgentCaller,
 ) -> Result<Json<SnapshotAnswer>, ApiError> {
-    let answer = hub
-        .read(|engine| SnapshotAnswer {
-            last_seq: engine.last_seq(),
-            snapshot: engine.snapshot_view(),
-        })
+    let (last_seq, mut snapshot) = hub
+        .read(|engine| (engine.last_seq(), engine.snapshot_view()))
         .await?;
-    Ok(Json(answer))
+    let scope = hub.scope_of(&agent);
+    snapshot
+        .items
+        .retain(|item, _| hub.scope_entry(&scope, item).is_some());
+    let queues = &hub.config.core.queues;
+    snapshot.agents.retain(|other, _| {
+        *other == agent
+            || scope
+                .queues
+                .iter()
+                .any(|q| queues.get(q).is_some_and(|q| q.members.contains(other)))
+    });
+    Ok(Json(SnapshotAnswer { last_seq, snapshot }))
 }
 
 /// `GET /api/config` (agents only).

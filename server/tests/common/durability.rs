@@ -98,6 +98,32 @@ pub async fn whole_log(http: &reqwest::Client, base: &str, tokens: &[String]) ->
     log
 }
 
+/// A snapshot cut down to what `agent`'s read scope shows when no item changed queues: the
+/// items of the queues they are a member of, and those queues' agents.
+pub fn scoped(mut snapshot: Value, config: &omnidesk_core::Config, agent: &str) -> Value {
+    let queues: Vec<&omnidesk_core::config::Queue> = config
+        .queues
+        .values()
+        .filter(|q| q.members.iter().any(|m| m.as_str() == agent))
+        .collect();
+    let visible_agent = |a: &str| {
+        a == agent
+            || queues
+                .iter()
+                .any(|q| q.members.iter().any(|m| m.as_str() == a))
+    };
+    snapshot["agents"]
+        .as_object_mut()
+        .unwrap()
+        .retain(|a, _| visible_agent(a));
+    snapshot["items"].as_object_mut().unwrap().retain(|_, it| {
+        queues
+            .iter()
+            .any(|q| it["queue"].as_str() == Some(q.id.as_str()))
+    });
+    snapshot
+}
+
 pub fn without_now(mut snapshot: Value) -> Value {
     snapshot.as_object_mut().unwrap().remove("now");
     snapshot
@@ -253,7 +279,13 @@ pub async fn kill_9_mid_load(backend: Backend) {
         for e in &log[..upto as usize] {
             engine.apply(&serde_json::from_value::<Stamped>(e.clone()).unwrap());
         }
-        engine.snapshot()
+        // As the first agent's read scope has it (GET /api/snapshot, issue 18 §4): this load
+        // moves no item between queues, so that is the items of her queues and their agents.
+        scoped(
+            serde_json::to_value(engine.snapshot()).unwrap(),
+            &config,
+            "ana",
+        )
     };
     let after: Value = http
         .get(format!("{base}/api/snapshot"))
