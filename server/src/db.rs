@@ -9,7 +9,7 @@
 //! (`clock_timestamp()`), so the processes' clocks never matter. A standby polls
 //! [`Lease::try_acquire`]: once `expires_at` has passed it takes the row with `epoch + 1`. The
 //! leader renews it every third of the lease ([`Lease::renew`], on its own thread and
-//! connection). Fencing is the epoch: every write transaction of the event log ends by locking
+//! connection). Fencing is the epoch: every write transaction of the event log begins by locking
 //! the row `FOR SHARE` where it still has this process's holder and epoch and is unexpired
 //! ([`LEASE_CHECK`]), and rolls back otherwise — so a leader paused past its lease (SIGSTOP)
 //! and resumed after a standby took over commits nothing, and acknowledges nothing, because
@@ -245,8 +245,10 @@ pub fn migrate(client: &mut Client) -> Result<(), String> {
     tx.commit().map_err(pg_error)
 }
 
-/// The last statement of every fenced write transaction: `$1` the holder, `$2` the epoch; one
+/// The first statement of every fenced write transaction: `$1` the holder, `$2` the epoch; one
 /// row means the lease is still ours (and stays so until the commit, the row being locked).
+/// First, so a fenced leader is told so before it writes anything (its insert would otherwise
+/// meet the new leader's rows of the same seqs).
 pub const LEASE_CHECK: &str = "SELECT 1 FROM lease WHERE id = 1 AND holder = $1 AND epoch = $2 \
                                AND expires_at > clock_timestamp() FOR SHARE";
 

@@ -434,6 +434,10 @@ fn a_leader_whose_epoch_is_gone_writes_nothing(cluster: &Cluster) {
             .collect::<Vec<_>>(),
         [(1, 1), (2, 2)]
     );
+    // The old leader again, with the seq the new one has just written: still told it is
+    // fenced (the lease is checked before the insert, which would meet the new row's key).
+    let e = old.append(&stale).unwrap_err();
+    assert!(e.is_fenced(), "{e}");
     // Its lease is unexpired: nobody else takes it.
     let mut third = Lease::new(&url, LeaseId::new(Duration::from_secs(30)));
     assert_eq!(third.try_acquire().unwrap().unwrap_err().epoch, 2);
