@@ -136,6 +136,20 @@ fn a_batch_reads_back_as_written() {
             .unwrap(),
         None
     );
+    // A whole batch's lookup at once: the handled ones by key, the others absent.
+    let found = log
+        .find_actions(&[
+            ActionKey::new(&ana, "tab-1", "a2"),
+            key.clone(),
+            ActionKey::new(&ana, "tab-2", "a1"),
+        ])
+        .unwrap();
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(
+        found.get(&key),
+        Some(&(r#"{"input":"sign_in"}"#.into(), r#"{"status":200}"#.into()))
+    );
+    assert!(log.find_actions(&[]).unwrap().is_empty());
     let sessions = log.sessions().unwrap();
     assert_eq!(sessions.len(), 1);
     assert_eq!(

@@ -10,6 +10,7 @@ use crate::db::{migrate, pg_error, Db, PgClient, LEASE_CHECK};
 use omnidesk_core::{AgentId, ItemId, QueueId, Stamped};
 use postgres::{Statement, Transaction};
 use serde_json::value::RawValue;
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 use std::time::Duration;
@@ -43,7 +44,7 @@ struct Statements {
     insert_actions: Statement,
     put_session: Statement,
     delete_session: Statement,
-    find_action: Statement,
+    find_actions: Statement,
 }
 
 impl Statements {
@@ -67,9 +68,10 @@ impl Statements {
                  SET principal = excluded.principal, created_at = excluded.created_at",
             )?,
             delete_session: c.prepare("DELETE FROM sessions WHERE token_hash = $1")?,
-            find_action: c.prepare(
-                "SELECT input, outcome FROM actions
-                 WHERE principal = $1 AND client_id = $2 AND action_id = $3",
+            find_actions: c.prepare(
+                "SELECT a.principal, a.client_id, a.action_id, a.input, a.outcome
+                 FROM unnest($1::text[], $2::text[], $3::text[]) AS k(p, c, i)
+                 JOIN actions a ON a.principal = k.p AND a.client_id = k.c AND a.action_id = k.i",
             )?,
         })
     }
@@ -351,17 +353,33 @@ impl EventLog for PgLog {
         })
     }
 
-    fn find_action(&mut self, key: &ActionKey) -> Result<Option<(String, String)>, LogError> {
+    fn find_actions(
+        &mut self,
+        keys: &[ActionKey],
+    ) -> Result<HashMap<ActionKey, (String, String)>, LogError> {
+        if keys.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let principals: Vec<&str> = keys.iter().map(|k| k.principal.as_str()).collect();
+        let clients: Vec<&str> = keys.iter().map(|k| k.client_id.as_str()).collect();
+        let ids: Vec<&str> = keys.iter().map(|k| k.action_id.as_str()).collect();
         self.client()?;
-        Ok(self
+        let rows = self
             .client
             .get()
-            .query_opt(
-                &self.sql.find_action,
-                &[&key.principal, &key.client_id, &key.action_id],
-            )
-            .map_err(err)?
-            .map(|r| (r.get(0), r.get(1))))
+            .query(&self.sql.find_actions, &[&principals, &clients, &ids])
+            .map_err(err)?;
+        Ok(rows
+            .into_iter()
+            .map(|r| {
+                let key = ActionKey {
+                    principal: r.get(0),
+                    client_id: r.get(1),
+                    action_id: r.get(2),
+                };
+                (key, (r.get(3), r.get(4)))
+            })
+            .collect())
     }
 
     fn save_snapshot(&mut self, snapshot: &Snapshot) -> Result<(), LogError> {
