@@ -643,6 +643,11 @@ impl Worker {
         };
         match self.log.save_snapshot(&snapshot) {
             Ok(()) => self.last_snapshot = snapshot.seq,
+            // A write refused for a lost lease stops the process as an append's does.
+            Err(e) if e.is_fenced() => {
+                eprintln!("omnidesk-server: {e}; stopping");
+                std::process::exit(crate::db::EXIT_FENCED);
+            }
             // A missing snapshot only makes the next start slower.
             Err(e) => eprintln!("omnidesk-server: saving a snapshot failed: {e}"),
         }
