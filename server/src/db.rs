@@ -9,7 +9,7 @@
 //! (`clock_timestamp()`), so the processes' clocks never matter. A standby polls
 //! [`Lease::try_acquire`]: once `expires_at` has passed it takes the row with `epoch + 1`. The
 //! leader renews it every third of the lease ([`Lease::renew`], on its own thread and
-//! connection). Fencing is the epoch: every write transaction of the event log ends by locking
+//! connection). Fencing is the epoch: every write transaction of the event log begins by locking
 //! the row `FOR SHARE` where it still has this process's holder and epoch and is unexpired
 //! ([`LEASE_CHECK`]), and rolls back otherwise — so a leader paused past its lease (SIGSTOP)
 //! and resumed after a standby took over commits nothing, and acknowledges nothing, because
@@ -82,27 +82,58 @@ impl fmt::Debug for Db {
     }
 }
 
-/// `postgres://user:secret@host/db` → `postgres://user:***@host/db`.
+/// `postgres://user:secret@host/db` → `postgres://user:***@host/db`, and a `password=` in the
+/// query the same way.
 fn redact(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else {
-        return url.to_owned();
+    let (url, query) = match url.split_once('?') {
+        Some((u, q)) => (u, Some(q)),
+        None => (url, None),
     };
-    let (auth, host) = match rest.rsplit_once('@') {
-        Some(x) => x,
-        None => return url.to_owned(),
-    };
-    match auth.split_once(':') {
-        Some((user, _)) => format!("{scheme}://{user}:***@{host}"),
+    let mut out = match url.split_once("://") {
+        Some((scheme, rest)) => match rest.rsplit_once('@') {
+            Some((auth, host)) => match auth.split_once(':') {
+                Some((user, _)) => format!("{scheme}://{user}:***@{host}"),
+                None => url.to_owned(),
+            },
+            None => url.to_owned(),
+        },
         None => url.to_owned(),
+    };
+    if let Some(query) = query {
+        let params: Vec<&str> = query
+            .split('&')
+            .map(|p| {
+                if p.starts_with("password=") {
+                    "password=***"
+                } else {
+                    p
+                }
+            })
+            .collect();
+        out.push('?');
+        out.push_str(&params.join("&"));
     }
+    out
 }
 
-/// A PostgreSQL failure, as text.
+/// A PostgreSQL failure, as text: the server's SQLSTATE and message, or the client's error
+/// with its cause ("error connecting to server: Connection refused (os error 111)", "invalid
+/// connection string: unknown option `bogus`"), which the client's own text leaves out.
 pub fn pg_error(e: postgres::Error) -> String {
-    match e.as_db_error() {
-        Some(db) => format!("postgres: {}: {}", db.code().code(), db.message()),
-        None => format!("postgres: {e}"),
+    if let Some(db) = e.as_db_error() {
+        return format!("postgres: {}: {}", db.code().code(), db.message());
     }
+    let mut text = format!("postgres: {e}");
+    let mut cause = std::error::Error::source(&e);
+    while let Some(c) = cause {
+        let more = c.to_string();
+        if !text.ends_with(&more) {
+            text.push_str(": ");
+            text.push_str(&more);
+        }
+        cause = c.source();
+    }
+    text
 }
 
 /// A connection that may be dropped anywhere: the sync client blocks (and panics inside a
@@ -111,8 +142,13 @@ pub fn pg_error(e: postgres::Error) -> String {
 pub struct PgClient(Option<Box<Client>>);
 
 impl PgClient {
-    /// Connects; a session's settings (`SET …`) can follow in `init`.
+    /// Connects; a session's settings (`SET …`) can follow in `init`. A failure names the
+    /// database (without its password) and says why.
     pub fn connect(url: &str, init: &str) -> Result<PgClient, String> {
+        PgClient::open(url, init).map_err(|e| format!("{}: {e}", redact(url)))
+    }
+
+    fn open(url: &str, init: &str) -> Result<PgClient, String> {
         let mut config: postgres::Config = url.parse().map_err(pg_error)?;
         if config.get_ssl_mode() == postgres::config::SslMode::Require {
             return Err(
@@ -245,8 +281,10 @@ pub fn migrate(client: &mut Client) -> Result<(), String> {
     tx.commit().map_err(pg_error)
 }
 
-/// The last statement of every fenced write transaction: `$1` the holder, `$2` the epoch; one
+/// The first statement of every fenced write transaction: `$1` the holder, `$2` the epoch; one
 /// row means the lease is still ours (and stays so until the commit, the row being locked).
+/// First, so a fenced leader is told so before it writes anything (its insert would otherwise
+/// meet the new leader's rows of the same seqs).
 pub const LEASE_CHECK: &str = "SELECT 1 FROM lease WHERE id = 1 AND holder = $1 AND epoch = $2 \
                                AND expires_at > clock_timestamp() FOR SHARE";
 
@@ -440,5 +478,24 @@ mod tests {
             Db::parse("postgres://ana:secret@db:5432/od").describe(),
             "postgres://ana:***@db:5432/od"
         );
+        assert_eq!(
+            Db::parse("postgres://ana@db/od?password=secret&sslmode=disable").describe(),
+            "postgres://ana@db/od?password=***&sslmode=disable"
+        );
+    }
+
+    /// A URL the client cannot use is refused with the database named (no password) and the
+    /// reason, not a bare "invalid connection string".
+    #[test]
+    fn a_bad_url_says_which_and_why() {
+        let e = PgClient::connect("postgres://ana:secret@127.0.0.1/od?bogus=1", "")
+            .err()
+            .expect("refused");
+        assert!(
+            e.starts_with("postgres://ana:***@127.0.0.1/od?bogus=1: "),
+            "{e}"
+        );
+        assert!(e.contains("bogus"), "{e}");
+        assert!(!e.contains("secret"), "{e}");
     }
 }

@@ -3,8 +3,9 @@
 //! in one order (two agents picking the same item: the first wins, the second meets the core's
 //! refusal).
 //!
-//! Each turn the thread takes every command that is waiting (up to [`MAX_BATCH`]), handles them
-//! against the engine, writes the batch's events, action records and session changes in one
+//! Each turn the thread takes every command that is waiting (up to [`MAX_BATCH`]), looks up
+//! all its actions in the dedup table at once ([`EventLog::find_actions`]: one round trip on
+//! PostgreSQL, not one per action), handles them against the engine, writes the batch's events, action records and session changes in one
 //! transaction (group commit), and only then hands the events to the fan-out thread
 //! ([`crate::fanout`], in commit order), answers and runs queued reads. A failed write stops
 //! the process: the engine has moved on in memory, the log has not, and nothing of that batch
@@ -568,6 +569,11 @@ struct Turn {
     batch: Batch,
     /// Actions handled in this turn, for dedup before they are in the log.
     pending: HashMap<ActionKey, (String, Outcome)>,
+    /// The turn's actions already in the log, looked up at once before the turn
+    /// ([`EventLog::find_actions`]): (input, outcome) as stored.
+    stored: HashMap<ActionKey, (String, String)>,
+    /// That lookup failed: the turn's actions are answered 503, none handled.
+    lookup_failed: bool,
     replies: Vec<Reply>,
     live_sessions: Vec<SessionOp>,
 }
@@ -605,6 +611,30 @@ impl Worker {
     fn turn(&mut self, commands: Vec<Command>) {
         let started = Instant::now();
         let mut turn = Turn::default();
+        // The dedup lookup of every action of the turn, in one go: the log holds what earlier
+        // turns committed (this thread is its only writer), `pending` what this turn handles.
+        let keys: Vec<ActionKey> = commands
+            .iter()
+            .filter_map(|c| match c {
+                Command::Act {
+                    principal, action, ..
+                } => Some(ActionKey::new(
+                    principal,
+                    &action.client_id,
+                    &action.action_id,
+                )),
+                _ => None,
+            })
+            .collect();
+        if !keys.is_empty() {
+            match self.log.find_actions(&keys) {
+                Ok(stored) => turn.stored = stored,
+                Err(e) => {
+                    eprintln!("omnidesk-server: reading the action table failed: {e}");
+                    turn.lookup_failed = true;
+                }
+            }
+        }
         let now = self.now();
         self.fire_timers(&mut turn, now);
         self.stats
@@ -670,6 +700,11 @@ impl Worker {
         };
         match self.log.save_snapshot(&snapshot) {
             Ok(()) => self.last_snapshot = snapshot.seq,
+            // A write refused for a lost lease stops the process as an append's does.
+            Err(e) if e.is_fenced() => {
+                eprintln!("omnidesk-server: {e}; stopping");
+                std::process::exit(crate::db::EXIT_FENCED);
+            }
             // A missing snapshot only makes the next start slower.
             Err(e) => eprintln!("omnidesk-server: saving a snapshot failed: {e}"),
         }
@@ -807,20 +842,14 @@ impl Worker {
         let input_json = serde_json::to_string(&action.input).expect("inputs serialize");
         let earlier = match turn.pending.get(&key) {
             Some((input, outcome)) => Some((input.clone(), outcome.clone())),
-            None => match self.log.find_action(&key) {
-                Ok(found) => found.and_then(|(input, outcome)| {
-                    serde_json::from_str::<Outcome>(&outcome)
-                        .ok()
-                        .map(|o| (input, o))
-                }),
-                Err(e) => {
-                    eprintln!("omnidesk-server: reading the action table failed: {e}");
-                    return Outcome::error(
-                        ErrorKind::Unavailable,
-                        "the action log could not be read",
-                    );
-                }
-            },
+            None if turn.lookup_failed => {
+                return Outcome::error(ErrorKind::Unavailable, "the action log could not be read")
+            }
+            None => turn.stored.get(&key).and_then(|(input, outcome)| {
+                serde_json::from_str::<Outcome>(outcome)
+                    .ok()
+                    .map(|o| (input.clone(), o))
+            }),
         };
         if let Some((input, mut outcome)) = earlier {
             if input != input_json {

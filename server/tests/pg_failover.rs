@@ -7,7 +7,7 @@
 //!   seqs have no gap, a WebSocket client resumes from its last seq on the new leader with no
 //!   gap and no duplicate (the measured failover time is printed, never asserted);
 //! - a paused leader (`SIGSTOP`, the standby takes over, `SIGCONT`) writes no event and
-//!   acknowledges no action, and exits.
+//!   acknowledges no action, and exits with the fenced code, 75.
 //!
 //! Waits are "eventually" with loose bounds (liveness, not timing targets).
 
@@ -545,8 +545,15 @@ async fn paused_leader_resumed_after_takeover_writes_nothing_acknowledges_nothin
             "the resumed old leader acknowledged an action: {body}"
         );
     }
+    // Fenced, not an ordinary write failure (70): whichever of its renewal and its next
+    // append finds the lease gone first, and even when the new leader already wrote the seqs
+    // the old one was about to (docs/server.md: 75, EX_TEMPFAIL).
     let status = wait_exit(&mut old);
-    assert!(!status.success(), "the fenced leader exited with {status}");
+    assert_eq!(
+        status.code(),
+        Some(75),
+        "the fenced leader exited with {status}, not the fenced exit code"
+    );
     tokio::time::timeout(Duration::from_secs(60), load)
         .await
         .unwrap()

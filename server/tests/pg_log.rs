@@ -5,9 +5,9 @@
 //! epoch is gone: its append, snapshot and configuration writes roll back and write nothing.
 //! Quick replies and the audit trail live there too (a failover keeps them).
 //!
-//! The cluster: `$OMNIDESK_TEST_PG_URL` if set (`scripts/test` starts one), otherwise a
-//! throwaway cluster this test starts (initdb + pg_ctl as the `postgres` user when run as
-//! root) and stops. PostgreSQL missing fails the test and says so.
+//! The cluster is `common::pg`'s (`$OMNIDESK_TEST_PG_URL`, or one started for this test
+//! process and stopped by its watchdog once the process is gone), a fresh database per check.
+//! PostgreSQL missing fails the test and says so.
 
 mod common;
 
@@ -23,135 +23,7 @@ use omnidesk_server::log::{
 use omnidesk_server::quick_replies::{QuickReplyStore, StoreError};
 use omnidesk_wire::http::{quick_reply, AuditAction, QuickReplyDraft};
 use serde_json::json;
-use std::path::PathBuf;
-use std::process::Command;
 use std::time::Duration;
-
-/// A cluster for this test: given, or started here and stopped on drop.
-struct Cluster {
-    url: String,
-    started: Option<(PathBuf, PathBuf)>,
-}
-
-fn pg_bin() -> PathBuf {
-    let mut bins: Vec<PathBuf> = std::fs::read_dir("/usr/lib/postgresql")
-        .into_iter()
-        .flatten()
-        .flatten()
-        .map(|e| e.path().join("bin"))
-        .filter(|b| b.join("initdb").exists())
-        .collect();
-    bins.sort();
-    bins.pop().unwrap_or_else(|| {
-        panic!(
-            "PostgreSQL is missing (no /usr/lib/postgresql/*/bin/initdb): run scripts/setup, or \
-             set OMNIDESK_TEST_PG_URL to a cluster this user may create databases in"
-        )
-    })
-}
-
-/// Runs a PostgreSQL tool as `postgres` when we are root (initdb and pg_ctl refuse root).
-fn as_postgres(tool: &std::path::Path, args: &[&str]) {
-    let root = unsafe { libc::geteuid() } == 0;
-    let mut cmd = if root {
-        let mut c = Command::new("runuser");
-        c.args(["-u", "postgres", "--"]).arg(tool);
-        c
-    } else {
-        Command::new(tool)
-    };
-    let out = cmd.args(args).output().expect("run a PostgreSQL tool");
-    assert!(
-        out.status.success(),
-        "{} {args:?}: {}",
-        tool.display(),
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
-impl Cluster {
-    fn get() -> Cluster {
-        if let Some(url) = std::env::var("OMNIDESK_TEST_PG_URL")
-            .ok()
-            .filter(|u| !u.is_empty())
-        {
-            return Cluster { url, started: None };
-        }
-        let bin = pg_bin();
-        let dir = tempfile::Builder::new()
-            .prefix("omnidesk-pg-log")
-            .tempdir()
-            .unwrap()
-            .keep();
-        std::fs::set_permissions(&dir, std::os::unix::fs::PermissionsExt::from_mode(0o777))
-            .unwrap();
-        let data = dir.join("data");
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        as_postgres(
-            &bin.join("initdb"),
-            &[
-                "-D",
-                data.to_str().unwrap(),
-                "--auth=trust",
-                "-U",
-                "postgres",
-            ],
-        );
-        let opts = format!(
-            "-p {port} -k {} -c listen_addresses=127.0.0.1 -c fsync=off",
-            dir.display()
-        );
-        let log = dir.join("log");
-        as_postgres(
-            &bin.join("pg_ctl"),
-            &[
-                "-D",
-                data.to_str().unwrap(),
-                "-o",
-                &opts,
-                "-l",
-                log.to_str().unwrap(),
-                "-w",
-                "start",
-            ],
-        );
-        Cluster {
-            url: format!("postgres://postgres@127.0.0.1:{port}/postgres"),
-            started: Some((bin, dir)),
-        }
-    }
-
-    /// A fresh database; its URL.
-    fn database(&self, name: &str) -> String {
-        let mut admin = PgClient::connect(&self.url, "").unwrap();
-        let name = format!("pglog_{name}_{}", std::process::id());
-        for q in [
-            format!("DROP DATABASE IF EXISTS {name}"),
-            format!("CREATE DATABASE {name}"),
-        ] {
-            admin.get().batch_execute(&q).unwrap();
-        }
-        let (server, _) = self.url.rsplit_once('/').unwrap();
-        format!("{server}/{name}")
-    }
-}
-
-impl Drop for Cluster {
-    fn drop(&mut self) {
-        if let Some((bin, dir)) = self.started.take() {
-            let data = dir.join("data");
-            as_postgres(
-                &bin.join("pg_ctl"),
-                &["-D", data.to_str().unwrap(), "-m", "fast", "stop"],
-            );
-            let _ = std::fs::remove_dir_all(dir);
-        }
-    }
-}
 
 fn event(v: serde_json::Value, queues: Option<&[&str]>) -> LoggedEvent {
     let stamped: Stamped = serde_json::from_value(v).unwrap();
@@ -178,8 +50,8 @@ fn sql(url: &str, q: &str) -> Vec<postgres::Row> {
 }
 
 /// Migrating twice changes nothing; the version is recorded; a newer schema is refused.
-fn schema_is_created_once_and_a_newer_one_refused(cluster: &Cluster) {
-    let url = cluster.database("schema");
+fn schema_is_created_once_and_a_newer_one_refused() {
+    let url = common::pg::database();
     let mut c = PgClient::connect(&url, "").unwrap();
     db::migrate(c.get()).unwrap();
     db::migrate(c.get()).unwrap();
@@ -200,8 +72,8 @@ fn schema_is_created_once_and_a_newer_one_refused(cluster: &Cluster) {
 }
 
 /// Everything a batch holds reads back as written, from the log and from a reader.
-fn a_batch_reads_back_as_written(cluster: &Cluster) {
-    let url = cluster.database("roundtrip");
+fn a_batch_reads_back_as_written() {
+    let url = common::pg::database();
     let (_lease, fence) = lease(&url);
     let mut log = PgLog::open(&url, fence, Duration::from_secs(30)).unwrap();
     assert_eq!(log.stored_config().unwrap(), None);
@@ -264,6 +136,20 @@ fn a_batch_reads_back_as_written(cluster: &Cluster) {
             .unwrap(),
         None
     );
+    // A whole batch's lookup at once: the handled ones by key, the others absent.
+    let found = log
+        .find_actions(&[
+            ActionKey::new(&ana, "tab-1", "a2"),
+            key.clone(),
+            ActionKey::new(&ana, "tab-2", "a1"),
+        ])
+        .unwrap();
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(
+        found.get(&key),
+        Some(&(r#"{"input":"sign_in"}"#.into(), r#"{"status":200}"#.into()))
+    );
+    assert!(log.find_actions(&[]).unwrap().is_empty());
     let sessions = log.sessions().unwrap();
     assert_eq!(sessions.len(), 1);
     assert_eq!(
@@ -342,8 +228,8 @@ fn a_batch_reads_back_as_written(cluster: &Cluster) {
 
 /// One epoch at a time: the lease is taken only once expired, with the next epoch; the old
 /// holder's writes then roll back (fenced) and its renewal says it lost the lease.
-fn a_leader_whose_epoch_is_gone_writes_nothing(cluster: &Cluster) {
-    let url = cluster.database("fence");
+fn a_leader_whose_epoch_is_gone_writes_nothing() {
+    let url = common::pg::database();
     let (mut old_lease, old_fence) = lease(&url);
     assert_eq!(old_fence.epoch, 1);
     let mut old = PgLog::open(&url, old_fence.clone(), Duration::from_secs(30)).unwrap();
@@ -434,6 +320,10 @@ fn a_leader_whose_epoch_is_gone_writes_nothing(cluster: &Cluster) {
             .collect::<Vec<_>>(),
         [(1, 1), (2, 2)]
     );
+    // The old leader again, with the seq the new one has just written: still told it is
+    // fenced (the lease is checked before the insert, which would meet the new row's key).
+    let e = old.append(&stale).unwrap_err();
+    assert!(e.is_fenced(), "{e}");
     // Its lease is unexpired: nobody else takes it.
     let mut third = Lease::new(&url, LeaseId::new(Duration::from_secs(30)));
     assert_eq!(third.try_acquire().unwrap().unwrap_err().epoch, 2);
@@ -625,18 +515,17 @@ async fn a_new_leader_rebuilds_what_the_old_one_acknowledged(url: String) {
     assert_eq!(snapshots, 1, "the hub saved snapshots there");
 }
 
-/// One cluster for every check (started and stopped here when none is given).
+/// Every check, each on a fresh database of the test cluster (`common::pg`).
 #[test]
 fn the_postgres_backend_keeps_its_contract() {
-    let cluster = Cluster::get();
-    schema_is_created_once_and_a_newer_one_refused(&cluster);
-    a_batch_reads_back_as_written(&cluster);
-    a_leader_whose_epoch_is_gone_writes_nothing(&cluster);
+    schema_is_created_once_and_a_newer_one_refused();
+    a_batch_reads_back_as_written();
+    a_leader_whose_epoch_is_gone_writes_nothing();
     let runtime = tokio::runtime::Runtime::new().unwrap();
     runtime.block_on(quick_replies_and_the_audit_trail_are_kept(
-        cluster.database("stores"),
+        common::pg::database(),
     ));
     runtime.block_on(a_new_leader_rebuilds_what_the_old_one_acknowledged(
-        cluster.database("rebuild"),
+        common::pg::database(),
     ));
 }

@@ -28,6 +28,7 @@ pub use self::sqlite::SqliteLog;
 use crate::auth::{Principal, TokenHash};
 use omnidesk_core::{AgentId, Event, ItemId, QueueId, Stamped};
 use serde_json::value::RawValue;
+use std::collections::HashMap;
 use std::fmt;
 
 /// A storage failure. The hub stops the process on a failed append (see `hub`).
@@ -240,8 +241,17 @@ pub trait EventLog: Send {
     fn sessions(&mut self) -> Result<Vec<(TokenHash, Principal, u64)>, LogError>;
     /// Writes a batch atomically and durably: when this returns `Ok`, it survives a crash.
     fn append(&mut self, batch: &Batch) -> Result<(), LogError>;
-    /// A handled action: (input, outcome) as stored.
-    fn find_action(&mut self, key: &ActionKey) -> Result<Option<(String, String)>, LogError>;
+    /// The handled actions among `keys`: (input, outcome) as stored, by key (a key not
+    /// handled yet is absent). One lookup for a whole batch of incoming actions (on
+    /// PostgreSQL one round trip, not one per action).
+    fn find_actions(
+        &mut self,
+        keys: &[ActionKey],
+    ) -> Result<HashMap<ActionKey, (String, String)>, LogError>;
+    /// One handled action: (input, outcome) as stored.
+    fn find_action(&mut self, key: &ActionKey) -> Result<Option<(String, String)>, LogError> {
+        Ok(self.find_actions(std::slice::from_ref(key))?.remove(key))
+    }
     /// Saves a snapshot (and may drop older ones).
     fn save_snapshot(&mut self, snapshot: &Snapshot) -> Result<(), LogError>;
     /// A reader for connections that catch up.

@@ -1,7 +1,8 @@
 //! The PostgreSQL backend: the schema of [`crate::db::MIGRATIONS`], one transaction per batch
 //! (the events as one multi-row insert), and every write fenced by the lease: the transaction
-//! ends with [`crate::db::LEASE_CHECK`] and rolls back, acknowledging nothing, when this
-//! process's epoch no longer holds the lease ([`LogError::is_fenced`]).
+//! begins with [`crate::db::LEASE_CHECK`] and rolls back, having written and acknowledging
+//! nothing, when this process's epoch no longer holds the lease ([`LogError::is_fenced`]); a
+//! write that fails otherwise while the lease is gone is reported as fenced too.
 
 use super::{ActionKey, Batch, EventLog, EventReader, LogError, LoggedEvent, SessionOp, Snapshot};
 use crate::auth::{Principal, TokenHash};
@@ -9,6 +10,7 @@ use crate::db::{migrate, pg_error, Db, PgClient, LEASE_CHECK};
 use omnidesk_core::{AgentId, ItemId, QueueId, Stamped};
 use postgres::{Statement, Transaction};
 use serde_json::value::RawValue;
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 use std::time::Duration;
@@ -29,6 +31,8 @@ pub struct PgLog {
     client: PgClient,
     url: String,
     fence: Fence,
+    /// The session's idle-in-transaction timeout (the lease's length).
+    idle: Duration,
     /// Prepared once: each use is then one round trip instead of two (parse, then run).
     sql: Statements,
 }
@@ -40,7 +44,7 @@ struct Statements {
     insert_actions: Statement,
     put_session: Statement,
     delete_session: Statement,
-    find_action: Statement,
+    find_actions: Statement,
 }
 
 impl Statements {
@@ -64,9 +68,10 @@ impl Statements {
                  SET principal = excluded.principal, created_at = excluded.created_at",
             )?,
             delete_session: c.prepare("DELETE FROM sessions WHERE token_hash = $1")?,
-            find_action: c.prepare(
-                "SELECT input, outcome FROM actions
-                 WHERE principal = $1 AND client_id = $2 AND action_id = $3",
+            find_actions: c.prepare(
+                "SELECT a.principal, a.client_id, a.action_id, a.input, a.outcome
+                 FROM unnest($1::text[], $2::text[], $3::text[]) AS k(p, c, i)
+                 JOIN actions a ON a.principal = k.p AND a.client_id = k.c AND a.action_id = k.i",
             )?,
         })
     }
@@ -92,28 +97,82 @@ impl PgLog {
             client,
             url: url.to_owned(),
             fence,
+            idle,
             sql,
         })
     }
 
-    /// Ends a write transaction: commits only if the lease is still this process's.
-    fn commit_fenced(
-        tx: Transaction<'_>,
-        check: &Statement,
-        fence: &Fence,
-    ) -> Result<(), LogError> {
-        let mut tx = tx;
-        let held = tx
-            .query_opt(check, &[&fence.holder, &fence.epoch])
-            .map_err(err)?;
-        if held.is_none() {
-            let _ = tx.rollback();
-            return Err(LogError::fenced(format!(
-                "fenced: this process's lease (epoch {}) expired or another process took it over; nothing of this batch was written",
-                fence.epoch
-            )));
+    /// The hub's connection, opened again (statements prepared again) if it was closed — a
+    /// restarted database, or a session ended by its idle timeout while this process was
+    /// paused. Every write is its own fenced transaction, so a new connection is as safe as
+    /// the old one.
+    fn client(&mut self) -> Result<&mut postgres::Client, LogError> {
+        if self.client.is_closed() {
+            let mut client =
+                PgClient::connect(&self.url, &writer_settings(self.idle)).map_err(LogError::new)?;
+            self.sql = Statements::prepare(client.get()).map_err(err)?;
+            self.client = client;
         }
-        tx.commit().map_err(err)
+        Ok(self.client.get())
+    }
+
+    /// A failed write, said as "fenced" when the reason is that the lease is gone: a write
+    /// that failed for another reason first (the connection ended by its idle timeout while
+    /// this process was paused, a conflict with the new leader's rows) is still a fenced
+    /// leader's, and exits as one.
+    fn explain(&mut self, e: LogError) -> LogError {
+        if e.is_fenced() {
+            return e;
+        }
+        let fence = self.fence.clone();
+        // On a connection of its own: the hub's may be the one that failed. Autocommit, so
+        // the row lock ends with the statement.
+        let held = PgClient::connect(&self.url, "SET statement_timeout = '5s'")
+            .map_err(LogError::new)
+            .and_then(|mut c| {
+                c.get()
+                    .query_opt(LEASE_CHECK, &[&fence.holder, &fence.epoch])
+                    .map_err(err)
+            });
+        match held {
+            Ok(None) => LogError::fenced(format!(
+                "fenced: this process's lease (epoch {}) expired or another process took it over; nothing of this batch was written ({e})",
+                fence.epoch
+            )),
+            // Still ours, or the database cannot say: an ordinary failure.
+            _ => e,
+        }
+    }
+
+    /// Runs `write` in a transaction that first locks the lease row where it is still this
+    /// process's (holder, epoch, unexpired), and commits only then. Checked before anything
+    /// is written: a fenced leader never meets the new leader's rows (a duplicate seq), it
+    /// is told it is fenced. The row lock (`FOR SHARE`) stays until the commit, so a
+    /// takeover's `UPDATE` of the row waits for this commit, or this check waits for the
+    /// takeover and then finds the row changed: each commit is wholly before or after it.
+    fn write_fenced(
+        &mut self,
+        write: impl FnOnce(&mut Transaction<'_>, &Statements, &Fence) -> Result<(), LogError>,
+    ) -> Result<(), LogError> {
+        let fence = self.fence.clone();
+        let result = (|| {
+            self.client()?;
+            let sql = &self.sql;
+            let mut tx = self.client.get().transaction().map_err(err)?;
+            let held = tx
+                .query_opt(&sql.lease_check, &[&fence.holder, &fence.epoch])
+                .map_err(err)?;
+            if held.is_none() {
+                let _ = tx.rollback();
+                return Err(LogError::fenced(format!(
+                    "fenced: this process's lease (epoch {}) expired or another process took it over; nothing of this batch was written",
+                    fence.epoch
+                )));
+            }
+            write(&mut tx, sql, &fence)?;
+            tx.commit().map_err(err)
+        })();
+        result.map_err(|e| self.explain(e))
     }
 }
 
@@ -129,23 +188,22 @@ fn join_queues(queues: &Option<Vec<QueueId>>) -> Option<String> {
 impl EventLog for PgLog {
     fn stored_config(&mut self) -> Result<Option<String>, LogError> {
         Ok(self
-            .client
-            .get()
+            .client()?
             .query_opt("SELECT value FROM meta WHERE key = 'config'", &[])
             .map_err(err)?
             .map(|r| r.get(0)))
     }
 
     fn store_config(&mut self, config: &str) -> Result<(), LogError> {
-        let fence = self.fence.clone();
-        let mut tx = self.client.get().transaction().map_err(err)?;
-        tx.execute(
-            "INSERT INTO meta (key, value) VALUES ('config', $1)
-             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            &[&config],
-        )
-        .map_err(err)?;
-        PgLog::commit_fenced(tx, &self.sql.lease_check, &fence)
+        self.write_fenced(|tx, _, _| {
+            tx.execute(
+                "INSERT INTO meta (key, value) VALUES ('config', $1)
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                &[&config],
+            )
+            .map_err(err)?;
+            Ok(())
+        })
     }
 
     fn describe(&self) -> String {
@@ -154,8 +212,7 @@ impl EventLog for PgLog {
 
     fn latest_snapshot(&mut self) -> Result<Option<Snapshot>, LogError> {
         Ok(self
-            .client
-            .get()
+            .client()?
             .query_opt(
                 "SELECT seq, now, state FROM snapshots ORDER BY seq DESC LIMIT 1",
                 &[],
@@ -173,8 +230,7 @@ impl EventLog for PgLog {
         let mut after = after as i64;
         loop {
             let rows = self
-                .client
-                .get()
+                .client()?
                 .query(
                     "SELECT seq, event FROM events WHERE seq > $1 ORDER BY seq LIMIT 10000",
                     &[&after],
@@ -197,8 +253,7 @@ impl EventLog for PgLog {
 
     fn sessions(&mut self) -> Result<Vec<(TokenHash, Principal, u64)>, LogError> {
         let rows = self
-            .client
-            .get()
+            .client()?
             .query(
                 "SELECT token_hash, principal, created_at FROM sessions",
                 &[],
@@ -221,111 +276,125 @@ impl EventLog for PgLog {
     }
 
     fn append(&mut self, batch: &Batch) -> Result<(), LogError> {
-        let fence = self.fence.clone();
-        let mut tx = self.client.get().transaction().map_err(err)?;
-        if !batch.events.is_empty() {
-            let n = batch.events.len();
-            let (mut seq, mut at, mut item, mut kind, mut event, mut queues, mut agent) = (
-                Vec::with_capacity(n),
-                Vec::with_capacity(n),
-                Vec::with_capacity(n),
-                Vec::with_capacity(n),
-                Vec::with_capacity(n),
-                Vec::with_capacity(n),
-                Vec::with_capacity(n),
-            );
-            for e in &batch.events {
-                seq.push(e.seq as i64);
-                at.push(e.at as i64);
-                item.push(e.item.as_ref().map(|i| i.as_str()));
-                kind.push(e.kind.as_str());
-                event.push(e.json.get());
-                queues.push(join_queues(&e.queues));
-                agent.push(e.agent.as_ref().map(|a| a.as_str()));
+        self.write_fenced(|tx, sql, fence| {
+            if !batch.events.is_empty() {
+                let n = batch.events.len();
+                let (mut seq, mut at, mut item, mut kind, mut event, mut queues, mut agent) = (
+                    Vec::with_capacity(n),
+                    Vec::with_capacity(n),
+                    Vec::with_capacity(n),
+                    Vec::with_capacity(n),
+                    Vec::with_capacity(n),
+                    Vec::with_capacity(n),
+                    Vec::with_capacity(n),
+                );
+                for e in &batch.events {
+                    seq.push(e.seq as i64);
+                    at.push(e.at as i64);
+                    item.push(e.item.as_ref().map(|i| i.as_str()));
+                    kind.push(e.kind.as_str());
+                    event.push(e.json.get());
+                    queues.push(join_queues(&e.queues));
+                    agent.push(e.agent.as_ref().map(|a| a.as_str()));
+                }
+                tx.execute(
+                    &sql.insert_events,
+                    &[
+                        &seq,
+                        &at,
+                        &item,
+                        &kind,
+                        &event,
+                        &queues,
+                        &agent,
+                        &fence.epoch,
+                    ],
+                )
+                .map_err(err)?;
             }
-            tx.execute(
-                &self.sql.insert_events,
-                &[
-                    &seq,
-                    &at,
-                    &item,
-                    &kind,
-                    &event,
-                    &queues,
-                    &agent,
-                    &fence.epoch,
-                ],
-            )
-            .map_err(err)?;
-        }
-        if !batch.actions.is_empty() {
-            let (mut p, mut c, mut id, mut input, mut outcome, mut at) =
-                (vec![], vec![], vec![], vec![], vec![], vec![]);
-            for a in &batch.actions {
-                p.push(a.key.principal.as_str());
-                c.push(a.key.client_id.as_str());
-                id.push(a.key.action_id.as_str());
-                input.push(a.input.as_str());
-                outcome.push(a.outcome.as_str());
-                at.push(a.at as i64);
-            }
-            tx.execute(
-                &self.sql.insert_actions,
-                &[&p, &c, &id, &input, &outcome, &at],
-            )
-            .map_err(err)?;
-        }
-        for s in &batch.sessions {
-            match s {
-                SessionOp::Put {
-                    hash,
-                    principal,
-                    at,
-                } => {
-                    tx.execute(
-                        &self.sql.put_session,
-                        &[
-                            &&hash[..],
-                            &serde_json::to_string(principal)?,
-                            &(*at as i64),
-                        ],
-                    )
+            if !batch.actions.is_empty() {
+                let (mut p, mut c, mut id, mut input, mut outcome, mut at) =
+                    (vec![], vec![], vec![], vec![], vec![], vec![]);
+                for a in &batch.actions {
+                    p.push(a.key.principal.as_str());
+                    c.push(a.key.client_id.as_str());
+                    id.push(a.key.action_id.as_str());
+                    input.push(a.input.as_str());
+                    outcome.push(a.outcome.as_str());
+                    at.push(a.at as i64);
+                }
+                tx.execute(&sql.insert_actions, &[&p, &c, &id, &input, &outcome, &at])
                     .map_err(err)?;
-                }
-                SessionOp::Delete { hash } => {
-                    tx.execute(&self.sql.delete_session, &[&&hash[..]])
+            }
+            for s in &batch.sessions {
+                match s {
+                    SessionOp::Put {
+                        hash,
+                        principal,
+                        at,
+                    } => {
+                        tx.execute(
+                            &sql.put_session,
+                            &[
+                                &&hash[..],
+                                &serde_json::to_string(principal)?,
+                                &(*at as i64),
+                            ],
+                        )
                         .map_err(err)?;
+                    }
+                    SessionOp::Delete { hash } => {
+                        tx.execute(&sql.delete_session, &[&&hash[..]])
+                            .map_err(err)?;
+                    }
                 }
             }
-        }
-        PgLog::commit_fenced(tx, &self.sql.lease_check, &fence)
+            Ok(())
+        })
     }
 
-    fn find_action(&mut self, key: &ActionKey) -> Result<Option<(String, String)>, LogError> {
-        Ok(self
+    fn find_actions(
+        &mut self,
+        keys: &[ActionKey],
+    ) -> Result<HashMap<ActionKey, (String, String)>, LogError> {
+        if keys.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let principals: Vec<&str> = keys.iter().map(|k| k.principal.as_str()).collect();
+        let clients: Vec<&str> = keys.iter().map(|k| k.client_id.as_str()).collect();
+        let ids: Vec<&str> = keys.iter().map(|k| k.action_id.as_str()).collect();
+        self.client()?;
+        let rows = self
             .client
             .get()
-            .query_opt(
-                &self.sql.find_action,
-                &[&key.principal, &key.client_id, &key.action_id],
-            )
-            .map_err(err)?
-            .map(|r| (r.get(0), r.get(1))))
+            .query(&self.sql.find_actions, &[&principals, &clients, &ids])
+            .map_err(err)?;
+        Ok(rows
+            .into_iter()
+            .map(|r| {
+                let key = ActionKey {
+                    principal: r.get(0),
+                    client_id: r.get(1),
+                    action_id: r.get(2),
+                };
+                (key, (r.get(3), r.get(4)))
+            })
+            .collect())
     }
 
     fn save_snapshot(&mut self, snapshot: &Snapshot) -> Result<(), LogError> {
-        let fence = self.fence.clone();
         let seq = snapshot.seq as i64;
-        let mut tx = self.client.get().transaction().map_err(err)?;
-        tx.execute(
-            "INSERT INTO snapshots (seq, now, state) VALUES ($1, $2, $3)
-             ON CONFLICT (seq) DO UPDATE SET now = excluded.now, state = excluded.state",
-            &[&seq, &(snapshot.now as i64), &snapshot.state],
-        )
-        .map_err(err)?;
-        tx.execute("DELETE FROM snapshots WHERE seq < $1", &[&seq])
+        self.write_fenced(|tx, _, _| {
+            tx.execute(
+                "INSERT INTO snapshots (seq, now, state) VALUES ($1, $2, $3)
+                 ON CONFLICT (seq) DO UPDATE SET now = excluded.now, state = excluded.state",
+                &[&seq, &(snapshot.now as i64), &snapshot.state],
+            )
             .map_err(err)?;
-        PgLog::commit_fenced(tx, &self.sql.lease_check, &fence)
+            tx.execute("DELETE FROM snapshots WHERE seq < $1", &[&seq])
+                .map_err(err)?;
+            Ok(())
+        })
     }
 
     fn reader(&self) -> Result<Box<dyn EventReader>, LogError> {

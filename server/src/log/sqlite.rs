@@ -5,6 +5,7 @@ use crate::auth::{Principal, TokenHash};
 use omnidesk_core::{AgentId, ItemId, QueueId, Stamped};
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
 use serde_json::value::RawValue;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -236,17 +237,27 @@ impl EventLog for SqliteLog {
         Ok(())
     }
 
-    fn find_action(&mut self, key: &ActionKey) -> Result<Option<(String, String)>, LogError> {
-        Ok(self
-            .conn
-            .prepare_cached(
-                "SELECT input, outcome FROM actions \
-                 WHERE principal = ?1 AND client_id = ?2 AND action_id = ?3",
-            )?
-            .query_row(params![key.principal, key.client_id, key.action_id], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })
-            .optional()?)
+    fn find_actions(
+        &mut self,
+        keys: &[ActionKey],
+    ) -> Result<HashMap<ActionKey, (String, String)>, LogError> {
+        // In the process: a cached statement per key costs no round trip.
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT input, outcome FROM actions \
+             WHERE principal = ?1 AND client_id = ?2 AND action_id = ?3",
+        )?;
+        let mut found = HashMap::new();
+        for key in keys {
+            let row = stmt
+                .query_row(params![key.principal, key.client_id, key.action_id], |r| {
+                    Ok((r.get(0)?, r.get(1)?))
+                })
+                .optional()?;
+            if let Some(row) = row {
+                found.insert(key.clone(), row);
+            }
+        }
+        Ok(found)
     }
 
     fn save_snapshot(&mut self, snapshot: &Snapshot) -> Result<(), LogError> {
@@ -308,5 +319,37 @@ impl EventReader for SqliteReader {
                 .collect::<Result<Vec<_>, _>>()?,
         };
         Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::log::ActionRecord;
+
+    /// A whole batch's dedup lookup at once: the handled actions by key, the others absent.
+    #[test]
+    fn find_actions_returns_the_handled_ones_by_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut log = SqliteLog::open(&dir.path().join("events.db")).unwrap();
+        let ana = Principal::Agent {
+            agent: "ana".into(),
+        };
+        let key = ActionKey::new(&ana, "tab-1", "a1");
+        log.append(&Batch {
+            actions: vec![ActionRecord {
+                key: key.clone(),
+                input: "in".into(),
+                outcome: "out".into(),
+                at: 1,
+            }],
+            ..Batch::default()
+        })
+        .unwrap();
+        let other = ActionKey::new(&ana, "tab-1", "a2");
+        let found = log.find_actions(&[other.clone(), key.clone()]).unwrap();
+        assert_eq!(found.len(), 1);
+        assert_eq!(found.get(&key), Some(&("in".into(), "out".into())));
+        assert_eq!(log.find_action(&other).unwrap(), None);
     }
 }
