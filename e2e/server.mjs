@@ -11,8 +11,14 @@
 //
 // The binary is ../target/debug/omnidesk-server (or $CARGO_TARGET_DIR/debug/…, or
 // $OMNIDESK_SERVER_BIN); `cargo build -p omnidesk-server` builds it (scripts/test does).
-import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+//
+// With OMNIDESK_E2E_DB=postgres://… (a cluster where this user may create databases, e.g. the
+// one scripts/pg-cluster starts) every server gets a fresh PostgreSQL database there instead
+// of a SQLite file (`--db postgres://…/e2e_…`; `server.db` is its URL), and a (re)start waits
+// until the server holds the lease (`GET /api/health` 200): after a kill, the restarted one is
+// a standby until the dead one's lease expires.
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -46,6 +52,32 @@ process.on('exit', () => {
   }
 });
 
+/** The PostgreSQL cluster URL the servers' databases go in, or undefined (SQLite). */
+export const pgCluster = () => process.env.OMNIDESK_E2E_DB || undefined;
+
+// psql from the newest /usr/lib/postgresql/*/bin, else PATH's.
+function psqlBin() {
+  try {
+    const versions = readdirSync('/usr/lib/postgresql')
+      .filter((v) => existsSync(`/usr/lib/postgresql/${v}/bin/psql`))
+      .sort((a, b) => Number(b) - Number(a));
+    if (versions.length) return `/usr/lib/postgresql/${versions[0]}/bin/psql`;
+  } catch {}
+  return 'psql';
+}
+
+let databases = 0;
+/** A fresh database in the cluster at `cluster`; its URL. */
+function freshDatabase(cluster) {
+  const name = `e2e_${process.pid}_${databases++}_${Date.now()}`;
+  execFileSync(psqlBin(), ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', cluster, '-c', `CREATE DATABASE ${name}`], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  const url = new URL(cluster);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
 const LISTENING = /^listening on (http:\/\/127\.0\.0\.1:(\d+))\s*$/;
 
 /**
@@ -53,7 +85,8 @@ const LISTENING = /^listening on (http:\/\/127\.0\.0\.1:(\d+))\s*$/;
  *
  * Options (all optional):
  * - `port`: 0 (default) picks a free one; `restart()` reuses whichever it got.
- * - `db`: the SQLite file; default `<fresh temp dir>/events.db`.
+ * - `db`: the SQLite file (or a postgres:// URL); default `<fresh temp dir>/events.db`, or a
+ *   fresh database of $OMNIDESK_E2E_DB's cluster when that is set.
  * - `dist`: the app to serve; default `$E2E_SERVER_DIST` or `../dist-server` (the app's server
  *   build, `trunk build --release --features server --dist dist-server`; relative to e2e/).
  * - `config`: a configuration file (`--config`); default the embedded demo.
@@ -76,7 +109,15 @@ export async function startServer({
     throw new Error(`${bin} is missing: run \`cargo build -p omnidesk-server\` first`);
   }
   const dir = await mkdtemp(join(tmpdir(), 'omnidesk-e2e-'));
-  const dbPath = resolve(db ?? join(dir, 'events.db'));
+  const cluster = pgCluster();
+  const dbPath = db?.startsWith('postgres')
+    ? db
+    : db !== undefined
+      ? resolve(db)
+      : cluster
+        ? freshDatabase(cluster)
+        : resolve(join(dir, 'events.db'));
+  const onPostgres = dbPath.startsWith('postgres');
   const distPath = resolve(here, dist ?? process.env.E2E_SERVER_DIST ?? '../dist-server');
   // Flags, not the environment, configure it: drop any OMNIDESK_* the caller's shell has.
   const childEnv = Object.fromEntries(
@@ -142,6 +183,21 @@ export async function startServer({
       });
     });
 
+  // On PostgreSQL: until it holds the lease (a standby answers 503 with role standby).
+  const awaitLeader = async () => {
+    const deadline = Date.now() + timeout;
+    for (;;) {
+      try {
+        const r = await fetch(`http://127.0.0.1:${currentPort}/api/health`);
+        if (r.status === 200) return;
+      } catch {}
+      if (Date.now() > deadline || !child || child.exitCode !== null) {
+        throw new Error(`omnidesk-server did not become the leader within ${timeout} ms\n${log}`);
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  };
+
   const start = async () => {
     // A restart on a fixed port may find it still bound for a moment: retry for a few seconds.
     const deadline = Date.now() + 5_000;
@@ -150,6 +206,7 @@ export async function startServer({
         const s = await spawnOnce();
         child = s.proc;
         currentPort = s.port;
+        if (onPostgres) await awaitLeader();
         return;
       } catch (e) {
         if (!e.addrInUse || currentPort === 0 || Date.now() > deadline) throw e;

@@ -59,6 +59,14 @@ fn event_item(event: &Event) -> Option<&ItemId> {
     }
 }
 
+impl Event {
+    /// The item this event is about, if any (none for presence and sign-in events, nor for a
+    /// `rejected` one).
+    pub fn item(&self) -> Option<&ItemId> {
+        event_item(self)
+    }
+}
+
 /// The agent whose own state (sign-in, presence, connection) an event changes, if any.
 fn event_agent(event: &Event) -> Option<&AgentId> {
     match event {
@@ -178,8 +186,14 @@ impl<R: Router> Engine<R> {
     }
 
     /// Folds one event from a log: the live engine and a replica built from its log agree.
+    ///
+    /// A replica of a *scoped* stream (issue 18 §4: the server sends an agent only the items
+    /// in their scope) also folds an item's earlier events when the item enters its scope:
+    /// their seqs are below the last one folded, and neither `last_seq` nor `now` moves back.
+    /// An item's state depends only on its own events (and its holders' capacity on the items
+    /// they hold), so folding each item's events in their own order gives its state.
     pub fn apply(&mut self, stamped: &Stamped) {
-        self.seq = stamped.seq;
+        self.seq = self.seq.max(stamped.seq);
         self.now = self.now.max(stamped.at);
         let item = event_item(&stamped.event);
         let agent = event_agent(&stamped.event);

@@ -507,8 +507,9 @@ impl State {
             if let Some(a) = old_hold.and_then(|a| self.agents.get_mut(&a)) {
                 a.used = a.used.saturating_sub(cost);
                 if cost > 0 {
-                    // R17: used capacity went down.
-                    a.idle_since = at;
+                    // R17: used capacity went down (never back: a replica may fold an
+                    // item's earlier events late, Engine::apply).
+                    a.idle_since = a.idle_since.max(at);
                 }
             }
             if let Some(a) = new_hold.and_then(|a| self.agents.get_mut(&a)) {
@@ -543,8 +544,11 @@ impl State {
             return;
         };
         if let Some(a) = self.agents.get_mut(agent) {
-            a.last_assignment = Some(at);
-            a.last_assignment_in_queue.insert(queue, at);
+            // Never back (a replica folding an item's earlier events late, Engine::apply);
+            // in a log `at` never decreases, so this is `at`.
+            a.last_assignment = Some(a.last_assignment.map_or(at, |l| l.max(at)));
+            let q = a.last_assignment_in_queue.entry(queue).or_insert(at);
+            *q = (*q).max(at);
         }
     }
 }

@@ -1,6 +1,7 @@
 //! The audit trail (issue 18, ASVS V7.1–V7.2): sign-ins, failed sign-ins, throttling,
 //! sign-outs, expiries and supervisors' acts, with time, principal, client address and
-//! outcome, in the `audit` table of the server's SQLite file.
+//! outcome, in the `audit` table of the server's database (the SQLite file, or PostgreSQL with
+//! `--db postgres://…`, so a failover keeps the trail).
 //!
 //! The trail has its own connection to the database and its own writer thread, so the hub's
 //! group commits never wait for it (SQLite's WAL lets both write; each waits for the other's
@@ -8,6 +9,7 @@
 //! for every row queued before it, so what a request recorded is in the next read. Passwords
 //! and tokens are never recorded.
 
+use crate::db::{pg_error, PgClient};
 use omnidesk_wire::http::{AuditAction, AuditEntry, AuditPage};
 use rusqlite::{params, Connection};
 use std::path::Path;
@@ -49,7 +51,17 @@ enum Msg {
 /// The trail: a queue to its writer thread and a connection for reads.
 pub struct Audit {
     tx: Mutex<mpsc::Sender<Msg>>,
-    read: Mutex<Connection>,
+    read: Mutex<Store>,
+}
+
+/// A connection to the trail's table: the SQLite file, or PostgreSQL (reconnected after a
+/// failure), so a failover keeps the trail.
+enum Store {
+    Sqlite(Connection),
+    Postgres {
+        url: String,
+        client: Option<PgClient>,
+    },
 }
 
 fn open(path: &Path) -> rusqlite::Result<Connection> {
@@ -65,6 +77,128 @@ fn name(action: AuditAction) -> String {
         .unwrap_or_else(|| "other".into())
 }
 
+/// A row as the tables hold it: `(id, at, principal, address, action, outcome, detail)`.
+type Row = (i64, i64, String, String, String, String, Option<String>);
+
+impl Store {
+    fn pg(&mut self) -> Result<&mut postgres::Client, String> {
+        let Store::Postgres { url, client } = self else {
+            unreachable!("only called on PostgreSQL")
+        };
+        if client.as_ref().is_none_or(|c| c.is_closed()) {
+            *client = Some(PgClient::connect(url, "")?);
+        }
+        Ok(client.as_mut().expect("just set").get())
+    }
+
+    fn forget(&mut self) {
+        if let Store::Postgres { client, .. } = self {
+            *client = None;
+        }
+    }
+
+    fn insert(&mut self, rows: &[Record]) -> Result<(), String> {
+        let result = match self {
+            Store::Sqlite(conn) => (|| -> rusqlite::Result<()> {
+                let tx = conn.transaction()?;
+                {
+                    let mut ins = tx.prepare_cached(
+                        "INSERT INTO audit (at, principal, address, action, outcome, detail) \
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                    )?;
+                    for r in rows {
+                        ins.execute(params![
+                            r.at as i64,
+                            r.principal,
+                            r.address,
+                            name(r.action),
+                            r.outcome,
+                            r.detail
+                        ])?;
+                    }
+                }
+                tx.commit()
+            })()
+            .map_err(|e| format!("sqlite: {e}")),
+            Store::Postgres { .. } => (|| {
+                let client = self.pg()?;
+                let mut tx = client.transaction().map_err(pg_error)?;
+                for r in rows {
+                    tx.execute(
+                        "INSERT INTO audit (at, principal, address, action, outcome, detail) \
+                         VALUES ($1, $2, $3, $4, $5, $6)",
+                        &[
+                            &(r.at as i64),
+                            &r.principal,
+                            &r.address,
+                            &name(r.action),
+                            &r.outcome,
+                            &r.detail,
+                        ],
+                    )
+                    .map_err(pg_error)?;
+                }
+                tx.commit().map_err(pg_error)
+            })(),
+        };
+        if result.is_err() {
+            self.forget();
+        }
+        result
+    }
+
+    fn rows(&mut self, before: i64, limit: i64) -> Result<Vec<Row>, String> {
+        let result = match self {
+            Store::Sqlite(conn) => (|| -> rusqlite::Result<Vec<Row>> {
+                let mut stmt = conn.prepare_cached(
+                    "SELECT id, at, principal, address, action, outcome, detail FROM audit \
+                     WHERE id < ?1 ORDER BY id DESC LIMIT ?2",
+                )?;
+                let rows = stmt.query_map(params![before, limit], |r| {
+                    Ok((
+                        r.get(0)?,
+                        r.get(1)?,
+                        r.get(2)?,
+                        r.get(3)?,
+                        r.get(4)?,
+                        r.get(5)?,
+                        r.get(6)?,
+                    ))
+                })?;
+                rows.collect()
+            })()
+            .map_err(|e| e.to_string()),
+            Store::Postgres { .. } => self.pg().and_then(|c| {
+                c.query(
+                    "SELECT id, at, principal, address, action, outcome, detail FROM audit \
+                     WHERE id < $1 ORDER BY id DESC LIMIT $2",
+                    &[&before, &limit],
+                )
+                .map_err(pg_error)
+                .map(|rows| {
+                    rows.iter()
+                        .map(|r| {
+                            (
+                                r.get(0),
+                                r.get(1),
+                                r.get(2),
+                                r.get(3),
+                                r.get(4),
+                                r.get(5),
+                                r.get(6),
+                            )
+                        })
+                        .collect()
+                })
+            }),
+        };
+        if result.is_err() {
+            self.forget();
+        }
+        result
+    }
+}
+
 impl Audit {
     /// Opens the trail in the database at `path` (after the event log opened it in WAL mode).
     pub fn open(path: &Path) -> Result<Audit, String> {
@@ -72,6 +206,26 @@ impl Audit {
         let write = open(path).map_err(err)?;
         write.execute_batch(SCHEMA).map_err(err)?;
         let read = open(path).map_err(err)?;
+        Audit::start(Store::Sqlite(write), Store::Sqlite(read))
+    }
+
+    /// Opens the trail in PostgreSQL (the table is [`crate::db::MIGRATIONS`]'). Blocking: call
+    /// it off the async runtime.
+    pub fn open_postgres(url: &str) -> Result<Audit, String> {
+        let mut client = PgClient::connect(url, "")?;
+        crate::db::migrate(client.get())?;
+        let write = Store::Postgres {
+            url: url.to_owned(),
+            client: Some(client),
+        };
+        let read = Store::Postgres {
+            url: url.to_owned(),
+            client: None,
+        };
+        Audit::start(write, read)
+    }
+
+    fn start(write: Store, read: Store) -> Result<Audit, String> {
         let (tx, rx) = mpsc::channel::<Msg>();
         std::thread::Builder::new()
             .name("omnidesk-audit".into())
@@ -83,7 +237,7 @@ impl Audit {
         })
     }
 
-    /// Queues a row (never blocks the caller on SQLite).
+    /// Queues a row (never blocks the caller on the database).
     pub fn record(&self, record: Record) {
         if let Ok(tx) = self.tx.lock() {
             let _ = tx.send(Msg::Row(record));
@@ -99,35 +253,27 @@ impl Audit {
         let _ = rx.await;
     }
 
-    /// Newest first: rows with `id < before` (all if `None`), at most `limit`.
+    /// Newest first: rows with `id < before` (all if `None`), at most `limit`. Blocking.
     pub fn page(&self, before: Option<u64>, limit: usize) -> Result<AuditPage, String> {
         let limit = limit.clamp(1, MAX_PAGE);
-        let conn = self.read.lock().map_err(|_| "the audit reader failed")?;
-        let mut stmt = conn
-            .prepare_cached(
-                "SELECT id, at, principal, address, action, outcome, detail FROM audit \
-                 WHERE id < ?1 ORDER BY id DESC LIMIT ?2",
-            )
-            .map_err(|e| e.to_string())?;
+        let mut store = self.read.lock().map_err(|_| "the audit reader failed")?;
         let before = before.map_or(i64::MAX, |b| b.min(i64::MAX as u64) as i64);
-        let rows = stmt
-            .query_map(params![before, (limit + 1) as i64], |r| {
-                let action: String = r.get(4)?;
-                Ok(AuditEntry {
-                    id: r.get::<_, i64>(0)? as u64,
-                    at: r.get::<_, i64>(1)? as u64,
-                    principal: r.get(2)?,
-                    address: r.get(3)?,
+        let mut entries: Vec<AuditEntry> = store
+            .rows(before, (limit + 1) as i64)?
+            .into_iter()
+            .map(
+                |(id, at, principal, address, action, outcome, detail)| AuditEntry {
+                    id: id as u64,
+                    at: at as u64,
+                    principal,
+                    address,
                     action: serde_json::from_value(serde_json::Value::String(action))
                         .unwrap_or(AuditAction::Other),
-                    outcome: r.get(5)?,
-                    detail: r.get(6)?,
-                })
-            })
-            .map_err(|e| e.to_string())?;
-        let mut entries = rows
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| e.to_string())?;
+                    outcome,
+                    detail,
+                },
+            )
+            .collect();
         let more = entries.len() > limit;
         entries.truncate(limit);
         let next_before = if more {
@@ -143,41 +289,25 @@ impl Audit {
 }
 
 /// Writes queued rows, all that are waiting in one transaction.
-fn writer(mut conn: Connection, rx: mpsc::Receiver<Msg>) {
+fn writer(mut store: Store, rx: mpsc::Receiver<Msg>) {
     while let Ok(first) = rx.recv() {
         let mut msgs = vec![first];
         while let Ok(m) = rx.try_recv() {
             msgs.push(m);
         }
         let mut flushes = Vec::new();
-        let result = (|| -> rusqlite::Result<()> {
-            let tx = conn.transaction()?;
-            {
-                let mut ins = tx.prepare_cached(
-                    "INSERT INTO audit (at, principal, address, action, outcome, detail) \
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                )?;
-                for m in msgs {
-                    match m {
-                        Msg::Row(r) => {
-                            ins.execute(params![
-                                r.at as i64,
-                                r.principal,
-                                r.address,
-                                name(r.action),
-                                r.outcome,
-                                r.detail
-                            ])?;
-                        }
-                        Msg::Flush(reply) => flushes.push(reply),
-                    }
-                }
+        let mut rows = Vec::new();
+        for m in msgs {
+            match m {
+                Msg::Row(r) => rows.push(r),
+                Msg::Flush(reply) => flushes.push(reply),
             }
-            tx.commit()
-        })();
-        if let Err(e) = result {
-            // The trail must not stop the server; say so loudly where operators look.
-            eprintln!("omnidesk-server: writing the audit trail failed: {e}");
+        }
+        if !rows.is_empty() {
+            if let Err(e) = store.insert(&rows) {
+                // The trail must not stop the server; say so loudly where operators look.
+                eprintln!("omnidesk-server: writing the audit trail failed: {e}");
+            }
         }
         for f in flushes {
             let _ = f.send(());

@@ -13,13 +13,14 @@
 //! gets [`Delivery::Lagged`] and leaves the registry (the connection tells its client to
 //! resync, see [`crate::api::ws`]). The sending side never blocks.
 //!
-//! Filtered delivery rule (also applied to catch-up pages, so a resumed stream is the same
-//! stream): an event is delivered to a `Queues` subscription when one of its queues (the
-//! item's queue before and after the input) is subscribed, or it names the subscriber's agent,
-//! or it has neither item nor agent, or its queues are unknown (logged before they were
-//! recorded).
+//! Delivery rule: a customer's subscription gets its conversation's events; an agent's, the
+//! events of their read scope ([`crate::scope`], issue 18 §4), whose records (per item, the
+//! queues it has been in and the agents it has named) live in the registry and are updated
+//! here, in commit order, before each event is routed. The same records answer the socket's
+//! catch-up ([`Fanout::wants`], [`Fanout::entry`]), so a resumed stream is the same stream.
 
 use crate::log::LoggedEvent;
+use crate::scope::{Route, Scope, Scopes};
 use axum::extract::ws::Utf8Bytes;
 use omnidesk_core::{AgentId, ItemId, QueueId};
 use omnidesk_wire::ServerFrame;
@@ -32,33 +33,10 @@ use tokio::sync::mpsc;
 /// What a subscription wants.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Filter {
-    /// Every event.
-    All,
-    /// Events of these queues and those naming `agent`.
-    Queues {
-        queues: HashSet<QueueId>,
-        agent: Option<AgentId>,
-    },
-    /// Events about this item.
+    /// An agent's read scope.
+    Scoped(Arc<Scope>),
+    /// Events about this item (a customer's conversation).
     Item(ItemId),
-}
-
-impl Filter {
-    /// Whether an event passes the filter (the same rule as the registry's indexes).
-    pub fn wants(&self, e: &LoggedEvent) -> bool {
-        match self {
-            Filter::All => true,
-            Filter::Item(item) => e.item.as_ref() == Some(item),
-            Filter::Queues { queues, agent } => match &e.queues {
-                None => true,
-                Some(qs) => {
-                    qs.iter().any(|q| queues.contains(q))
-                        || (agent.is_some() && e.agent == *agent)
-                        || (qs.is_empty() && e.agent.is_none())
-                }
-            },
-        }
-    }
 }
 
 /// A durable event as published: the log record and its WebSocket frame, serialized once for
@@ -113,9 +91,10 @@ struct Registry {
     /// The last [`RECENT`] published events, seq-contiguous.
     recent: VecDeque<Arc<LiveEvent>>,
     subs: HashMap<u64, Entry>,
-    all: HashSet<u64>,
-    /// `Queues` subscriptions whose events are those with neither item nor agent, or unknown.
-    filtered: HashSet<u64>,
+    /// Every scoped (agent) subscription: events about nobody in particular.
+    scoped: HashSet<u64>,
+    /// The read scope's records.
+    scopes: Scopes,
     by_queue: HashMap<QueueId, HashSet<u64>>,
     by_agent: HashMap<AgentId, HashSet<u64>>,
     by_item: HashMap<ItemId, HashSet<u64>>,
@@ -136,19 +115,22 @@ impl Registry {
             return;
         };
         match &entry.filter {
-            Filter::All => {
-                self.all.remove(&id);
-            }
             Filter::Item(item) => unindex(&mut self.by_item, item, id),
-            Filter::Queues { queues, agent } => {
-                self.filtered.remove(&id);
-                for q in queues {
+            Filter::Scoped(scope) => {
+                self.scoped.remove(&id);
+                for q in &scope.queues {
                     unindex(&mut self.by_queue, q, id);
                 }
-                if let Some(a) = agent {
-                    unindex(&mut self.by_agent, a, id);
-                }
+                unindex(&mut self.by_agent, &scope.agent, id);
             }
+        }
+    }
+
+    /// Whether a subscription wants an event (the same rule as the indexes).
+    fn wants(&self, filter: &Filter, e: &LoggedEvent) -> bool {
+        match filter {
+            Filter::Item(item) => e.item.as_ref() == Some(item),
+            Filter::Scoped(scope) => self.scopes.wants(scope, e),
         }
     }
 }
@@ -207,11 +189,29 @@ impl Drop for Receiver {
 }
 
 impl Fanout {
-    /// A registry for a log whose last event is `head` (0 for an empty log).
-    pub fn new(head: u64) -> Fanout {
+    /// A registry for a log whose last event is `head` (0 for an empty log) and whose
+    /// read-scope records are `scopes`.
+    pub fn new(head: u64, scopes: Scopes) -> Fanout {
         let fanout = Fanout::default();
-        fanout.inner.lock().expect("fan-out registry").head = head;
+        {
+            let mut r = fanout.inner.lock().expect("fan-out registry");
+            r.head = head;
+            r.scopes = scopes;
+        }
         fanout
+    }
+
+    /// Which of these events (read from the log) a subscription wants, by the records as
+    /// they are now.
+    pub fn wants(&self, filter: &Filter, events: &[LoggedEvent]) -> Vec<bool> {
+        let r = self.inner.lock().expect("fan-out registry");
+        events.iter().map(|e| r.wants(filter, e)).collect()
+    }
+
+    /// The seq at which `item` entered `scope`, if it has ([`crate::scope`]).
+    pub fn entry(&self, scope: &Scope, item: &ItemId) -> Option<u64> {
+        let r = self.inner.lock().expect("fan-out registry");
+        r.scopes.entry(scope, item)
     }
 
     /// Registers a subscription that has seen the events up to `after` and may fall `limit`
@@ -234,7 +234,7 @@ impl Fanout {
                 let backlog: Vec<Arc<LiveEvent>> = r
                     .recent
                     .range(skip..)
-                    .filter(|e| filter.wants(&e.event))
+                    .filter(|e| r.wants(&filter, &e.event))
                     .take(limit.max(1) + 1)
                     .cloned()
                     .collect();
@@ -254,20 +254,18 @@ impl Fanout {
         let id = r.next;
         r.next += 1;
         match &filter {
-            Filter::All => {
-                r.all.insert(id);
-            }
             Filter::Item(item) => {
                 r.by_item.entry(item.clone()).or_default().insert(id);
             }
-            Filter::Queues { queues, agent } => {
-                r.filtered.insert(id);
-                for q in queues {
+            Filter::Scoped(scope) => {
+                r.scoped.insert(id);
+                for q in &scope.queues {
                     r.by_queue.entry(q.clone()).or_default().insert(id);
                 }
-                if let Some(a) = agent {
-                    r.by_agent.entry(a.clone()).or_default().insert(id);
-                }
+                r.by_agent
+                    .entry(scope.agent.clone())
+                    .or_default()
+                    .insert(id);
             }
         }
         r.subs.insert(
@@ -313,37 +311,37 @@ impl Fanout {
         };
         for e in events {
             let ev = &e.event;
-            for &id in &r.all {
-                push(id, e);
-            }
-            if let Some(item) = &ev.item {
-                if let Some(ids) = r.by_item.get(item) {
-                    for &id in ids {
-                        push(id, e);
-                    }
+            // The records first: the event that brings an item into a scope reaches it.
+            r.scopes.note(ev);
+            if let Some(ids) = ev.item.as_ref().and_then(|i| r.by_item.get(i)) {
+                for &id in ids {
+                    push(id, e);
                 }
             }
-            match &ev.queues {
-                Some(qs) if !(qs.is_empty() && ev.agent.is_none()) => {
-                    for q in qs {
-                        if let Some(ids) = r.by_queue.get(q) {
-                            for &id in ids {
-                                push(id, e);
-                            }
-                        }
+            let of = |ids: Option<&HashSet<u64>>, push: &mut dyn FnMut(u64)| {
+                for &id in ids.into_iter().flatten() {
+                    push(id);
+                }
+            };
+            let mut add = |id: u64| push(id, e);
+            match r.scopes.routing(ev) {
+                Route::Item(item) => {
+                    let (queues, agents) = r.scopes.item_keys(item);
+                    for q in queues {
+                        of(r.by_queue.get(q), &mut add);
                     }
-                    if let Some(ids) = ev.agent.as_ref().and_then(|a| r.by_agent.get(a)) {
-                        for &id in ids {
-                            push(id, e);
-                        }
+                    for a in agents {
+                        of(r.by_agent.get(a), &mut add);
                     }
                 }
-                // Unknown queues, or an event about nobody in particular: every filtered one.
-                _ => {
-                    for &id in &r.filtered {
-                        push(id, e);
+                Route::Agent(a) => of(r.by_agent.get(&a), &mut add),
+                Route::Colleague(a) => {
+                    for q in r.scopes.member_queues(a) {
+                        of(r.by_queue.get(q), &mut add);
                     }
+                    of(r.by_agent.get(a), &mut add);
                 }
+                Route::Everyone => of(Some(&r.scoped), &mut add),
             }
         }
         let mut dropped = Vec::new();

@@ -8,7 +8,8 @@
 //! transaction (group commit), and only then hands the events to the fan-out thread
 //! ([`crate::fanout`], in commit order), answers and runs queued reads. A failed write stops
 //! the process: the engine has moved on in memory, the log has not, and nothing of that batch
-//! was acknowledged, so restarting from the log is the one consistent way on.
+//! was acknowledged, so restarting from the log is the one consistent way on. On PostgreSQL a
+//! write refused because another process took the lease exits with [`crate::db::EXIT_FENCED`].
 //!
 //! Time: `now = max(system clock, the engine's now)`, so the server's clock never goes backwards
 //! against the log (the engine's now after a restart is the latest logged `at`). Timers (R0a):
@@ -25,6 +26,7 @@ use crate::config::ServerConfig;
 use crate::connections::{ConnectionOptions, Connections};
 use crate::fanout::{Fanout, Filter, LiveEvent, Receiver};
 use crate::log::{ActionKey, ActionRecord, Batch, EventLog, EventReader, LoggedEvent, SessionOp};
+use crate::scope::{Scope, Scopes};
 use omnidesk_core::protocol::Customer;
 use omnidesk_core::{AgentId, ChannelId, Engine, Event, Input, ItemId, QueueId, Stamped, State};
 use omnidesk_wire::{ActionBody, Applied, ErrorBody, ErrorKind, Refusal};
@@ -158,6 +160,8 @@ pub struct Hub {
     pub config: Arc<ServerConfig>,
     pub reader: Arc<dyn EventReader>,
     fanout: Arc<Fanout>,
+    /// Every agent's read scope (issue 18 §4), from the configuration.
+    scopes: Arc<HashMap<AgentId, Arc<Scope>>>,
     last_seq: Arc<AtomicU64>,
     live_buffer: usize,
     live_streams: Arc<AtomicUsize>,
@@ -287,7 +291,16 @@ impl Hub {
         }
         let reader: Arc<dyn EventReader> = Arc::from(log.reader().map_err(err)?);
         let (tx, rx) = mpsc::sync_channel(options.queue.max(1));
-        let fanout = Arc::new(Fanout::new(engine.last_seq()));
+        let fanout = Arc::new(Fanout::new(
+            engine.last_seq(),
+            Scopes::seed(&config.core, engine.state(), engine.last_seq()),
+        ));
+        let scopes = config
+            .core
+            .agents
+            .keys()
+            .map(|a| (a.clone(), Arc::new(Scope::of(&config.core, a))))
+            .collect();
         let stats = Arc::new(HubStats::default());
         // The fan-out runs on its own thread, fed in commit order, so the hub thread's time
         // goes to the core and the commit (at 10 000 agents, publishing was ~40 % of it).
@@ -331,6 +344,7 @@ impl Hub {
             config,
             reader,
             fanout,
+            scopes: Arc::new(scopes),
             last_seq,
             live_buffer: options.live_buffer.max(1),
             live_streams: Arc::new(AtomicUsize::new(0)),
@@ -412,6 +426,35 @@ impl Hub {
         self.fanout.subscribe(filter, after, self.live_buffer)
     }
 
+    /// An agent's read scope: their member and supervised queues (issue 18 §4).
+    pub fn scope_of(&self, agent: &AgentId) -> Arc<Scope> {
+        self.scopes.get(agent).cloned().unwrap_or_else(|| {
+            Arc::new(Scope {
+                agent: agent.clone(),
+                queues: Default::default(),
+            })
+        })
+    }
+
+    /// The filter of a principal's whole stream: an agent's scope, a customer's conversation.
+    pub fn filter_of(&self, principal: &Principal) -> Filter {
+        match principal {
+            Principal::Agent { agent } => Filter::Scoped(self.scope_of(agent)),
+            Principal::Customer { item } => Filter::Item(item.clone()),
+        }
+    }
+
+    /// Which of these events (read from the log) `filter`'s stream carries, by the read
+    /// scope's records as they are now ([`crate::scope`]).
+    pub fn wants(&self, filter: &Filter, events: &[LoggedEvent]) -> Vec<bool> {
+        self.fanout.wants(filter, events)
+    }
+
+    /// The seq at which `item` entered `scope`, if it has.
+    pub fn scope_entry(&self, scope: &Scope, item: &ItemId) -> Option<u64> {
+        self.fanout.entry(scope, item)
+    }
+
     /// R24: the registry of agents' live connections.
     pub fn connections(&self) -> &Arc<Connections> {
         &self.connections
@@ -477,6 +520,21 @@ pub fn may_see(principal: &Principal, event: &LoggedEvent) -> bool {
         Principal::Customer { item } => {
             event.item.as_ref() == Some(item) && customer_visible(&event.kind)
         }
+    }
+}
+
+/// Read scope (issue 18 §4) of an action's answer: an agent is told the events about the
+/// item they acted on (which the access check let them act on) and those naming them; what
+/// the same input caused elsewhere (a routing step offering another queue's item to a
+/// colleague) reaches whoever's scope it is in, on their stream.
+fn answers(principal: &Principal, item: Option<&ItemId>, e: &LoggedEvent) -> bool {
+    match principal {
+        Principal::Agent { agent } => {
+            (e.item.is_some() && e.item.as_ref() == item)
+                || e.agent.as_ref() == Some(agent)
+                || (e.item.is_none() && e.agent.is_none())
+        }
+        Principal::Customer { .. } => true,
     }
 }
 
@@ -559,6 +617,11 @@ impl Worker {
             let commit = Instant::now();
             if let Err(e) = self.log.append(&turn.batch) {
                 // Nothing of this batch was acknowledged; the log is the truth. See the module doc.
+                if e.is_fenced() {
+                    // Another process leads now (PostgreSQL's lease, see `crate::db`).
+                    eprintln!("omnidesk-server: {e}; stopping");
+                    std::process::exit(crate::db::EXIT_FENCED);
+                }
                 eprintln!("omnidesk-server: writing the event log failed, stopping: {e}");
                 std::process::exit(70);
             }
@@ -802,10 +865,11 @@ impl Worker {
         events: &[Stamped],
         logged: &[LoggedEvent],
     ) -> Outcome {
+        let item = input_item(input);
         let visible: Vec<Stamped> = events
             .iter()
             .zip(logged)
-            .filter(|(_, e)| may_see(principal, e))
+            .filter(|(_, e)| may_see(principal, e) && answers(principal, item, e))
             .map(|(s, _)| s.clone())
             .collect();
         let last_seq = self.engine.last_seq();

@@ -1,15 +1,22 @@
 //! `omnidesk-server`: flags and environment, then [`omnidesk_server::serve`].
 
 use omnidesk_server::config::ServerConfig;
-use omnidesk_server::{serve, Options};
+use omnidesk_server::db::Db;
+use omnidesk_server::{bind, Options};
 use std::io::Write;
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 
-const USAGE: &str = "usage: omnidesk-server [--config FILE] [--db FILE] [--dist DIR] [--host IP] [--port N] [--allow-origin ORIGIN]...
+const USAGE: &str = "usage: omnidesk-server [--config FILE] [--db FILE|URL] [--lease-ms N] [--dist DIR] [--host IP] [--port N] [--allow-origin ORIGIN]...
   --config FILE   centre configuration (a scenario set-up with agents' passwords); env OMNIDESK_CONFIG;
                   default: the embedded demo (passwords demo-<agent>)
-  --db FILE       SQLite event log; env OMNIDESK_DB; default omnidesk.db
+  --db FILE|URL   the database; env OMNIDESK_DB; default omnidesk.db. A file path is SQLite (one
+                  process). postgres://… or postgresql://… is PostgreSQL, which several processes
+                  may share: one leader holds a lease, the others wait as standbys (503 with
+                  \"role\": \"standby\" on /api/health and every request) and take over when it
+                  runs out; a leader that finds its lease lost exits with code 75
+  --lease-ms N    PostgreSQL: the lease's length in ms (default 3000); the leader renews it every
+                  third of that, a standby looks every 250 ms
   --dist DIR      the built app to serve (its server build: trunk build --release --features server
                   --dist dist-server); env OMNIDESK_DIST; default dist-server
   --host IP       address to bind; env OMNIDESK_HOST; default 127.0.0.1
@@ -42,12 +49,22 @@ fn main() {
     let runtime = tokio::runtime::Runtime::new().expect("tokio runtime");
     runtime.block_on(async move {
         let dist = options.dist.clone();
-        let running = match serve(config, options).await {
-            Ok(r) => r,
-            Err(e) => {
-                eprintln!("omnidesk-server: {e}");
-                std::process::exit(1);
-            }
+        let fail = |e: Box<dyn std::error::Error + Send + Sync>| -> ! {
+            eprintln!("omnidesk-server: {e}");
+            std::process::exit(1);
+        };
+        // On PostgreSQL the address is announced once bound: a standby answers 503 there while
+        // it waits for the lease. On SQLite, once the engine is rebuilt (as before standbys).
+        let shared = matches!(options.db, Db::Postgres(_));
+        let bound = bind(config, options).await.unwrap_or_else(|e| fail(e));
+        let addr = bound.addr;
+        if shared {
+            println!("listening on http://{addr}");
+            let _ = std::io::stdout().flush();
+        }
+        let mut running = tokio::select! {
+            r = bound.lead() => r.unwrap_or_else(|e| fail(e)),
+            _ = stop_signal() => return,
         };
         if let Some(path) = &load_test_tokens {
             if let Err(e) = mint_load_test_tokens(&running.hub, path).await {
@@ -55,7 +72,13 @@ fn main() {
                 std::process::exit(1);
             }
         }
-        println!("listening on http://{}", running.addr);
+        if !shared {
+            println!("listening on http://{addr}");
+        }
+        eprintln!(
+            "omnidesk-server: leader: serving at seq {}",
+            running.hub.last_seq()
+        );
         if !dist.join("index.html").exists() {
             eprintln!(
                 "omnidesk-server: no app in {} (build it with `trunk build --release --features server --dist {}`); the API works without it",
@@ -65,15 +88,41 @@ fn main() {
         }
         let _ = std::io::stdout().flush();
         tokio::select! {
-            r = running.task => {
+            r = &mut running.task => {
                 if let Ok(Err(e)) = r {
                     eprintln!("omnidesk-server: {e}");
                     std::process::exit(1);
                 }
             }
-            _ = tokio::signal::ctrl_c() => {}
+            _ = stop_signal() => {
+                // A planned stop hands the lease over at once (PostgreSQL).
+                running.release_lease().await;
+            }
         }
     });
+}
+
+/// Ctrl-C or SIGTERM (what a process supervisor sends).
+async fn stop_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
 }
 
 /// `--load-test-tokens`: a session for every agent, stored like a sign-in's (durable, so a
@@ -108,8 +157,12 @@ async fn mint_load_test_tokens(
     file.write(true).create(true).truncate(true);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut file, 0o600);
-    file.open(path)
+    // Written beside and renamed into place, so whoever waits for the file (a load test
+    // against a PostgreSQL standby that becomes the leader later) never reads half of it.
+    let partial = path.with_extension("partial");
+    file.open(&partial)
         .and_then(|mut f| f.write_all(lines.as_bytes()))
+        .and_then(|()| std::fs::rename(&partial, path))
         .map_err(|e| format!("{}: {e}", path.display()))
 }
 
@@ -144,7 +197,7 @@ fn parse_args() -> Result<Args, String> {
         .transpose()?
         .unwrap_or(options.addr.port());
     if let Some(db) = env("OMNIDESK_DB") {
-        options.db = db.into();
+        options.db = Db::parse(&db);
     }
     if let Some(dist) = env("OMNIDESK_DIST") {
         options.dist = dist.into();
@@ -169,7 +222,14 @@ fn parse_args() -> Result<Args, String> {
         let mut value = || args.next().ok_or_else(|| format!("{flag} needs a value"));
         match flag.as_str() {
             "--config" => config_path = Some(value()?.into()),
-            "--db" => options.db = value()?.into(),
+            "--db" => options.db = Db::parse(&value()?),
+            "--lease-ms" => {
+                let v = value()?;
+                let ms: u64 = v.parse().ok().filter(|ms| *ms >= 300).ok_or_else(|| {
+                    format!("--lease-ms: expected a number of ms, at least 300, not {v}")
+                })?;
+                options.lease = std::time::Duration::from_millis(ms);
+            }
             "--dist" => options.dist = value()?.into(),
             "--host" => {
                 let v = value()?;

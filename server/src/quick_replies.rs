@@ -1,6 +1,7 @@
 //! Quick replies (issue 17): the centre's, read from the configuration's `quick_replies` and
 //! checked at load ([`from_config`]: a bad entry refuses the file, naming the field), and each
-//! agent's personal ones, kept in the same SQLite file ([`QuickReplyStore`]).
+//! agent's personal ones, kept in the server's database ([`QuickReplyStore`]: the SQLite file,
+//! or PostgreSQL with `--db postgres://…`, so a failover keeps them).
 //!
 //! The store is not the event log: a personal reply is nobody's routing state, so it has its
 //! own connection and table and never passes through the hub. Its schema is versioned in the
@@ -10,6 +11,7 @@
 //! ≤ 4000, tags) are omnidesk-wire's ([`omnidesk_wire::http::quick_reply`]), the same the app
 //! checks against.
 
+use crate::db::{pg_error, PgClient};
 use omnidesk_core::AgentId;
 use omnidesk_wire::http::{quick_reply, QuickReply, QuickReplyDraft};
 use omnidesk_wire::ErrorBody;
@@ -71,7 +73,7 @@ pub fn from_config(value: Option<&Value>) -> Result<Vec<QuickReply>, String> {
 pub enum StoreError {
     /// The agent already keeps [`quick_reply::PERSONAL_MAX`] replies.
     Full,
-    /// SQLite failed.
+    /// The database failed.
     Db(String),
 }
 
@@ -83,7 +85,7 @@ impl fmt::Display for StoreError {
                 "you already have {} personal quick replies; delete one first",
                 quick_reply::PERSONAL_MAX
             ),
-            StoreError::Db(e) => write!(f, "sqlite: {e}"),
+            StoreError::Db(e) => f.write_str(e),
         }
     }
 }
@@ -92,7 +94,7 @@ impl std::error::Error for StoreError {}
 
 impl From<rusqlite::Error> for StoreError {
     fn from(e: rusqlite::Error) -> Self {
-        StoreError::Db(e.to_string())
+        StoreError::Db(format!("sqlite: {e}"))
     }
 }
 
@@ -122,9 +124,25 @@ const MIGRATIONS: &[&str] = &["CREATE TABLE quick_replies (
 
 const VERSION_KEY: &str = "schema.quick_replies";
 
-/// Agents' personal quick replies in SQLite (see the module doc).
+/// Agents' personal quick replies, in the server's database (see the module doc).
 pub struct QuickReplyStore {
+    backend: Backend,
+}
+
+enum Backend {
+    Sqlite(SqliteReplies),
+    Postgres(PgReplies),
+}
+
+/// In the SQLite file.
+struct SqliteReplies {
     conn: Mutex<Connection>,
+}
+
+/// In PostgreSQL (the table is [`crate::db::MIGRATIONS`]'), so a failover keeps them.
+struct PgReplies {
+    url: String,
+    conn: Mutex<Option<PgClient>>,
 }
 
 fn now_ms() -> i64 {
@@ -146,6 +164,200 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<QuickReply> {
 impl QuickReplyStore {
     /// Opens the table in the database file at `path`, migrating it forward.
     pub fn open(path: &Path) -> Result<QuickReplyStore, StoreError> {
+        Ok(QuickReplyStore {
+            backend: Backend::Sqlite(SqliteReplies::open(path)?),
+        })
+    }
+
+    /// Opens the table in PostgreSQL (migrating the schema forward). Blocking: call it off the
+    /// async runtime.
+    pub fn open_postgres(url: &str) -> Result<QuickReplyStore, StoreError> {
+        let mut client = PgClient::connect(url, "").map_err(StoreError::Db)?;
+        crate::db::migrate(client.get()).map_err(StoreError::Db)?;
+        Ok(QuickReplyStore {
+            backend: Backend::Postgres(PgReplies {
+                url: url.to_owned(),
+                conn: Mutex::new(Some(client)),
+            }),
+        })
+    }
+
+    /// The agent's replies, oldest first.
+    pub fn list(&self, agent: &AgentId) -> Result<Vec<QuickReply>, StoreError> {
+        match &self.backend {
+            Backend::Sqlite(s) => s.list(agent),
+            Backend::Postgres(p) => p.with(|c| p.list(c, agent)),
+        }
+    }
+
+    /// Adds a reply (the draft already checked) with a new id; refused past the limit.
+    pub fn create(
+        &self,
+        agent: &AgentId,
+        draft: QuickReplyDraft,
+    ) -> Result<QuickReply, StoreError> {
+        match &self.backend {
+            Backend::Sqlite(s) => s.create(agent, draft),
+            Backend::Postgres(p) => p.with(|c| p.create(c, agent, draft)),
+        }
+    }
+
+    /// Replaces the agent's reply `id`; `None` if they have none by that id.
+    pub fn update(
+        &self,
+        agent: &AgentId,
+        id: &str,
+        draft: QuickReplyDraft,
+    ) -> Result<Option<QuickReply>, StoreError> {
+        match &self.backend {
+            Backend::Sqlite(s) => s.update(agent, id, draft),
+            Backend::Postgres(p) => p.with(|c| p.update(c, agent, id, draft)),
+        }
+    }
+
+    /// Deletes the agent's reply `id`; `false` if they have none by that id.
+    pub fn delete(&self, agent: &AgentId, id: &str) -> Result<bool, StoreError> {
+        match &self.backend {
+            Backend::Sqlite(s) => s.delete(agent, id),
+            Backend::Postgres(p) => p.with(|c| p.delete(c, agent, id)),
+        }
+    }
+}
+
+fn new_id() -> Result<String, StoreError> {
+    let mut bytes = [0u8; 6];
+    getrandom::fill(&mut bytes).map_err(|e| StoreError::Db(e.to_string()))?;
+    Ok(format!(
+        "my-{}",
+        bytes.iter().map(|b| format!("{b:02x}")).collect::<String>()
+    ))
+}
+
+fn tags_json(reply: &QuickReply) -> String {
+    serde_json::to_string(&reply.tags).expect("strings serialize")
+}
+
+impl PgReplies {
+    /// Runs `f` on the connection, reconnecting first if it was lost (and dropping it when a
+    /// query fails, so the next call reconnects).
+    fn with<T>(
+        &self,
+        f: impl FnOnce(&mut postgres::Client) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let mut conn = self.conn.lock().unwrap_or_else(|p| p.into_inner());
+        if conn.as_ref().is_none_or(|c| c.is_closed()) {
+            *conn = Some(PgClient::connect(&self.url, "").map_err(StoreError::Db)?);
+        }
+        let result = f(conn.as_mut().expect("just set").get());
+        if matches!(result, Err(StoreError::Db(_))) {
+            *conn = None;
+        }
+        result
+    }
+
+    fn list(
+        &self,
+        c: &mut postgres::Client,
+        agent: &AgentId,
+    ) -> Result<Vec<QuickReply>, StoreError> {
+        let rows = c
+            .query(
+                "SELECT id, title, text, tags FROM quick_replies WHERE agent = $1 \
+                 ORDER BY created_at, id",
+                &[&agent.as_str()],
+            )
+            .map_err(pg)?;
+        Ok(rows
+            .iter()
+            .map(|r| QuickReply {
+                id: r.get(0),
+                title: r.get(1),
+                text: r.get(2),
+                tags: serde_json::from_str(r.get(3)).unwrap_or_default(),
+            })
+            .collect())
+    }
+
+    fn create(
+        &self,
+        c: &mut postgres::Client,
+        agent: &AgentId,
+        draft: QuickReplyDraft,
+    ) -> Result<QuickReply, StoreError> {
+        let mut tx = c.transaction().map_err(pg)?;
+        // One agent's creations one at a time, so two at once cannot pass the limit.
+        tx.execute(
+            "SELECT pg_advisory_xact_lock(hashtext($1))",
+            &[&agent.as_str()],
+        )
+        .map_err(pg)?;
+        let count: i64 = tx
+            .query_one(
+                "SELECT count(*) FROM quick_replies WHERE agent = $1",
+                &[&agent.as_str()],
+            )
+            .map_err(pg)?
+            .get(0);
+        if count as usize >= quick_reply::PERSONAL_MAX {
+            return Err(StoreError::Full);
+        }
+        let reply = draft.with_id(new_id()?);
+        tx.execute(
+            "INSERT INTO quick_replies (agent, id, title, text, tags, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+            &[
+                &agent.as_str(),
+                &reply.id,
+                &reply.title,
+                &reply.text,
+                &tags_json(&reply),
+                &now_ms(),
+            ],
+        )
+        .map_err(pg)?;
+        tx.commit().map_err(pg)?;
+        Ok(reply)
+    }
+
+    fn update(
+        &self,
+        c: &mut postgres::Client,
+        agent: &AgentId,
+        id: &str,
+        draft: QuickReplyDraft,
+    ) -> Result<Option<QuickReply>, StoreError> {
+        let reply = draft.with_id(id.to_owned());
+        let changed = c
+            .execute(
+                "UPDATE quick_replies SET title = $3, text = $4, tags = $5 WHERE agent = $1 AND id = $2",
+                &[&agent.as_str(), &id, &reply.title, &reply.text, &tags_json(&reply)],
+            )
+            .map_err(pg)?;
+        Ok((changed > 0).then_some(reply))
+    }
+
+    fn delete(
+        &self,
+        c: &mut postgres::Client,
+        agent: &AgentId,
+        id: &str,
+    ) -> Result<bool, StoreError> {
+        let changed = c
+            .execute(
+                "DELETE FROM quick_replies WHERE agent = $1 AND id = $2",
+                &[&agent.as_str(), &id],
+            )
+            .map_err(pg)?;
+        Ok(changed > 0)
+    }
+}
+
+fn pg(e: postgres::Error) -> StoreError {
+    StoreError::Db(pg_error(e))
+}
+
+impl SqliteReplies {
+    fn open(path: &Path) -> Result<SqliteReplies, StoreError> {
         let mut conn = Connection::open(path)?;
         conn.execute_batch("PRAGMA busy_timeout = 5000; PRAGMA synchronous = FULL;")?;
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -176,7 +388,7 @@ impl QuickReplyStore {
             params![VERSION_KEY, MIGRATIONS.len().to_string()],
         )?;
         tx.commit()?;
-        Ok(QuickReplyStore {
+        Ok(SqliteReplies {
             conn: Mutex::new(conn),
         })
     }
@@ -186,7 +398,7 @@ impl QuickReplyStore {
     }
 
     /// The agent's replies, oldest first.
-    pub fn list(&self, agent: &AgentId) -> Result<Vec<QuickReply>, StoreError> {
+    fn list(&self, agent: &AgentId) -> Result<Vec<QuickReply>, StoreError> {
         let conn = self.conn();
         let mut stmt = conn.prepare_cached(
             "SELECT id, title, text, tags FROM quick_replies WHERE agent = ?1 \
@@ -199,11 +411,7 @@ impl QuickReplyStore {
     }
 
     /// Adds a reply (the draft already checked) with a new id; refused past the limit.
-    pub fn create(
-        &self,
-        agent: &AgentId,
-        draft: QuickReplyDraft,
-    ) -> Result<QuickReply, StoreError> {
+    fn create(&self, agent: &AgentId, draft: QuickReplyDraft) -> Result<QuickReply, StoreError> {
         let mut conn = self.conn();
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let count: i64 = tx.query_row(
@@ -214,13 +422,7 @@ impl QuickReplyStore {
         if count as usize >= quick_reply::PERSONAL_MAX {
             return Err(StoreError::Full);
         }
-        let mut bytes = [0u8; 6];
-        getrandom::fill(&mut bytes).map_err(|e| StoreError::Db(e.to_string()))?;
-        let id = format!(
-            "my-{}",
-            bytes.iter().map(|b| format!("{b:02x}")).collect::<String>()
-        );
-        let reply = draft.with_id(id);
+        let reply = draft.with_id(new_id()?);
         tx.execute(
             "INSERT INTO quick_replies (agent, id, title, text, tags, created_at) \
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -238,7 +440,7 @@ impl QuickReplyStore {
     }
 
     /// Replaces the agent's reply `id`; `None` if they have none by that id.
-    pub fn update(
+    fn update(
         &self,
         agent: &AgentId,
         id: &str,
@@ -259,7 +461,7 @@ impl QuickReplyStore {
     }
 
     /// Deletes the agent's reply `id`; `false` if they have none by that id.
-    pub fn delete(&self, agent: &AgentId, id: &str) -> Result<bool, StoreError> {
+    fn delete(&self, agent: &AgentId, id: &str) -> Result<bool, StoreError> {
         let changed = self.conn().execute(
             "DELETE FROM quick_replies WHERE agent = ?1 AND id = ?2",
             params![agent.as_str(), id],

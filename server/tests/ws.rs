@@ -558,24 +558,41 @@ async fn a_per_queue_subscription_gets_its_queues_and_resumes_without_gap_or_dup
         200
     );
 
-    // What the filter should pass, computed from the whole log.
-    let (status, all) = s
-        .get(&format!("/api/events?after={head}&limit=1000"), Some(&ana))
+    // What the filter should pass: cara's page of the log (issue 18 §4: the same read scope
+    // as the socket's), which holds vip's item and cara's own events only.
+    let (status, page) = s
+        .get(&format!("/api/events?after={head}&limit=1000"), Some(&cara))
         .await;
-    assert_eq!(status, 200, "{all}");
-    let all = all["events"].as_array().unwrap().clone();
-    let expected: Vec<u64> = all
-        .iter()
-        .filter(|e| {
+    assert_eq!(status, 200, "{page}");
+    let mine = page["events"].as_array().unwrap().clone();
+    for e in &mine {
+        assert!(
             e["item"] == json!(vip_item)
                 || e["agent"] == "cara"
-                || (e["item"].is_null() && e["agent"].is_null())
-        })
+                || (e["item"].is_null() && e["agent"].is_null()),
+            "outside cara's scope: {e}"
+        );
+    }
+    let expected: Vec<u64> = mine.iter().map(|e| e["seq"].as_u64().unwrap()).collect();
+    let (_, ana_page) = s
+        .get(&format!("/api/events?after={head}&limit=1000"), Some(&ana))
+        .await;
+    let ana_seqs: Vec<u64> = ana_page["events"]
+        .as_array()
+        .unwrap()
+        .iter()
         .map(|e| e["seq"].as_u64().unwrap())
         .collect();
-    assert!(all.iter().any(|e| e["item"] == json!(general_item)));
+    assert!(ana_page["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|e| e["item"] == json!(general_item)));
     assert!(expected.len() >= 8, "{expected:?}");
-    assert!(expected.len() < all.len());
+    assert!(
+        expected.iter().all(|s| !ana_seqs.contains(s)),
+        "ana and cara share no queue: {expected:?} {ana_seqs:?}"
+    );
 
     // The first half live, then the connection drops; a new one resumes from the last seq seen.
     let half = expected.len() / 2;

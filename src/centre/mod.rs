@@ -58,6 +58,9 @@ pub struct Centre {
     pub unsaved: Vec<LogEntry>,
     /// The supervisor page's charts: the last hour of In queue counts of `me`'s queues.
     pub history: QueueHistory,
+    /// A replica's last folded seq per item (server mode): an item's earlier events, sent
+    /// when it enters the agent's read scope, fold only past it ([`Centre::follow_history`]).
+    pub item_seq: std::collections::HashMap<ItemId, u64>,
 }
 
 impl Centre {
@@ -72,6 +75,7 @@ impl Centre {
             me: AgentId::from(demo::ME),
             unsaved: Vec::new(),
             history: QueueHistory::default(),
+            item_seq: Default::default(),
         };
         let mut events = centre.submit(
             Input::SignIn {
@@ -117,6 +121,7 @@ impl Centre {
             me: AgentId::from(demo::ME),
             unsaved: Vec::new(),
             history: QueueHistory::default(),
+            item_seq: Default::default(),
         };
         omnidesk_core::sorting::sort_by_cached_key(&mut entries, |e| e.seq);
         for LogEntry { seq, now, input } in entries {
@@ -147,24 +152,43 @@ impl Centre {
             me,
             unsaved: Vec::new(),
             history: QueueHistory::default(),
+            item_seq: Default::default(),
         }
     }
 
-    /// Folds one event of the server's log into the replica. Events must come in log order:
-    /// an event already folded is skipped (`Ok(false)`), one after a gap is refused with the
-    /// seq the replica needs next, and the caller resubscribes from there.
-    pub fn follow(&mut self, stamped: &Stamped) -> Result<bool, u64> {
-        let next = self.engine.last_seq() + 1;
-        if stamped.seq < next {
-            return Ok(false);
-        }
-        if stamped.seq > next {
-            return Err(next);
+    /// Folds one event of the server's stream into the replica. The stream is the agent's
+    /// read scope (issue 18 §4), in seq order with gaps (the other queues' events never come):
+    /// an event already folded is skipped (`false`), any later one is folded.
+    pub fn follow(&mut self, stamped: &Stamped) -> bool {
+        if stamped.seq <= self.engine.last_seq() {
+            return false;
         }
         self.engine.apply(stamped);
         self.journal.observe(self.engine.config(), stamped);
+        if let Some(item) = stamped.event.item() {
+            self.item_seq.insert(item.clone(), stamped.seq);
+        }
         self.record(stamped.at);
-        Ok(true)
+        true
+    }
+
+    /// Folds the earlier events of an item that entered the agent's read scope (a `history`
+    /// frame: transferred into their queue, assigned to them): those after the last event of
+    /// it the replica has, in their order. They don't move the replica's last seq, nor the
+    /// queue charts (they are the past). Whether any was folded.
+    pub fn follow_history(&mut self, item: &ItemId, events: &[Stamped]) -> bool {
+        let mut folded = false;
+        for e in events {
+            let have = self.item_seq.get(item).copied().unwrap_or(0);
+            if e.seq <= have || e.event.item() != Some(item) {
+                continue;
+            }
+            self.engine.apply(e);
+            self.journal.observe(self.engine.config(), e);
+            self.item_seq.insert(item.clone(), e.seq);
+            folded = true;
+        }
+        folded
     }
 
     /// The In queue count of every queue `me` supervises, for the charts (nothing when `me`
@@ -417,15 +441,79 @@ mod tests {
             events.extend(live.tick(s * 1_000));
         }
         let mut replica = Centre::replica(demo::config(), live.me.clone());
-        // Duplicates are skipped, a gap is refused with the seq needed next.
-        assert_eq!(replica.follow(&events[1]), Err(1));
         for e in &events {
-            assert_eq!(replica.follow(e), Ok(true));
+            assert!(replica.follow(e));
         }
-        assert_eq!(replica.follow(&events[3]), Ok(false));
+        // Duplicates are skipped.
+        assert!(!replica.follow(&events[3]));
         assert_eq!(replica.engine.state(), live.engine.state());
         assert_eq!(replica.journal, live.journal);
         assert_eq!(replica.engine.next_timer(), live.engine.next_timer());
+    }
+
+    /// Issue 18 §4: a replica of a scoped stream. Some items' events come late, as the
+    /// `history` of an item entering the agent's scope — after later events of other items —
+    /// and the replica still ends with the live centre's state and journal; a history it
+    /// partly has already folds only the rest, and a gap in seqs is no error.
+    #[test]
+    fn a_replica_folds_an_items_history_late_and_agrees() {
+        let (mut live, first) = Centre::fresh(7, true, 0);
+        let mut events = first;
+        for s in 1..=400u64 {
+            events.extend(live.tick(s * 1_000));
+        }
+        // Three items enter the scope late: every event of theirs but the last is held back
+        // (the server sends them as history right before the last one).
+        let mut late: Vec<ItemId> = Vec::new();
+        for e in &events {
+            if let omnidesk_core::Event::Arrived { item, .. } = &e.event {
+                if late.len() < 3
+                    && events
+                        .iter()
+                        .filter(|x| x.event.item() == Some(item))
+                        .count()
+                        > 3
+                {
+                    late.push(item.clone());
+                }
+            }
+        }
+        assert_eq!(late.len(), 3, "the run has items with a history");
+        let last_of = |item: &ItemId| {
+            events
+                .iter()
+                .rev()
+                .find(|x| x.event.item() == Some(item))
+                .map(|x| x.seq)
+                .unwrap()
+        };
+        let mut replica = Centre::replica(demo::config(), live.me.clone());
+        for e in &events {
+            let item = e.event.item().filter(|i| late.contains(i)).cloned();
+            match item {
+                Some(i) if e.seq == last_of(&i) => {
+                    let earlier: Vec<Stamped> = events
+                        .iter()
+                        .filter(|x| x.event.item() == Some(&i) && x.seq < e.seq)
+                        .cloned()
+                        .collect();
+                    // Part of it is there already (a catch-up sent it): only the rest folds.
+                    if i == late[0] {
+                        assert!(replica.follow_history(&i, &earlier[..2]));
+                    }
+                    assert!(replica.follow_history(&i, &earlier));
+                    assert!(!replica.follow_history(&i, &earlier), "all there");
+                    assert!(replica.follow(e));
+                }
+                Some(_) => {}
+                None => {
+                    replica.follow(e);
+                }
+            }
+        }
+        assert_eq!(replica.engine.last_seq(), live.engine.last_seq());
+        assert_eq!(replica.engine.state(), live.engine.state());
+        assert_eq!(replica.journal, live.journal);
     }
 
     #[test]

@@ -2,14 +2,21 @@
 //!
 //! Client → server: `auth` first (browsers can't send headers on a WebSocket), then
 //! `subscribe` (the log after a seq, optionally some queues only), `unsubscribe`, `action`
-//! and `ping`. Server → client: `authenticated`, `event` (one logged event), `result` (the
-//! answer to an action), `resync` (subscribe again from `after`), `caught_up` (asked for in
-//! `subscribe`), `pong`, and `error` (a bad frame; the connection stays open).
+//! and `ping`. Server → client: `authenticated`, `event` (one logged event), `history` (the
+//! earlier events of an item that entered the stream's scope), `result` (the answer to an
+//! action), `resync` (subscribe again from `after`), `caught_up` (asked for in `subscribe`),
+//! `pong`, and `error` (a bad frame; the connection stays open).
+//!
+//! Read scope (issue 18 §4): an agent's stream holds only what is in their scope (the items
+//! of the queues they are a member of or supervise, the items they were offered or held, the
+//! presence of the agents of those queues); its seqs are the log's, so it skips some. When
+//! an item enters the scope later (transferred into one of those queues, assigned to the
+//! agent), a `history` frame with its earlier events comes right before its first `event`.
 
 use crate::action::{ActionRequest, ActionResult};
 use crate::error::ErrorBody;
 use crate::principal::Principal;
-use omnidesk_core::{Input, QueueId, Stamped};
+use omnidesk_core::{Input, ItemId, QueueId, Stamped};
 use serde::{Deserialize, Serialize};
 
 /// A frame the client sends.
@@ -36,8 +43,9 @@ pub struct Subscribe {
     /// The last seq the client has (0: from the start).
     #[serde(default, deserialize_with = "crate::null_as_default")]
     pub after: u64,
-    /// Agents only: the events of these queues' items plus those naming the agent (and those
-    /// about nobody in particular). Seqs stay the log's, so such a stream skips some.
+    /// Agents only: narrow the agent's scope to these of its queues (the items they were
+    /// offered or held, and their own events, still come). Seqs stay the log's, so such a
+    /// stream skips some — as every agent's does (read scope, issue 18 §4).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub queues: Option<Vec<QueueId>>,
     /// Ask for a `caught_up` frame once the stream has sent everything logged before it went
@@ -62,6 +70,15 @@ pub enum ServerFrame<E = Stamped> {
     /// One logged event.
     Event {
         event: E,
+    },
+    /// `{"type":"history","item","events":[…]}`: `item` has just entered this stream's scope
+    /// (transferred into one of the agent's queues, assigned to them …) and these are its
+    /// events logged before the `event` frame that follows, in seq order. Their seqs are below
+    /// the stream's position, which they don't move: fold each one whose seq is after the
+    /// last event of this item the replica has (a replica may have some already); then go on.
+    History {
+        item: ItemId,
+        events: Vec<E>,
     },
     /// The answer to an action.
     Result(ActionResult<E>),

@@ -99,12 +99,37 @@ pub struct Whoami {
     pub last_seq: u64,
 }
 
-/// `GET /api/health`.
+/// `GET /api/health`: 200 from the leader (the one process that serves), 503 from a standby
+/// (issue 16), so a load balancer checking it sends traffic to the leader only.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Health {
     pub ok: bool,
-    /// The seq of the last durable event.
+    /// The seq of the last durable event (a standby: the log's last seq when it last looked).
     pub last_seq: u64,
+    /// Absent from a server older than standbys: it was the leader.
+    #[serde(default)]
+    pub role: Role,
+}
+
+/// Which part a server process plays on a shared database.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Holds the lease (always, on SQLite): serves.
+    #[default]
+    Leader,
+    /// Waits for the lease; answers every request with 503 and a [`Standby`] body.
+    Standby,
+}
+
+/// A standby's 503 body for every request: [`Health`] (`ok: false`, `role: "standby"`) and an
+/// `unavailable` [`ErrorBody`] in one object, so a client reading either finds its fields.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Standby {
+    #[serde(flatten)]
+    pub health: Health,
+    #[serde(flatten)]
+    pub error: ErrorBody,
 }
 
 /// `GET /api/config`: the routing core's configuration, from which a browser builds its replica

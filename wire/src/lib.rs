@@ -5,7 +5,8 @@
 //! # Layout
 //!
 //! * [`frames`]: the WebSocket frames, [`ClientFrame`] (auth, subscribe, unsubscribe, action,
-//!   ping) and [`ServerFrame`] (authenticated, event, result, resync, caught_up, pong, error).
+//!   ping) and [`ServerFrame`] (authenticated, event, history — the earlier events of an item
+//!   entering the stream's read scope —, result, resync, caught_up, pong, error).
 //! * [`action`]: an action request (`{client_id?, action_id, input}`, the same over HTTP and
 //!   the socket) and its answer ([`ActionBody`]: applied events, or a refusal).
 //! * [`error`]: the error body every refusal has (`{error, reason, field?}`).

@@ -46,8 +46,10 @@ struct Server {
     /// How many times each action id was applied.
     applied: HashMap<ActionId, u32>,
     conn: ServerConn,
-    /// The next live event is not sent (a gap on this connection).
-    skip_next_live: bool,
+    /// The next event logged is outside the agent's read scope (issue 18 §4): never sent,
+    /// live or in catch-up (a gap in the stream's seqs that is no loss).
+    hide_next: bool,
+    hidden: std::collections::HashSet<u64>,
     /// The next this-many actions are answered 503.
     busy: u32,
     frames_in: Vec<ClientFrame>,
@@ -61,10 +63,11 @@ impl Server {
             event,
         };
         self.log.push(s.clone());
+        if std::mem::take(&mut self.hide_next) {
+            self.hidden.insert(s.seq);
+        }
         if let Some(last) = self.conn.sub.filter(|_| !self.conn.silent) {
-            if self.skip_next_live {
-                self.skip_next_live = false;
-            } else if self.visible(&s) {
+            if self.visible(&s) {
                 self.conn
                     .out
                     .push_back(ServerFrame::Event { event: s.clone() });
@@ -75,6 +78,9 @@ impl Server {
     }
 
     fn visible(&self, s: &Stamped) -> bool {
+        if self.hidden.contains(&s.seq) {
+            return false;
+        }
         match &self.conn.principal {
             Some(Principal::Customer { item }) => match &s.event {
                 Event::CustomerMessage { item: i, .. } | Event::AgentMessage { item: i, .. } => {
@@ -453,24 +459,26 @@ fn the_desk_is_live_at_once_on_an_empty_log_and_when_already_caught_up() {
     assert!(net.replica.is_empty());
 }
 
-/// An agent's full stream is caught up when the head it was told at authentication is
-/// folded, whatever else arrives (a `caught_up` too early would hide a gap at the tail).
+/// Issue 18 §4: an agent's stream is their read scope, so it skips seqs; the desk goes live
+/// on the server's `caught_up` (after the catch-up's events), not on reaching the head.
 #[test]
-fn the_desk_is_caught_up_by_its_seqs_not_by_the_servers_word() {
+fn a_scoped_desk_goes_live_on_the_servers_word() {
     let mut net = Net::agent();
-    net.history(5);
-    net.budget = Some(3); // authenticated + 2 events
+    net.history(2);
+    net.server.hide_next = true;
+    net.history(1); // 3: another queue's
+    net.history(1);
+    net.server.hide_next = true;
+    net.history(1); // 5, the head: another queue's
     net.settle();
-    assert_eq!(net.link.state(), &LinkState::CatchingUp);
-    let id = net.conn.unwrap();
-    net.link
-        .handle_frame(net.now, id, ServerFrame::CaughtUp { last: 5 });
-    net.settle();
-    assert_eq!(net.link.state(), &LinkState::CatchingUp);
-    net.budget = None;
-    net.settle();
+    assert_eq!(net.seqs(), [1, 2, 4]);
     assert_eq!(net.link.state(), &LinkState::Live);
-    assert_eq!(net.seqs(), [1, 2, 3, 4, 5]);
+    assert_eq!(net.subscribes(), [0]);
+    // A reconnect resumes past what the server skipped (its `caught_up` said up to 5).
+    net.restart();
+    net.advance(20_000);
+    assert_eq!(net.subscribes(), [0, 5]);
+    assert_eq!(net.link.state(), &LinkState::Live);
 }
 
 #[test]
@@ -701,18 +709,51 @@ fn a_socket_that_never_opens_is_given_up_too() {
     assert!(matches!(net.link.state(), LinkState::Reconnecting { .. }));
 }
 
+/// Issue 18 §4: a gap in an agent's seqs is the read scope's, not a lost event: folded as it
+/// comes, no resubscribe (the server tells a connection that fell behind to resync instead).
 #[test]
-fn a_gap_resubscribes_from_the_last_event_folded_once() {
+fn a_scope_gap_is_no_loss_and_no_resubscribe() {
     let mut net = Net::agent();
     net.history(3);
     net.settle();
-    net.server.skip_next_live = true;
-    net.history(4); // 4 is lost on the way; 5, 6, 7 arrive after a gap
+    net.server.hide_next = true;
+    net.history(4); // 4 is another queue's; 5, 6, 7 arrive after a gap
     net.settle();
-    assert_eq!(net.seqs(), (1..=7).collect::<Vec<_>>());
-    // One resubscribe, not one per stale event.
-    assert_eq!(net.subscribes(), [0, 3]);
+    assert_eq!(net.seqs(), [1, 2, 3, 5, 6, 7]);
+    assert_eq!(net.subscribes(), [0]);
     assert_eq!(net.link.folded(), 7);
+}
+
+/// Issue 18 §4: an item that enters the scope comes with its earlier events (`history`),
+/// handed to the app in order before the next event, without moving the link's position.
+#[test]
+fn an_item_entering_the_scope_brings_its_history() {
+    let mut net = Net::agent();
+    net.server.hide_next = true;
+    net.history(1); // 1: w1, in another queue for now
+    net.history(1);
+    net.settle();
+    assert_eq!(net.link.folded(), 2);
+    let earlier = net.server.log[0].clone();
+    let id = net.conn.unwrap();
+    net.link.handle_frame(
+        net.now,
+        id,
+        ServerFrame::History {
+            item: ItemId::from("w1"),
+            events: vec![earlier.clone()],
+        },
+    );
+    net.history(1);
+    net.settle();
+    let i = net
+        .events
+        .iter()
+        .position(|e| matches!(e, LinkEvent::History { item, events } if item.as_str() == "w1" && events == &vec![earlier.clone()]))
+        .expect("the history is handed on");
+    assert!(matches!(&net.events[i + 1], LinkEvent::Fold { event, .. } if event.seq == 3));
+    assert_eq!(net.link.folded(), 3);
+    assert_eq!(net.seqs(), [2, 3]);
 }
 
 #[test]
@@ -1015,8 +1056,8 @@ enum Op {
     Down(bool),
     /// The network holds all but the next `n` frames.
     Hold(usize),
-    /// The next live event is lost on the way.
-    Lose,
+    /// The next event is outside the agent's read scope (never sent).
+    Hide,
     /// The server tells the page to resync.
     Resync,
     /// The connection goes dead without closing.
@@ -1033,7 +1074,7 @@ fn op() -> impl proptest::strategy::Strategy<Value = Op> {
         1 => Just(Op::Restart),
         1 => any::<bool>().prop_map(Op::Down),
         1 => (0..6usize).prop_map(Op::Hold),
-        1 => Just(Op::Lose),
+        1 => Just(Op::Hide),
         1 => Just(Op::Resync),
         1 => Just(Op::Silent),
         2 => (0..50_000u64).prop_map(Op::Wait),
@@ -1044,8 +1085,8 @@ proptest::proptest! {
     #![proptest_config(proptest::test_runner::Config::with_cases(300))]
 
     /// Whatever happens, once the server is up and the network delivers again the page ends
-    /// live with the whole log folded once, in order, and every action it sent applied once
-    /// and answered.
+    /// live with every event of its scope folded once, in order (issue 18 §4: the others
+    /// never), and every action it sent applied once and answered.
     #[test]
     fn whatever_happens_the_page_ends_caught_up_and_every_action_applied_once(
         ops in proptest::collection::vec(op(), 1..40)
@@ -1064,7 +1105,7 @@ proptest::proptest! {
                     }
                 }
                 Op::Hold(n) => net.budget = Some(net.delivered + n),
-                Op::Lose => net.server.skip_next_live = true,
+                Op::Hide => net.server.hide_next = true,
                 Op::Resync => {
                     if let Some(last) = net.server.conn.sub.take() {
                         net.server.conn.out.push_back(ServerFrame::Resync {
@@ -1078,17 +1119,18 @@ proptest::proptest! {
             }
             net.settle();
         }
-        // Heal: up and delivering; a lost event is noticed by the next one, a dead connection
-        // by its silence, so one more event and enough time.
+        // Heal: up and delivering; a dead connection is noticed by its silence, so one more
+        // event and enough time.
         net.server.up = true;
-        net.server.skip_next_live = false;
+        net.server.hide_next = false;
         net.budget = None;
         net.advance(20_000);
         net.history(1);
         net.advance(60_000);
         let head = net.server.log.len() as u64;
         proptest::prop_assert_eq!(net.link.state(), &LinkState::Live);
-        proptest::prop_assert_eq!(net.seqs(), (1..=head).collect::<Vec<_>>());
+        let in_scope: Vec<u64> = (1..=head).filter(|s| !net.server.hidden.contains(s)).collect();
+        proptest::prop_assert_eq!(net.seqs(), in_scope);
         proptest::prop_assert!(net.link.outbox().is_empty());
         for id in &sent {
             proptest::prop_assert_eq!(net.server.applied.get(id), Some(&1), "{}", id);

@@ -248,11 +248,43 @@ fn http_bodies_keep_their_shapes() {
         },
     );
     both_ways(
-        json!({"ok": true, "last_seq": 2}),
+        json!({"ok": true, "last_seq": 2, "role": "leader"}),
         http::Health {
             ok: true,
             last_seq: 2,
+            role: http::Role::Leader,
         },
+    );
+    // A body from before standbys (no `role`) is the leader's.
+    assert_eq!(
+        serde_json::from_value::<http::Health>(json!({"ok": true, "last_seq": 2})).unwrap(),
+        http::Health {
+            ok: true,
+            last_seq: 2,
+            role: http::Role::Leader,
+        }
+    );
+    // A standby's 503 body reads as its health and as an error.
+    let standby = http::Standby {
+        health: http::Health {
+            ok: false,
+            last_seq: 7,
+            role: http::Role::Standby,
+        },
+        error: ErrorBody::new(omnidesk_wire::ErrorKind::Unavailable, "a standby"),
+    };
+    both_ways(
+        json!({"ok": false, "last_seq": 7, "role": "standby", "error": "unavailable", "reason": "a standby"}),
+        standby.clone(),
+    );
+    let text = serde_json::to_string(&standby).unwrap();
+    assert_eq!(
+        serde_json::from_str::<http::Health>(&text).unwrap(),
+        standby.health
+    );
+    assert_eq!(
+        serde_json::from_str::<ErrorBody>(&text).unwrap(),
+        standby.error
     );
     both_ways(
         json!({"principal": {"kind": "agent", "agent": "ana"}, "last_seq": 2}),

@@ -115,7 +115,7 @@ pub fn schemas() -> Value {
             "next_before": {"type": "integer", "minimum": 0, "description": "The next (older) page is `before=next_before`; absent on the last page."}
         })),
         "SessionsEnded": object(&["agent", "ended"], json!({"agent": string(), "ended": integer()})),
-        "Health": object(&["ok", "last_seq"], json!({"ok": {"type": "boolean"}, "last_seq": integer()})),
+        "Health": object(&["ok", "last_seq"], json!({"ok": {"type": "boolean"}, "last_seq": integer(), "role": {"type": "string", "enum": ["leader", "standby"], "description": "`standby` (with 503) from a process waiting for the lease on a shared PostgreSQL database; absent means leader."}})),
         "EventsPage": object(&["events", "next_after", "last_seq"], json!({"events": events, "next_after": integer(), "last_seq": integer()})),
         "SnapshotAnswer": object(&["last_seq", "snapshot"], json!({"last_seq": integer(), "snapshot": object(&["now", "agents", "items"], json!({"now": integer(), "agents": {"type": "object"}, "items": {"type": "object"}}))})),
         "ConfigAnswer": object(&["last_seq", "config"], json!({"last_seq": integer(), "config": {"type": "object", "description": "omnidesk-core's Config."}, "quick_replies": {"type": "array", "items": r("QuickReply"), "description": "The centre's quick replies (the configuration's `quick_replies`); absent or empty without."}})),
@@ -147,6 +147,7 @@ pub fn schemas() -> Value {
         "ServerFrame": {"description": "A WebSocket frame from the server.", "oneOf": [
             object(&["type", "principal", "last_seq", "now"], json!({"type": {"const": "authenticated"}, "principal": r("Principal"), "last_seq": integer(), "now": integer()})),
             object(&["type", "event"], json!({"type": {"const": "event"}, "event": r("Stamped")})),
+            object(&["type", "item", "events"], json!({"type": {"const": "history", "description": "Read scope (issue 18 §4): the item entered this stream's scope; its earlier events, in seq order, before the event that follows. Fold those after the last event of the item you have; they don't move the stream's position."}, "item": string(), "events": array(r("Stamped"))})),
             object(&["type", "action_id", "status", "body", "replayed"], json!({"type": {"const": "result"}, "action_id": string(), "status": integer(), "body": {"oneOf": [r("Applied"), r("Refusal")]}, "replayed": {"type": "boolean"}})),
             object(&["type", "after", "reason"], json!({"type": {"const": "resync"}, "after": integer(), "reason": string()})),
             object(&["type", "last"], json!({"type": {"const": "caught_up"}, "last": integer()})),
@@ -448,6 +449,7 @@ mod tests {
             &Health {
                 ok: true,
                 last_seq: 1,
+                role: omnidesk_wire::http::Role::Leader,
             },
         );
         check(
@@ -553,6 +555,10 @@ mod tests {
                 now: 5,
             },
             ServerFrame::Event { event: stamped() },
+            ServerFrame::History {
+                item: "c1".into(),
+                events: vec![stamped()],
+            },
             ServerFrame::Result(ActionResult {
                 action_id: ActionId::from("a"),
                 status: 200,

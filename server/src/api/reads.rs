@@ -16,11 +16,15 @@ pub async fn health(State(hub): State<Hub>) -> Json<Health> {
     Json(Health {
         ok: true,
         last_seq: hub.last_seq(),
+        role: omnidesk_wire::http::Role::Leader,
     })
 }
 
-/// `GET /api/events?after&limit`: a page of the log; a customer's holds only their
-/// conversation's visible events. The events are the log's stored JSON, passed through.
+/// `GET /api/events?after&limit`: a page of the log as the caller's stream has it: an
+/// agent's read scope (issue 18 §4, [`crate::scope`]: the same filter as the socket's, by
+/// the records as they are now, so an item in scope brings its earlier events in seq order;
+/// no `history` here), a customer's conversation's visible events. `next_after` passes the
+/// events skipped. The events are the log's stored JSON, passed through.
 pub async fn events(
     State(hub): State<Hub>,
     Caller(principal): Caller,
@@ -45,10 +49,12 @@ pub async fn events(
         ));
     };
     let next_after = page.last().map_or(after, |e| e.seq);
+    let wants = hub.wants(&hub.filter_of(&principal), &page);
     let events = page
         .into_iter()
-        .filter(|e| may_see(&principal, e))
-        .map(|e| e.json)
+        .zip(wants)
+        .filter(|(e, want)| *want && may_see(&principal, e))
+        .map(|(e, _)| e.json)
         .collect();
     Ok(Json(EventsPage {
         events,
@@ -57,18 +63,29 @@ pub async fn events(
     }))
 }
 
-/// `GET /api/snapshot` (agents only).
+/// `GET /api/snapshot` (agents only): the engine's state as the caller's read scope has it
+/// (issue 18 §4, [`crate::scope`]): the items in their scope, and the agents who share a queue
+/// with them (themselves included) — no other queue's customers.
 pub async fn snapshot(
     State(hub): State<Hub>,
-    _agent: AgentCaller,
+    AgentCaller(agent): AgentCaller,
 ) -> Result<Json<SnapshotAnswer>, ApiError> {
-    let answer = hub
-        .read(|engine| SnapshotAnswer {
-            last_seq: engine.last_seq(),
-            snapshot: engine.snapshot_view(),
-        })
+    let (last_seq, mut snapshot) = hub
+        .read(|engine| (engine.last_seq(), engine.snapshot_view()))
         .await?;
-    Ok(Json(answer))
+    let scope = hub.scope_of(&agent);
+    snapshot
+        .items
+        .retain(|item, _| hub.scope_entry(&scope, item).is_some());
+    let queues = &hub.config.core.queues;
+    snapshot.agents.retain(|other, _| {
+        *other == agent
+            || scope
+                .queues
+                .iter()
+                .any(|q| queues.get(q).is_some_and(|q| q.members.contains(other)))
+    });
+    Ok(Json(SnapshotAnswer { last_seq, snapshot }))
 }
 
 /// `GET /api/config` (agents only).

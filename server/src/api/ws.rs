@@ -20,13 +20,16 @@
 //! A `subscribe` with `caught_up: true` gets a `caught_up` frame at that switch, after the
 //! last event of the catch-up (a filtered stream can't tell it from seqs).
 //!
-//! Per-queue subscriptions: an agent's `subscribe` may name `queues`; the stream is then the
-//! events of items in those queues (before or after the input that caused them, so a transfer
-//! reaches both sides), the events naming the agent (presence, offers, …), and events about
-//! nobody in particular (rule: [`crate::fanout`]). Seqs stay the log's: a filtered stream has
-//! gaps by design, `last` advances over the events it skips, and resuming (`after` of a
-//! `resync`, or the last seq the client saw) with the same `queues` gives the same stream with
-//! no gap and no duplicate. Without `queues`, an agent gets the whole log as before.
+//! Read scope (issue 18 §4, the rule in [`crate::scope`]): an agent's stream is the events of
+//! their scope — the items of the queues they are a member of or supervise and those they
+//! were offered or held, their queue-mates' presence, their own refusals. `subscribe` may
+//! narrow it to some of those queues (`queues`; another's queue is refused). Seqs stay the
+//! log's: the stream has gaps by design, `last` advances over the events it skips, and
+//! resuming (`after` of a `resync`, or the last seq the client saw) gives the same stream with
+//! no gap and no duplicate. An item in scope brings all its events: in a catch-up they come in
+//! seq order; when an item enters the scope after the subscription's `after` (transferred in,
+//! assigned to the agent) and this stream has not sent it yet, a `history` frame with its
+//! earlier events (read from the log, the same filter) comes right before its event.
 //!
 //! Live events come from the fan-out ([`crate::fanout`]) one delivery per group commit, and
 //! each event's frame is serialized once for all receivers; the writer task feeds every queued
@@ -59,6 +62,7 @@ use crate::fanout::{event_frame_text, Delivery, Filter, LiveEvent, Receiver};
 use crate::guard::{audited, Guard};
 use crate::hub::{may_see, Hub, LiveStream, Outcome};
 use crate::log::LoggedEvent;
+use crate::scope::Scope;
 use axum::extract::ws::rejection::WebSocketUpgradeRejection;
 use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
 use axum::extract::State;
@@ -66,7 +70,9 @@ use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Response};
 use futures_util::stream::SplitSink;
 use futures_util::{SinkExt, StreamExt};
+use omnidesk_core::ItemId;
 use omnidesk_wire::{ActionResult, ErrorBody, ErrorKind, Principal, ServerFrame, Subscribe};
+use serde_json::value::RawValue;
 use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::Duration;
@@ -125,6 +131,11 @@ pub async fn upgrade(
 struct Subscription {
     /// The last seq queued for the client (or skipped as not visible to it).
     last: u64,
+    /// The `after` it started from: the client has every event of its scope up to it.
+    start: u64,
+    /// Items this subscription has sent an event of: their history is settled (sent, or
+    /// not needed), so each item asks the scope's records once.
+    known: HashSet<ItemId>,
     /// What the client asked for (all, some queues, its conversation).
     filter: Filter,
     /// The fan-out registration; taken just before the last catch-up read.
@@ -164,9 +175,69 @@ fn event_frame(e: &LoggedEvent) -> Message {
     Message::Text(event_frame_text(e).into())
 }
 
-/// Whether the subscription's client gets this event.
-fn wanted(s: &Subscription, principal: Option<&Principal>, e: &LoggedEvent) -> bool {
-    s.filter.wants(e) && principal.is_some_and(|p| may_see(p, e))
+/// The `history` frame of an item: its earlier events' stored JSON, passed through.
+fn history_frame(item: &ItemId, events: &[LoggedEvent]) -> Message {
+    let frame: ServerFrame<&RawValue> = ServerFrame::History {
+        item: item.clone(),
+        events: events.iter().map(|e| &*e.json).collect(),
+    };
+    Message::Text(
+        serde_json::to_string(&frame)
+            .expect("frames serialize")
+            .into(),
+    )
+}
+
+/// Issue 18 §4: before the first event of an item that entered the agent's scope after the
+/// subscription's start, its earlier events of the scope as a `history` frame (none for its
+/// arrival, which has none). `Err`: the log could not be read.
+async fn history_before(
+    s: &mut Subscription,
+    hub: &Hub,
+    e: &LoggedEvent,
+) -> Result<Option<Message>, ()> {
+    let (Filter::Scoped(scope), Some(item)) = (&s.filter, &e.item) else {
+        return Ok(None);
+    };
+    if e.kind == "rejected" || !s.known.insert(item.clone()) {
+        return Ok(None);
+    }
+    // In scope at or before `start`: the client has its events up to there (and gets every
+    // later one). Its arrival has nothing before it.
+    let entered_later = hub
+        .scope_entry(scope, item)
+        .is_some_and(|entry| entry > s.start);
+    if !entered_later || e.kind == "arrived" {
+        return Ok(None);
+    }
+    let mut earlier = Vec::new();
+    let mut after = 0;
+    loop {
+        let (reader, it) = (hub.reader.clone(), item.clone());
+        let page =
+            tokio::task::spawn_blocking(move || reader.events_after(after, PAGE, Some(&it))).await;
+        let Ok(Ok(page)) = page else { return Err(()) };
+        let full = page.len() == PAGE;
+        let mut reached = false;
+        for p in page {
+            if p.seq >= e.seq {
+                reached = true;
+                break;
+            }
+            after = p.seq;
+            earlier.push(p);
+        }
+        if reached || !full {
+            break;
+        }
+    }
+    let wants = hub.wants(&s.filter, &earlier);
+    let earlier: Vec<LoggedEvent> = earlier
+        .into_iter()
+        .zip(wants)
+        .filter_map(|(e, w)| w.then_some(e))
+        .collect();
+    Ok((!earlier.is_empty()).then(|| history_frame(item, &earlier)))
 }
 
 fn error_frame(body: ErrorBody) -> Message {
@@ -306,24 +377,49 @@ async fn connection(socket: WebSocket, hub: Hub, peer: Peer) {
             } => {
                 let resync = match next {
                     Next::Page(events) => {
-                        for e in events {
+                        let wants = match sub.as_ref() {
+                            Some(s) => hub.wants(&s.filter, &events),
+                            None => Vec::new(),
+                        };
+                        let mut resync = None;
+                        for (e, want) in events.into_iter().zip(wants) {
                             let Some(s) = sub.as_mut() else { break };
+                            if !(want && principal.as_ref().is_some_and(|p| may_see(p, &e))) {
+                                s.last = s.last.max(e.seq);
+                                continue;
+                            }
+                            match history_before(s, &hub, &e).await {
+                                Ok(Some(h)) => if out.send(h).await.is_err() { return },
+                                Ok(None) => {}
+                                Err(()) => {
+                                    resync = Some("the event log could not be read".to_owned());
+                                    break;
+                                }
+                            }
                             s.last = s.last.max(e.seq);
-                            if wanted(s, principal.as_ref(), &e)
-                                && out.send(event_frame(&e)).await.is_err()
-                            {
+                            if out.send(event_frame(&e)).await.is_err() {
                                 return;
                             }
                         }
-                        None
+                        resync
                     }
                     Next::Live(events) => {
                         let mut resync = None;
                         for e in events {
                             let Some(s) = sub.as_mut() else { break };
-                            if !wanted(s, principal.as_ref(), &e.event) {
+                            // The fan-out routed it by the scope; a customer sees only some kinds.
+                            if !principal.as_ref().is_some_and(|p| may_see(p, &e.event)) {
                                 s.last = s.last.max(e.event.seq);
                                 continue;
+                            }
+                            match history_before(s, &hub, &e.event).await {
+                                // Rare (an item entering the scope): waits for room.
+                                Ok(Some(h)) => if out.send(h).await.is_err() { return },
+                                Ok(None) => {}
+                                Err(()) => {
+                                    resync = Some("the event log could not be read".to_owned());
+                                    break;
+                                }
                             }
                             match out.try_send(Message::Text(e.frame.clone())) {
                                 Ok(()) => s.last = s.last.max(e.event.seq),
@@ -433,19 +529,8 @@ async fn next_events(s: &mut Subscription, hub: &Hub, principal: Option<&Princip
                     .into_iter()
                     .filter(|e| e.event.seq > s.last)
                     .collect();
-                let Some(first) = events.first() else {
+                if events.is_empty() {
                     continue;
-                };
-                if s.filter == Filter::All && first.event.seq != s.last + 1 {
-                    // Not expected; read the missing part from the log rather than skip it.
-                    s.catching_up = true;
-                    s.fresh = false;
-                    s.live = None;
-                    s.rx = None;
-                    if s.announce == Announce::AfterBacklog {
-                        s.announce = Announce::Pending;
-                    }
-                    return Next::Page(Vec::new());
                 }
                 if s.announce == Announce::AfterBacklog {
                     s.announce = Announce::Pending;
@@ -550,19 +635,19 @@ async fn on_frame(
     }
 }
 
-/// A `subscribe` read into a subscription: everything for an agent (or the named queues,
-/// which must exist), the conversation for a customer (who names no queues).
+/// A `subscribe` read into a subscription: an agent's read scope (narrowed to the named
+/// queues, which must be theirs), the conversation for a customer (who names no queues).
 fn subscription(hub: &Hub, p: &Principal, request: Subscribe) -> Result<Subscription, ErrorBody> {
     let filter = match (p, request.queues) {
-        (Principal::Agent { .. }, None) => Filter::All,
-        (Principal::Customer { item }, None) => Filter::Item(item.clone()),
         (Principal::Customer { .. }, Some(_)) => {
             return Err(ErrorBody::invalid(
                 "queues",
                 "a customer's stream is their conversation; it takes no queues",
             ))
         }
+        (_, None) => hub.filter_of(p),
         (Principal::Agent { agent }, Some(list)) => {
+            let mine = hub.scope_of(agent);
             let mut queues = HashSet::new();
             for q in list {
                 if !hub.config.core.queues.contains_key(&q) {
@@ -571,16 +656,24 @@ fn subscription(hub: &Hub, p: &Principal, request: Subscribe) -> Result<Subscrip
                         format!("unknown queue \"{q}\""),
                     ));
                 }
+                if !mine.queues.contains(&q) {
+                    return Err(ErrorBody::invalid(
+                        "queues",
+                        format!("\"{q}\" is not one of your queues (you neither serve nor supervise it)"),
+                    ));
+                }
                 queues.insert(q);
             }
-            Filter::Queues {
+            Filter::Scoped(Arc::new(Scope {
+                agent: agent.clone(),
                 queues,
-                agent: Some(agent.clone()),
-            }
+            }))
         }
     };
     Ok(Subscription {
         last: request.after,
+        start: request.after,
+        known: HashSet::new(),
         filter,
         rx: None,
         catching_up: true,

@@ -16,6 +16,13 @@
 //!
 //! `--smoke`: 50 agents, 5 queues, 3 s; exits non-zero when a delivery is missing.
 //!
+//! `--db VALUE` is the server's `--db` (default a SQLite file in a temp folder): a
+//! `postgres://…` URL runs it on PostgreSQL (an empty database; `scripts/bench-server --pg`
+//! makes one per run). `--failover N` (PostgreSQL only) measures failover instead of load: a
+//! leader and a standby on the database, one agent sending actions back to back, the leader
+//! `kill -9`ed, the time to the first action the new leader acknowledges; N times (a new
+//! standby each round), then the median.
+//!
 //! It speaks omnidesk-wire's types: [`ClientFrame`]s out, [`ServerFrame`]s in. Events are read
 //! into a small borrowed view ([`Ev`], the frames' event type parameter) rather than full
 //! `Stamped` values, so that 10 000 clients on the server's machine cost it little CPU.
@@ -44,6 +51,8 @@ const USAGE: &str =
     "usage: omnidesk-load [--smoke] [--agents N] [--queues Q] [--queues-per-agent K]
        [--rate CONVERSATIONS_PER_MINUTE] [--warmup S] [--duration S] [--no-filter] [--server PATH]
        [--chat-start-limit N]  (passed to the server; default 0 = off: every customer is 127.0.0.1)
+       [--db FILE|postgres://…]  the server's log (default a SQLite file in a temp folder)
+       [--lease-ms N]  (passed to the server) [--failover ROUNDS]  (PostgreSQL: failover times)
   Starts omnidesk-server (default: next to this binary) on 127.0.0.1 with a generated centre and
   pre-issued load-test tokens, connects one WebSocket per agent, drives conversations, reports.";
 
@@ -59,6 +68,9 @@ struct Args {
     server: PathBuf,
     smoke: bool,
     chat_start_limit: u64,
+    db: Option<String>,
+    lease_ms: Option<u64>,
+    failover: usize,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -76,6 +88,9 @@ fn parse_args() -> Result<Args, String> {
         server,
         smoke: false,
         chat_start_limit: 0,
+        db: None,
+        lease_ms: None,
+        failover: 0,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -103,6 +118,15 @@ fn parse_args() -> Result<Args, String> {
                 a.chat_start_limit = n.parse().map_err(|_| format!("bad number {n}"))?;
             }
             "--server" => a.server = v()?.into(),
+            "--db" => a.db = Some(v()?),
+            "--lease-ms" => {
+                let n = v()?;
+                a.lease_ms = Some(n.parse().map_err(|_| format!("bad number {n}"))?);
+            }
+            "--failover" => {
+                let n = v()?;
+                a.failover = n.parse().map_err(|_| format!("bad number {n}"))?;
+            }
             "-h" | "--help" => {
                 println!("{USAGE}");
                 std::process::exit(0);
@@ -123,7 +147,19 @@ fn parse_args() -> Result<Args, String> {
     if a.warmup < 0.0 || a.duration <= 0.0 || a.warmup + a.duration > 600.0 {
         return Err("--warmup + --duration must be at most 600 s".into());
     }
+    if a.failover > 0 {
+        if !a.db.as_deref().is_some_and(is_postgres) {
+            return Err("--failover needs --db postgres://…".into());
+        }
+        if a.failover > 20 {
+            return Err("--failover must be 1..=20 rounds".into());
+        }
+    }
     Ok(a)
+}
+
+fn is_postgres(db: &str) -> bool {
+    db.starts_with("postgres://") || db.starts_with("postgresql://")
 }
 
 fn start() -> Instant {
@@ -225,8 +261,20 @@ impl Http {
         path: &str,
         body: &str,
     ) -> std::io::Result<(u16, String)> {
+        self.request_as(method, path, body, None).await
+    }
+
+    /// [`Http::request`] with a bearer token.
+    async fn request_as(
+        &mut self,
+        method: &str,
+        path: &str,
+        body: &str,
+        token: Option<&str>,
+    ) -> std::io::Result<(u16, String)> {
+        let auth = token.map_or(String::new(), |t| format!("Authorization: Bearer {t}\r\n"));
         let req = format!(
-            "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+            "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n{auth}Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
             body.len()
         );
         self.conn.get_mut().write_all(req.as_bytes()).await?;
@@ -511,7 +559,10 @@ async fn agent(
                 counters.resyncs.fetch_add(1, Ordering::Relaxed);
                 reply = Some(subscribe(after));
             }
-            ServerFrame::CaughtUp { .. } | ServerFrame::Pong | ServerFrame::Error(_) => {}
+            ServerFrame::CaughtUp { .. }
+            | ServerFrame::History { .. }
+            | ServerFrame::Pong
+            | ServerFrame::Error(_) => {}
         }
         if let Some(r) = reply {
             if ws.send(r).await.is_err() {
@@ -639,6 +690,58 @@ fn main() {
 
 struct Child(std::process::Child);
 
+/// Starts `omnidesk-server` on 127.0.0.1:0 with the centre at `config_path`, the log `--db`
+/// (or `dir/events.db`), and `--load-test-tokens tokens` when given; returns it and its
+/// `host:port` once it listens (a standby listens too).
+async fn spawn_server(
+    a: &Args,
+    dir: &std::path::Path,
+    config_path: &std::path::Path,
+    tokens: Option<&std::path::Path>,
+) -> Result<(Child, String), String> {
+    let mut cmd = Command::new(&a.server);
+    cmd.arg("--config").arg(config_path).arg("--db");
+    match &a.db {
+        Some(db) => cmd.arg(db),
+        None => cmd.arg(dir.join("events.db")),
+    };
+    cmd.arg("--dist")
+        .arg(dir)
+        .args(["--host", "127.0.0.1", "--port", "0"])
+        // Every customer arrives from 127.0.0.1: no chat-start limit unless asked for one
+        // (`--chat-start-limit N`, for the with/without throttling runs in BENCHMARKS.md).
+        .args(["--chat-start-limit", &a.chat_start_limit.to_string()])
+        .env_remove("OMNIDESK_DB")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
+    if let Some(tokens) = tokens {
+        cmd.arg("--load-test-tokens").arg(tokens);
+    }
+    if let Some(ms) = a.lease_ms {
+        cmd.args(["--lease-ms", &ms.to_string()]);
+    }
+    let mut child = cmd
+        .spawn()
+        .map(Child)
+        .map_err(|e| format!("starting {}: {e}", a.server.display()))?;
+    let stdout = child.0.stdout.take().expect("piped stdout");
+    let addr = tokio::task::spawn_blocking(move || {
+        let mut lines = StdBufReader::new(stdout).lines();
+        let addr = lines.by_ref().find_map(|l| {
+            l.ok()
+                .and_then(|l| l.strip_prefix("listening on http://").map(str::to_owned))
+        });
+        // Keep draining so the child never blocks on a full pipe.
+        std::thread::spawn(move || for _ in lines {});
+        addr
+    })
+    .await
+    .ok()
+    .flatten()
+    .ok_or("the server did not start")?;
+    Ok((child, addr))
+}
+
 impl Drop for Child {
     fn drop(&mut self) {
         let _ = self.0.kill();
@@ -654,7 +757,11 @@ async fn run(a: Args) -> i32 {
     let config_path = dir.join("config.json");
     let tokens_path = dir.join("tokens.tsv");
     std::fs::write(&config_path, config.to_string()).expect("config written");
-    let code = run_in(&a, &dir, &config_path, &tokens_path, sizes).await;
+    let code = if a.failover > 0 {
+        failover(&a, &dir, &config_path, &tokens_path).await
+    } else {
+        run_in(&a, &dir, &config_path, &tokens_path, sizes).await
+    };
     let _ = std::fs::remove_dir_all(&dir);
     code
 }
@@ -667,48 +774,22 @@ async fn run_in(
     sizes: Vec<usize>,
 ) -> i32 {
     let t0 = Instant::now();
-    let child = Command::new(&a.server)
-        .arg("--config")
-        .arg(config_path)
-        .arg("--db")
-        .arg(dir.join("events.db"))
-        .arg("--dist")
-        .arg(dir)
-        .args(["--host", "127.0.0.1", "--port", "0"])
-        .arg("--load-test-tokens")
-        .arg(tokens_path)
-        // Every customer arrives from 127.0.0.1: no chat-start limit unless asked for one
-        // (`--chat-start-limit N`, for the with/without throttling runs in BENCHMARKS.md).
-        .args(["--chat-start-limit", &a.chat_start_limit.to_string()])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn();
-    let mut child = match child {
-        Ok(c) => Child(c),
+    let (child, addr) = match spawn_server(a, dir, config_path, Some(tokens_path)).await {
+        Ok(x) => x,
         Err(e) => {
-            eprintln!("omnidesk-load: starting {}: {e}", a.server.display());
+            eprintln!("omnidesk-load: {e}");
             return 1;
         }
     };
     let pid = child.0.id();
-    let stdout = child.0.stdout.take().expect("piped stdout");
-    let addr = tokio::task::spawn_blocking(move || {
-        let mut lines = StdBufReader::new(stdout).lines();
-        let addr = lines.by_ref().find_map(|l| {
-            l.ok()
-                .and_then(|l| l.strip_prefix("listening on http://").map(str::to_owned))
-        });
-        // Keep draining so the child never blocks on a full pipe.
-        std::thread::spawn(move || for _ in lines {});
-        addr
-    })
-    .await
-    .ok()
-    .flatten();
-    let Some(addr) = addr else {
-        eprintln!("omnidesk-load: the server did not start");
+    // On PostgreSQL it listens as a standby first; the tokens file appears once it leads.
+    if a.db.as_deref().is_some_and(is_postgres)
+        && !(wait_health(&addr, 200, Duration::from_secs(60)).await
+            && wait_file(tokens_path, Duration::from_secs(60)).await)
+    {
+        eprintln!("omnidesk-load: the server never became the leader");
         return 1;
-    };
+    }
     let started_s = t0.elapsed().as_secs_f64();
     let tokens = std::fs::read_to_string(tokens_path).unwrap_or_default();
     let tokens: HashMap<String, String> = tokens
@@ -907,5 +988,186 @@ async fn run_in(
         eprintln!("omnidesk-load: FAILED (connections failed, no arrivals, or missing deliveries)");
         return 1;
     }
+    0
+}
+
+// ---------------------------------------------------------------------------------------------
+// Failover (`--failover N`, PostgreSQL).
+
+/// `GET /api/health`'s status, if it answers.
+async fn health_status(addr: &str) -> Option<u16> {
+    let mut h = Http::connect(addr).await.ok()?;
+    h.request("GET", &format!("/{}", paths::HEALTH), "")
+        .await
+        .ok()
+        .map(|(status, _)| status)
+}
+
+/// Waits (at most `bound`) until `/api/health` answers `want`.
+async fn wait_health(addr: &str, want: u16, bound: Duration) -> bool {
+    let deadline = Instant::now() + bound;
+    while Instant::now() < deadline {
+        if health_status(addr).await == Some(want) {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    false
+}
+
+/// Waits (at most `bound`) until the file at `path` exists (a leader renames its
+/// `--load-test-tokens` file into place once it has minted them all).
+async fn wait_file(path: &std::path::Path, bound: Duration) -> bool {
+    let deadline = Instant::now() + bound;
+    while Instant::now() < deadline {
+        if path.exists() {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    false
+}
+
+fn action_body(action_id: String, input: Value) -> String {
+    json!({"client_id": "failover", "action_id": action_id, "input": input}).to_string()
+}
+
+/// Sends actions back to back to `leader`; once it fails (killed), to `standby` until it
+/// acknowledges one: the time of that answer.
+async fn failover_sender(
+    leader: String,
+    standby: String,
+    token: String,
+    agent: String,
+    round: usize,
+) -> Option<Instant> {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let mut target = leader;
+    let mut on_standby = false;
+    let mut http: Option<Http> = None;
+    let mut n = 0u64;
+    let path = format!("/{}", paths::ACTIONS);
+    while Instant::now() < deadline {
+        if http.is_none() {
+            http = Http::connect(&target).await.ok();
+        }
+        let answer = match http.as_mut() {
+            Some(h) => {
+                n += 1;
+                let input = if n.is_multiple_of(2) {
+                    json!({"input": "set_presence", "agent": agent, "status": "away"})
+                } else {
+                    json!({"input": "reset_presence", "agent": agent})
+                };
+                let body = action_body(format!("r{round}-{n}"), input);
+                h.request_as("POST", &path, &body, Some(&token)).await.ok()
+            }
+            None => None,
+        };
+        match answer {
+            Some((200, _)) if on_standby => return Some(Instant::now()),
+            Some((200, _)) => continue,
+            _ => {
+                // The leader gone (or the standby not yet leading: 503): ask the standby, on a
+                // new connection each time.
+                if !on_standby {
+                    on_standby = true;
+                    target = standby.clone();
+                }
+                http = None;
+                tokio::time::sleep(Duration::from_millis(5)).await;
+            }
+        }
+    }
+    None
+}
+
+async fn failover(
+    a: &Args,
+    dir: &std::path::Path,
+    config_path: &std::path::Path,
+    tokens_path: &std::path::Path,
+) -> i32 {
+    let fail = |e: &str| {
+        eprintln!("omnidesk-load: {e}");
+        1
+    };
+    let (mut leader, mut laddr) = match spawn_server(a, dir, config_path, Some(tokens_path)).await {
+        Ok(x) => x,
+        Err(e) => return fail(&e),
+    };
+    if !(wait_health(&laddr, 200, Duration::from_secs(60)).await
+        && wait_file(tokens_path, Duration::from_secs(60)).await)
+    {
+        return fail("the first server never became the leader");
+    }
+    let agent = agent_id(0);
+    let tokens = std::fs::read_to_string(tokens_path).unwrap_or_default();
+    let Some(token) = tokens
+        .lines()
+        .find_map(|l| l.strip_prefix(&format!("{agent}\t")).map(str::to_owned))
+    else {
+        return fail("no load-test token");
+    };
+    match Http::connect(&laddr).await {
+        Ok(mut h) => {
+            let body = action_body("in".into(), json!({"input": "sign_in", "agent": agent}));
+            match h
+                .request_as("POST", &format!("/{}", paths::ACTIONS), &body, Some(&token))
+                .await
+            {
+                Ok((200, _)) => {}
+                other => return fail(&format!("sign-in: {other:?}")),
+            }
+        }
+        Err(e) => return fail(&format!("connect: {e}")),
+    }
+    let mut times = Vec::new();
+    for round in 0..a.failover {
+        let (standby, saddr) = match spawn_server(a, dir, config_path, None).await {
+            Ok(x) => x,
+            Err(e) => return fail(&e),
+        };
+        if !wait_health(&saddr, 503, Duration::from_secs(60)).await {
+            return fail("the second server is not a standby");
+        }
+        let sender = tokio::spawn(failover_sender(
+            laddr.clone(),
+            saddr.clone(),
+            token.clone(),
+            agent.clone(),
+            round,
+        ));
+        // Under load for a moment, then kill -9.
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let killed_at = Instant::now();
+        let _ = leader.0.kill();
+        let _ = leader.0.wait();
+        let Ok(Some(acked_at)) = sender.await else {
+            return fail("the standby never acknowledged an action");
+        };
+        let ms = (acked_at - killed_at).as_secs_f64() * 1000.0;
+        println!("round {}: leader killed -9 -> first acknowledged action on the new leader in {ms:.0} ms", round + 1);
+        times.push(ms);
+        (leader, laddr) = (standby, saddr);
+    }
+    drop(leader);
+    times.sort_by(f64::total_cmp);
+    let median = times[times.len() / 2];
+    let lease = a
+        .lease_ms
+        .map_or("default".to_owned(), |ms| format!("{ms} ms"));
+    println!(
+        "failover: median {median:.0} ms of {} rounds (min {:.0}, max {:.0}), lease {lease}",
+        times.len(),
+        times[0],
+        times[times.len() - 1]
+    );
+    println!(
+        "ROW | failover | {median:.0} ms | {:.0}–{:.0} ms | {} rounds | lease {lease} |",
+        times[0],
+        times[times.len() - 1],
+        times.len()
+    );
     0
 }

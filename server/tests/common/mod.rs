@@ -1,6 +1,9 @@
 //! Shared test helpers: a server on 127.0.0.1:0 with a temp database, and a small HTTP client.
 #![allow(dead_code)]
 
+pub mod durability;
+pub mod pg;
+
 use omnidesk_server::config::ServerConfig;
 use omnidesk_server::hub::HubOptions;
 use omnidesk_server::{serve, Options, Running};
@@ -93,7 +96,11 @@ async fn start_opts(
     let config = ServerConfig::parse(config).unwrap();
     let options = Options {
         addr: "127.0.0.1:0".parse().unwrap(),
-        db: dir.path().join("events.db"),
+        db: Backend::from_env()
+            .new_db(dir.path())
+            .to_str()
+            .unwrap()
+            .into(),
         dist: dir.path().join("dist"),
         hub,
         guard,
@@ -223,6 +230,47 @@ pub fn spawn_binary(dir: &std::path::Path, port: u16) -> (Process, String) {
 
 /// [`spawn_binary`] with more command-line options (`--snapshot-every 40`, …).
 pub fn spawn_binary_with(dir: &std::path::Path, port: u16, extra: &[&str]) -> (Process, String) {
+    let db = dir.join("events.db");
+    spawn_binary_on(dir, db.as_os_str(), port, extra)
+}
+
+/// Where a test's server keeps its log: a SQLite file in the test's folder, or a fresh
+/// PostgreSQL database ([`pg::database`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    /// The backend of the in-process test servers ([`start`] and the like):
+    /// `OMNIDESK_TEST_BACKEND=postgres` runs them on PostgreSQL (`scripts/test` runs the API
+    /// and socket suites once that way too), SQLite otherwise.
+    pub fn from_env() -> Backend {
+        match std::env::var("OMNIDESK_TEST_BACKEND").as_deref() {
+            Ok("postgres") => Backend::Postgres,
+            Ok("sqlite") | Ok("") | Err(_) => Backend::Sqlite,
+            Ok(other) => panic!("OMNIDESK_TEST_BACKEND: {other:?} is neither sqlite nor postgres"),
+        }
+    }
+
+    /// A new, empty log of this kind for a test whose folder is `dir`: the `--db` value.
+    pub fn new_db(self, dir: &std::path::Path) -> std::ffi::OsString {
+        match self {
+            Backend::Sqlite => dir.join("events.db").into_os_string(),
+            Backend::Postgres => pg::database().into(),
+        }
+    }
+}
+
+/// [`spawn_binary_with`] on this `--db` (a SQLite file or a `postgres://` URL). Returns once
+/// the server listens, which a standby does too (it answers `/api/health` with 503).
+pub fn spawn_binary_on(
+    dir: &std::path::Path,
+    db: &std::ffi::OsStr,
+    port: u16,
+    extra: &[&str],
+) -> (Process, String) {
     use std::io::{BufRead, BufReader};
     use std::process::{Command, Stdio};
     let mut child = Command::new(env!("CARGO_BIN_EXE_omnidesk-server"))
@@ -231,21 +279,31 @@ pub fn spawn_binary_with(dir: &std::path::Path, port: u16, extra: &[&str]) -> (P
         .arg("--config")
         .arg(dir.join("config.json"))
         .arg("--db")
-        .arg(dir.join("events.db"))
+        .arg(db)
+        .env_remove("OMNIDESK_DB")
         .arg("--dist")
         .arg(dir)
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
         .spawn()
         .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let base = line
-        .trim()
-        .strip_prefix("listening on ")
-        .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
-        .to_owned();
+    // The first `listening on` line gives the address; whatever it prints later goes on to
+    // stderr (so a later line never meets a closed pipe).
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut seen = Vec::new();
+    let base = loop {
+        match lines.next() {
+            Some(Ok(line)) => match line.trim().strip_prefix("listening on ") {
+                Some(base) => break base.to_owned(),
+                None => seen.push(line),
+            },
+            _ => panic!("the server exited before listening; it printed {seen:?}"),
+        }
+    };
+    std::thread::spawn(move || {
+        for line in lines.map_while(Result::ok) {
+            eprintln!("[server] {line}");
+        }
+    });
     (Process(child), base)
 }

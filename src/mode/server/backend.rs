@@ -111,9 +111,16 @@ impl Backend {
                 });
             }
             LinkEvent::Authenticated { clock_offset, .. } => ws.clock.set_offset(clock_offset),
+            LinkEvent::History { item, events } => {
+                // Issue 18 §4: an item entered this agent's read scope; its past first.
+                let folded = ws.cell.update(|c| c.follow_history(&item, &events));
+                if folded == Some(true) {
+                    self.repaint_soon();
+                }
+            }
             LinkEvent::Fold { event, .. } => {
-                let folded = ws.cell.update(|c| c.follow(&event)).unwrap_or(Ok(false));
-                if folded == Ok(true) {
+                let folded = ws.cell.update(|c| c.follow(&event)).unwrap_or(false);
+                if folded {
                     ws.sessions.count_unread(std::slice::from_ref(&event));
                     // §4 of the supervisor issue: a supervisor moved one of this agent's items.
                     let notice = ws.centre.peek(|c| {

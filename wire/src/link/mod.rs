@@ -15,15 +15,19 @@
 //!   [`LinkOptions::seed`] (deterministic for a given seed); a good authentication resets it.
 //! - **Keep-alive**: a `ping` after 15 s without a frame; after 40 s of silence (or a socket
 //!   that never opens) the connection is given up and reconnected.
-//! - **The stream**: `subscribe` after the last event folded; caught up when the log's head at
-//!   authentication is folded (a filtered stream, which skips seqs, when the server says
-//!   `caught_up`); a `resync` subscribes again.
+//! - **The stream**: `subscribe` after the last event folded (or past the seqs the server
+//!   skipped, from a `resync`); caught up when the log's head at authentication is folded, or
+//!   when the server says `caught_up`; a `resync` subscribes again.
 //! - **Seq order (the link's job, not the replica's)**: the link hands the app each event once,
-//!   in seq order ([`LinkEvent::Fold`]): duplicates are dropped, and on an unfiltered agent
-//!   stream (where seqs are dense) an event after a gap is dropped and the stream resubscribed
-//!   from the last event folded. So the app folds every `Fold` it polls, as it comes, and the
-//!   link's [`Link::folded`] is its replica's last seq. (Filtered streams — a customer's
-//!   conversation, an agent's chosen queues — skip seqs by design and are only deduplicated.)
+//!   in seq order ([`LinkEvent::Fold`]): duplicates are dropped. Every stream skips seqs by
+//!   design — a customer's is their conversation, an agent's is their read scope (issue 18
+//!   §4) — so a gap is no loss (the server never drops an event silently: a connection that
+//!   falls behind gets `resync`). The app folds every `Fold` it polls, as it comes, and
+//!   [`Link::folded`] is its replica's last seq.
+//! - **An item entering the scope** (transferred into the agent's queue, assigned to them):
+//!   the server sends its earlier events in a `history` frame right before its next event;
+//!   the link hands them on as [`LinkEvent::History`] in the same order, without moving its
+//!   position (their seqs are older).
 //! - **A server whose log is behind the page** (`authenticated.last_seq` < the last seq
 //!   folded: another server, or its database was restored): [`LinkEvent::Rebuild`]. The app
 //!   drops its replica, builds a fresh one (fetching the configuration again) and calls
@@ -140,6 +144,13 @@ pub enum LinkEvent {
     /// Fold this event, the next in seq order. `history`: it was in the log already when this
     /// link first authenticated (a page drawing its past again after a reload).
     Fold { event: Box<Stamped>, history: bool },
+    /// `item` entered this stream's scope: fold those of its earlier `events` (seq order) the
+    /// replica doesn't have — those after the last event of `item` it folded — before the
+    /// next `Fold`. They don't change [`Link::folded`].
+    History {
+        item: omnidesk_core::ItemId,
+        events: Vec<Stamped>,
+    },
     /// The server applied the action (`replayed`: this is its stored answer to a resend).
     Applied {
         action: Pending,
@@ -171,8 +182,6 @@ struct Socket {
     pinged: Option<u64>,
     authenticated: bool,
     subscribed: bool,
-    /// A resubscribe after a gap is on its way: later events out of order are stale.
-    awaiting_gap: bool,
 }
 
 /// The client link. See the module doc.
@@ -279,22 +288,18 @@ impl Link {
                 now: server_now,
             } => self.on_authenticated(now, principal, last_seq, server_now),
             ServerFrame::Event { event } => self.on_event(event),
+            ServerFrame::History { item, events } => self.on_history(item, events),
             ServerFrame::Result(result) => self.on_result(now, result),
             ServerFrame::Resync { after, .. } => self.on_resync(after),
-            ServerFrame::CaughtUp { .. } => {
-                // A dense stream knows from its seqs when it has caught up; only a filtered
-                // one (which can't) takes the server's word for it.
-                let in_order = self
-                    .socket
-                    .as_ref()
-                    .is_some_and(|s| s.subscribed && !s.awaiting_gap);
-                let filtered = !self.dense();
-                if filtered
-                    && in_order
-                    && self.state == LinkState::CatchingUp
-                    && !self.rebuild_pending
-                {
-                    self.set_state(LinkState::Live);
+            ServerFrame::CaughtUp { last } => {
+                // Every stream skips seqs (read scope), so the server's word says when the
+                // catch-up is out; past `last` is live.
+                let subscribed = self.socket.as_ref().is_some_and(|s| s.subscribed);
+                if subscribed && !self.rebuild_pending {
+                    self.resume = self.resume.max(last.max(self.folded));
+                    if self.state == LinkState::CatchingUp {
+                        self.set_state(LinkState::Live);
+                    }
                 }
             }
             ServerFrame::Pong => {}
@@ -473,11 +478,6 @@ impl Link {
         !self.rebuild_pending && self.socket.as_ref().is_some_and(|s| s.authenticated)
     }
 
-    /// An unfiltered agent stream: every seq arrives, so a missing one is a gap.
-    fn dense(&self) -> bool {
-        self.queues.is_none() && matches!(self.principal, Some(Principal::Agent { .. }))
-    }
-
     fn set_state(&mut self, state: LinkState) {
         if self.state != state {
             self.state = state.clone();
@@ -495,7 +495,6 @@ impl Link {
             pinged: None,
             authenticated: false,
             subscribed: false,
-            awaiting_gap: false,
         });
         self.connect = Some(id);
         self.transmit.clear();
@@ -572,14 +571,9 @@ impl Link {
     }
 
     fn subscribe(&mut self) {
-        let after = if self.dense() {
-            self.folded
-        } else {
-            self.resume
-        };
+        let after = self.resume.max(self.folded);
         if let Some(s) = self.socket.as_mut() {
             s.subscribed = true;
-            s.awaiting_gap = false;
         }
         self.transmit.push_back(ClientFrame::Subscribe(Subscribe {
             after,
@@ -589,27 +583,13 @@ impl Link {
     }
 
     fn on_event(&mut self, event: Stamped) {
-        let dense = self.dense();
-        let Some(s) = self.socket.as_mut() else {
+        let Some(s) = self.socket.as_ref() else {
             return;
         };
         if !s.subscribed || self.rebuild_pending || event.seq <= self.folded {
             return;
         }
-        if dense && event.seq != self.folded + 1 {
-            // A gap: ask again from the last event folded (once; until the stream is back in
-            // order, later events of the old subscription are stale).
-            if !s.awaiting_gap {
-                s.awaiting_gap = true;
-                self.transmit.push_back(ClientFrame::Subscribe(Subscribe {
-                    after: self.folded,
-                    queues: None,
-                    caught_up: true,
-                }));
-            }
-            return;
-        }
-        s.awaiting_gap = false;
+        // A gap is the read scope's (or the conversation's), never a loss.
         self.folded = event.seq;
         self.resume = self.resume.max(event.seq);
         let history = self.first_target.is_some_and(|t| event.seq <= t);
@@ -620,6 +600,15 @@ impl Link {
         if self.state == LinkState::CatchingUp && self.folded >= self.target {
             self.set_state(LinkState::Live);
         }
+    }
+
+    /// An item entered the scope: its earlier events, for the replica to fold those it lacks.
+    fn on_history(&mut self, item: omnidesk_core::ItemId, events: Vec<Stamped>) {
+        let subscribed = self.socket.as_ref().is_some_and(|s| s.subscribed);
+        if !subscribed || self.rebuild_pending || events.is_empty() {
+            return;
+        }
+        self.events.push_back(LinkEvent::History { item, events });
     }
 
     fn on_result(&mut self, now: u64, r: ActionResult) {
@@ -677,8 +666,8 @@ impl Link {
         if !s.subscribed || self.rebuild_pending {
             return;
         }
-        // A filtered stream resumes past the seqs the server skipped for it; a full one from
-        // the last event folded (never past it: that would leave a gap).
+        // Resume past the seqs the server skipped for this stream (it says where it stopped:
+        // nothing in scope lies between the last event folded and `after`).
         self.resume = self.resume.max(after.max(self.folded));
         self.subscribe();
     }

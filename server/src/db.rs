@@ -1,0 +1,444 @@
+//! Where the server keeps its data: an SQLite file (the embedded default) or a PostgreSQL
+//! database shared by several server processes ([`Db`]). For PostgreSQL this module holds what
+//! every store on it shares: connecting ([`PgClient`]), the schema and its migrations
+//! ([`migrate`]), and the lease that makes one process the leader ([`Lease`]).
+//!
+//! # The lease (issue 16)
+//!
+//! One row, `lease (holder, epoch, expires_at)`, timed by the database's clock
+//! (`clock_timestamp()`), so the processes' clocks never matter. A standby polls
+//! [`Lease::try_acquire`]: once `expires_at` has passed it takes the row with `epoch + 1`. The
+//! leader renews it every third of the lease ([`Lease::renew`], on its own thread and
+//! connection). Fencing is the epoch: every write transaction of the event log ends by locking
+//! the row `FOR SHARE` where it still has this process's holder and epoch and is unexpired
+//! ([`LEASE_CHECK`]), and rolls back otherwise — so a leader paused past its lease (SIGSTOP)
+//! and resumed after a standby took over commits nothing, and acknowledges nothing, because
+//! the hub answers only after a commit. The row lock orders each commit before or after a
+//! takeover: a new leader replays everything committed under the old epoch.
+//!
+//! # Why the sync `postgres` crate
+//!
+//! The hub is one OS thread that writes the log synchronously (group commit, see
+//! [`crate::log`]); a blocking client fits it without a second runtime hop per batch. The
+//! crate runs its own small runtime inside each connection and panics when called (or
+//! dropped) inside tokio's, so it is used only on the hub's, the lease's and the audit's own
+//! threads and in `spawn_blocking`; [`PgClient`] makes a drop on a runtime thread safe.
+
+use postgres::{Client, NoTls};
+use std::fmt;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+/// The exit code of a leader that finds it lost the lease (`EX_TEMPFAIL`): a supervisor
+/// restarts it, and it comes back as a standby.
+pub const EXIT_FENCED: i32 = 75;
+
+/// The database a server uses: `--db` (or `OMNIDESK_DB`).
+#[derive(Clone, PartialEq, Eq)]
+pub enum Db {
+    /// An SQLite file (created if missing).
+    Sqlite(PathBuf),
+    /// A PostgreSQL connection string (`postgres://…` or `postgresql://…`).
+    Postgres(String),
+}
+
+impl Db {
+    /// A `postgres://` or `postgresql://` URL is PostgreSQL; anything else an SQLite path.
+    pub fn parse(s: &str) -> Db {
+        if s.starts_with("postgres://") || s.starts_with("postgresql://") {
+            Db::Postgres(s.to_owned())
+        } else {
+            Db::Sqlite(PathBuf::from(s))
+        }
+    }
+
+    /// For messages: the path, or the URL without its password.
+    pub fn describe(&self) -> String {
+        match self {
+            Db::Sqlite(p) => p.display().to_string(),
+            Db::Postgres(url) => redact(url),
+        }
+    }
+}
+
+impl From<PathBuf> for Db {
+    fn from(p: PathBuf) -> Db {
+        match p.to_str() {
+            Some(s) => Db::parse(s),
+            None => Db::Sqlite(p),
+        }
+    }
+}
+
+impl From<&str> for Db {
+    fn from(s: &str) -> Db {
+        Db::parse(s)
+    }
+}
+
+impl fmt::Debug for Db {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.describe())
+    }
+}
+
+/// `postgres://user:secret@host/db` → `postgres://user:***@host/db`.
+fn redact(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let (auth, host) = match rest.rsplit_once('@') {
+        Some(x) => x,
+        None => return url.to_owned(),
+    };
+    match auth.split_once(':') {
+        Some((user, _)) => format!("{scheme}://{user}:***@{host}"),
+        None => url.to_owned(),
+    }
+}
+
+/// A PostgreSQL failure, as text.
+pub fn pg_error(e: postgres::Error) -> String {
+    match e.as_db_error() {
+        Some(db) => format!("postgres: {}: {}", db.code().code(), db.message()),
+        None => format!("postgres: {e}"),
+    }
+}
+
+/// A connection that may be dropped anywhere: the sync client blocks (and panics inside a
+/// tokio runtime) when it closes, so a drop on a runtime thread hands it to a short-lived
+/// thread of its own.
+pub struct PgClient(Option<Box<Client>>);
+
+impl PgClient {
+    /// Connects; a session's settings (`SET …`) can follow in `init`.
+    pub fn connect(url: &str, init: &str) -> Result<PgClient, String> {
+        let mut config: postgres::Config = url.parse().map_err(pg_error)?;
+        if config.get_ssl_mode() == postgres::config::SslMode::Require {
+            return Err(
+                "sslmode=require: this server connects to PostgreSQL without TLS \
+                 (use a private network or a tunnel, and sslmode=disable or prefer)"
+                    .into(),
+            );
+        }
+        if config.get_connect_timeout().is_none() {
+            config.connect_timeout(Duration::from_secs(5));
+        }
+        config.keepalives_idle(Duration::from_secs(10));
+        if config.get_application_name().is_none() {
+            config.application_name("omnidesk-server");
+        }
+        let mut client = config.connect(NoTls).map_err(pg_error)?;
+        if !init.is_empty() {
+            client.batch_execute(init).map_err(pg_error)?;
+        }
+        Ok(PgClient(Some(Box::new(client))))
+    }
+
+    pub fn get(&mut self) -> &mut Client {
+        self.0.as_mut().expect("present until dropped")
+    }
+
+    pub fn is_closed(&self) -> bool {
+        self.0.as_ref().is_none_or(|c| c.is_closed())
+    }
+}
+
+impl Drop for PgClient {
+    fn drop(&mut self) {
+        if let Some(client) = self.0.take() {
+            if tokio::runtime::Handle::try_current().is_ok() {
+                let _ = std::thread::Builder::new()
+                    .name("omnidesk-pg-close".into())
+                    .spawn(move || drop(client));
+            }
+        }
+    }
+}
+
+/// The schema's migrations, in order; `MIGRATIONS[n]` brings version `n` to `n + 1`. The
+/// version is `meta.schema_version`. Each runs in the transaction that records it, under an
+/// advisory lock, so two servers starting at once migrate once.
+pub const MIGRATIONS: &[&str] = &["
+CREATE TABLE lease (
+    id INT PRIMARY KEY CHECK (id = 1),
+    holder TEXT NOT NULL,
+    epoch BIGINT NOT NULL,
+    expires_at TIMESTAMPTZ NOT NULL,
+    acquired_at TIMESTAMPTZ
+);
+INSERT INTO lease (id, holder, epoch, expires_at) VALUES (1, '', 0, '-infinity');
+CREATE TABLE events (
+    seq BIGINT PRIMARY KEY,
+    at BIGINT NOT NULL,
+    item TEXT,
+    kind TEXT NOT NULL,
+    event TEXT NOT NULL,
+    queues TEXT[],
+    agent TEXT,
+    epoch BIGINT NOT NULL
+);
+CREATE INDEX events_by_item ON events (item, seq);
+CREATE TABLE actions (
+    principal TEXT NOT NULL,
+    client_id TEXT NOT NULL,
+    action_id TEXT NOT NULL,
+    input TEXT NOT NULL,
+    outcome TEXT NOT NULL,
+    at BIGINT NOT NULL,
+    PRIMARY KEY (principal, client_id, action_id)
+);
+CREATE TABLE sessions (
+    token_hash BYTEA PRIMARY KEY,
+    principal TEXT NOT NULL,
+    created_at BIGINT NOT NULL
+);
+CREATE TABLE snapshots (seq BIGINT PRIMARY KEY, now BIGINT NOT NULL, state TEXT NOT NULL);
+CREATE TABLE quick_replies (
+    agent TEXT NOT NULL,
+    id TEXT NOT NULL,
+    title TEXT NOT NULL,
+    text TEXT NOT NULL,
+    tags TEXT NOT NULL,
+    created_at BIGINT NOT NULL,
+    PRIMARY KEY (agent, id)
+);
+CREATE TABLE audit (
+    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    at BIGINT NOT NULL,
+    principal TEXT NOT NULL,
+    address TEXT NOT NULL,
+    action TEXT NOT NULL,
+    outcome TEXT NOT NULL,
+    detail TEXT
+);
+"];
+
+/// Creates the schema or migrates it forward; refuses one newer than this server's.
+pub fn migrate(client: &mut Client) -> Result<(), String> {
+    let mut tx = client.transaction().map_err(pg_error)?;
+    // Any constant key: "omni" in ASCII.
+    tx.execute("SELECT pg_advisory_xact_lock(1869573481)", &[])
+        .map_err(pg_error)?;
+    tx.batch_execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+        .map_err(pg_error)?;
+    let version: usize = tx
+        .query_opt("SELECT value FROM meta WHERE key = 'schema_version'", &[])
+        .map_err(pg_error)?
+        .and_then(|r| r.get::<_, String>(0).parse().ok())
+        .unwrap_or(0);
+    if version > MIGRATIONS.len() {
+        return Err(format!(
+            "the database's schema is version {version}, newer than this server's {}",
+            MIGRATIONS.len()
+        ));
+    }
+    for m in &MIGRATIONS[version..] {
+        tx.batch_execute(m).map_err(pg_error)?;
+    }
+    tx.execute(
+        "INSERT INTO meta (key, value) VALUES ('schema_version', $1)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        &[&MIGRATIONS.len().to_string()],
+    )
+    .map_err(pg_error)?;
+    tx.commit().map_err(pg_error)
+}
+
+/// The last statement of every fenced write transaction: `$1` the holder, `$2` the epoch; one
+/// row means the lease is still ours (and stays so until the commit, the row being locked).
+pub const LEASE_CHECK: &str = "SELECT 1 FROM lease WHERE id = 1 AND holder = $1 AND epoch = $2 \
+                               AND expires_at > clock_timestamp() FOR SHARE";
+
+/// Who this process is on the lease, and for how long a lease runs.
+#[derive(Clone, Debug)]
+pub struct LeaseId {
+    /// `host/pid/random`, unique per process start.
+    pub holder: String,
+    pub lease: Duration,
+}
+
+impl LeaseId {
+    pub fn new(lease: Duration) -> LeaseId {
+        let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
+            .map(|h| h.trim().to_owned())
+            .unwrap_or_else(|_| "host".into());
+        let mut bytes = [0u8; 4];
+        let _ = getrandom::fill(&mut bytes);
+        let random: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+        LeaseId {
+            holder: format!("{host}/{}/{random}", std::process::id()),
+            lease,
+        }
+    }
+
+    fn lease_ms(&self) -> f64 {
+        self.lease.as_millis() as f64
+    }
+}
+
+/// The lease row as a standby saw it.
+#[derive(Clone, Debug)]
+pub struct Holder {
+    pub holder: String,
+    pub epoch: i64,
+    /// The database's log head (for a standby's health body).
+    pub last_seq: u64,
+}
+
+/// The lease, on a connection of its own.
+pub struct Lease {
+    url: String,
+    client: Option<PgClient>,
+    pub id: LeaseId,
+}
+
+/// The outcome of a renewal.
+#[derive(Debug)]
+pub enum Renewal {
+    /// Renewed: the lease runs until at least `valid_until` (this process's clock; the
+    /// database's expiry is later, the attempt having started before the database's now).
+    Renewed { valid_until: Instant },
+    /// Another epoch holds it, or it expired: this process is no longer the leader.
+    Lost(String),
+    /// The database did not answer; try again until the lease runs out.
+    Failed(String),
+}
+
+impl Lease {
+    pub fn new(url: &str, id: LeaseId) -> Lease {
+        Lease {
+            url: url.to_owned(),
+            client: None,
+            id,
+        }
+    }
+
+    fn client(&mut self) -> Result<&mut Client, String> {
+        if self.client.as_ref().is_none_or(|c| c.is_closed()) {
+            self.client = None;
+            // A takeover waits for a leader's commit holding the row (milliseconds); a paused
+            // leader's open transaction is ended by its idle timeout, so don't wait longer.
+            self.client = Some(PgClient::connect(
+                &self.url,
+                "SET lock_timeout = '1s'; SET statement_timeout = '5s'",
+            )?);
+        }
+        Ok(self.client.as_mut().expect("just set").get())
+    }
+
+    /// Takes the lease if it has expired (or was never held), with the next epoch.
+    /// `Ok(Err(holder))`: someone else holds it.
+    pub fn try_acquire(&mut self) -> Result<Result<i64, Holder>, String> {
+        let holder = self.id.holder.clone();
+        let ms = self.id.lease_ms();
+        let result = (|| {
+            let client = self.client()?;
+            let row = client
+                .query_opt(
+                    "UPDATE lease SET holder = $1, epoch = epoch + 1, acquired_at = clock_timestamp(),
+                         expires_at = clock_timestamp() + $2::float8 * interval '1 millisecond'
+                     WHERE id = 1 AND expires_at <= clock_timestamp() RETURNING epoch",
+                    &[&holder, &ms],
+                )
+                .map_err(pg_error)?;
+            if let Some(row) = row {
+                return Ok(Ok(row.get::<_, i64>(0)));
+            }
+            let row = client
+                .query_one(
+                    "SELECT holder, epoch, (SELECT coalesce(max(seq), 0) FROM events) FROM lease WHERE id = 1",
+                    &[],
+                )
+                .map_err(pg_error)?;
+            Ok(Err(Holder {
+                holder: row.get(0),
+                epoch: row.get(1),
+                last_seq: row.get::<_, i64>(2) as u64,
+            }))
+        })();
+        if result.is_err() {
+            self.client = None;
+        }
+        result
+    }
+
+    /// Extends the lease held with `epoch`.
+    pub fn renew(&mut self, epoch: i64) -> Renewal {
+        let started = Instant::now();
+        let holder = self.id.holder.clone();
+        let ms = self.id.lease_ms();
+        let result = self.client().and_then(|client| {
+            client
+                .query_opt(
+                    "UPDATE lease SET expires_at = clock_timestamp() + $3::float8 * interval '1 millisecond'
+                     WHERE id = 1 AND holder = $1 AND epoch = $2 AND expires_at > clock_timestamp()
+                     RETURNING epoch",
+                    &[&holder, &epoch, &ms],
+                )
+                .map_err(pg_error)
+        });
+        match result {
+            Ok(Some(_)) => Renewal::Renewed {
+                valid_until: started + self.id.lease,
+            },
+            Ok(None) => {
+                let now = self
+                    .client()
+                    .and_then(|c| {
+                        c.query_one("SELECT holder, epoch FROM lease WHERE id = 1", &[])
+                            .map_err(pg_error)
+                    })
+                    .map(|r| {
+                        format!(
+                            "held by {} with epoch {}",
+                            r.get::<_, String>(0),
+                            r.get::<_, i64>(1)
+                        )
+                    })
+                    .unwrap_or_else(|e| e);
+                Renewal::Lost(format!(
+                    "the lease of epoch {epoch} expired or was taken ({now})"
+                ))
+            }
+            Err(e) => {
+                self.client = None;
+                Renewal::Failed(e)
+            }
+        }
+    }
+
+    /// Gives the lease up (a clean stop), so a standby need not wait for it to expire.
+    pub fn release(&mut self, epoch: i64) {
+        let holder = self.id.holder.clone();
+        if let Ok(client) = self.client() {
+            let _ = client.execute(
+                "UPDATE lease SET expires_at = clock_timestamp() WHERE id = 1 AND holder = $1 AND epoch = $2",
+                &[&holder, &epoch],
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_select_postgres_and_anything_else_is_a_file() {
+        assert_eq!(
+            Db::parse("postgres://u@h/d"),
+            Db::Postgres("postgres://u@h/d".into())
+        );
+        assert!(matches!(Db::parse("postgresql://h/d"), Db::Postgres(_)));
+        assert_eq!(Db::parse("omnidesk.db"), Db::Sqlite("omnidesk.db".into()));
+        assert_eq!(
+            Db::from(PathBuf::from("/tmp/postgres.db")),
+            Db::Sqlite("/tmp/postgres.db".into())
+        );
+        assert_eq!(
+            Db::parse("postgres://ana:secret@db:5432/od").describe(),
+            "postgres://ana:***@db:5432/od"
+        );
+    }
+}
