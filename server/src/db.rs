@@ -288,6 +288,54 @@ pub fn migrate(client: &mut Client) -> Result<(), String> {
 pub const LEASE_CHECK: &str = "SELECT 1 FROM lease WHERE id = 1 AND holder = $1 AND epoch = $2 \
                                AND expires_at > clock_timestamp() FOR SHARE";
 
+/// The lease a process writes under: the holder and epoch every fenced write transaction
+/// checks ([`LEASE_CHECK`]) — the event log's, the audit trail's and the quick replies'.
+#[derive(Clone, Debug)]
+pub struct Fence {
+    pub holder: String,
+    pub epoch: i64,
+}
+
+impl Fence {
+    /// The first statement of a fenced write transaction: locks the lease row `FOR SHARE`
+    /// where it is still this process's (holder, epoch, unexpired). `false`: fenced — roll
+    /// back and write nothing. `check` is [`LEASE_CHECK`], as text or prepared.
+    pub fn held<T: ?Sized + postgres::ToStatement>(
+        &self,
+        tx: &mut postgres::Transaction<'_>,
+        check: &T,
+    ) -> Result<bool, postgres::Error> {
+        Ok(tx.query_opt(check, &[&self.holder, &self.epoch])?.is_some())
+    }
+
+    /// After a write failed for another reason: whether the lease is gone (so the failure was
+    /// a fenced process's — its connection ended by the idle timeout while it was paused, a
+    /// conflict with the new leader's rows). Asked on a connection of its own, the failed one
+    /// may be gone; `false` when the database cannot say.
+    pub fn lost(&self, url: &str) -> bool {
+        // Autocommit, so the row lock ends with the statement.
+        PgClient::connect(url, "SET statement_timeout = '5s'")
+            .and_then(|mut c| {
+                c.get()
+                    .query_opt(LEASE_CHECK, &[&self.holder, &self.epoch])
+                    .map_err(pg_error)
+            })
+            .is_ok_and(|row| row.is_none())
+    }
+
+    /// What a write refused by [`Fence::held`] says.
+    pub fn refused(&self, what: &str) -> String {
+        format!(
+            "fenced: this process's lease (epoch {}) expired or another process took it over; nothing of {what} was written",
+            self.epoch
+        )
+    }
+}
+
+/// What a store outside the event log does when one of its writes is fenced (the audit
+/// trail, the quick replies): the server stops leading (see `crate::serve`); tests watch.
+pub type OnFenced = std::sync::Arc<dyn Fn(&str) + Send + Sync>;
+
 /// Who this process is on the lease, and for how long a lease runs.
 #[derive(Clone, Debug)]
 pub struct LeaseId {

@@ -242,17 +242,23 @@ async fn start(
         db::Db::Postgres(url) => {
             let fence = win_lease(url, options, &dispatch.role).await?;
             lease = Some((url.clone(), fence.clone()));
-            let (u, idle) = (url.clone(), options.lease);
+            // A fenced write of the trail or the quick replies: stop serving now (503); the
+            // lease thread's next renewal finds the lease lost and exits with EXIT_FENCED.
+            let role = dispatch.role.clone();
+            let on_fenced: db::OnFenced = Arc::new(move |why: &str| {
+                eprintln!("omnidesk-server: {why}; no longer serving");
+                role.step_down();
+            });
+            let (u, idle, f) = (url.clone(), options.lease, fence.clone());
             let log =
-                blocking(move || log::PgLog::open(&u, fence, idle).map_err(|e| e.to_string()))
-                    .await?;
-            let u = url.clone();
+                blocking(move || log::PgLog::open(&u, f, idle).map_err(|e| e.to_string())).await?;
+            let (u, f, o) = (url.clone(), fence.clone(), on_fenced.clone());
             let quick_replies = blocking(move || {
-                quick_replies::QuickReplyStore::open_postgres(&u).map_err(|e| e.to_string())
+                quick_replies::QuickReplyStore::open_postgres(&u, f, o).map_err(|e| e.to_string())
             })
             .await?;
             let u = url.clone();
-            let audit = blocking(move || audit::Audit::open_postgres(&u)).await?;
+            let audit = blocking(move || audit::Audit::open_postgres(&u, fence, on_fenced)).await?;
             (Box::new(log), quick_replies, audit)
         }
     };
