@@ -141,21 +141,57 @@ pub fn pg_error(e: postgres::Error) -> String {
 /// thread of its own.
 pub struct PgClient(Option<Box<Client>>);
 
+/// Why [`PgClient::try_connect`] failed.
+#[derive(Debug)]
+pub struct ConnectError {
+    /// Names the database (without its password) and says why.
+    pub message: String,
+    /// The database did not answer — refused, timed out, starting up or shutting down (SQLSTATE
+    /// classes 08 and 57) — so trying again later may work. Not for a URL the client cannot
+    /// use or a server that refuses this user: those fail the same way every time.
+    pub transient: bool,
+}
+
+/// Whether a failure is the database not answering (see [`ConnectError::transient`]).
+fn transient(e: &postgres::Error) -> bool {
+    match e.as_db_error() {
+        Some(db) => {
+            let code = db.code().code();
+            code.starts_with("08") || code.starts_with("57")
+        }
+        None => true,
+    }
+}
+
 impl PgClient {
     /// Connects; a session's settings (`SET …`) can follow in `init`. A failure names the
     /// database (without its password) and says why.
     pub fn connect(url: &str, init: &str) -> Result<PgClient, String> {
-        PgClient::open(url, init).map_err(|e| format!("{}: {e}", redact(url)))
+        PgClient::try_connect(url, init).map_err(|e| e.message)
     }
 
-    fn open(url: &str, init: &str) -> Result<PgClient, String> {
-        let mut config: postgres::Config = url.parse().map_err(pg_error)?;
+    /// [`PgClient::connect`], saying whether a failure is worth retrying.
+    pub fn try_connect(url: &str, init: &str) -> Result<PgClient, ConnectError> {
+        PgClient::open(url, init).map_err(|(e, transient)| ConnectError {
+            message: format!("{}: {e}", redact(url)),
+            transient,
+        })
+    }
+
+    fn open(url: &str, init: &str) -> Result<PgClient, (String, bool)> {
+        let lasting = |e: postgres::Error| (pg_error(e), false);
+        let failed = |e: postgres::Error| {
+            let t = transient(&e);
+            (pg_error(e), t)
+        };
+        let mut config: postgres::Config = url.parse().map_err(lasting)?;
         if config.get_ssl_mode() == postgres::config::SslMode::Require {
-            return Err(
+            return Err((
                 "sslmode=require: this server connects to PostgreSQL without TLS \
                  (use a private network or a tunnel, and sslmode=disable or prefer)"
                     .into(),
-            );
+                false,
+            ));
         }
         if config.get_connect_timeout().is_none() {
             config.connect_timeout(Duration::from_secs(5));
@@ -164,9 +200,9 @@ impl PgClient {
         if config.get_application_name().is_none() {
             config.application_name("omnidesk-server");
         }
-        let mut client = config.connect(NoTls).map_err(pg_error)?;
+        let mut client = config.connect(NoTls).map_err(failed)?;
         if !init.is_empty() {
-            client.batch_execute(init).map_err(pg_error)?;
+            client.batch_execute(init).map_err(failed)?;
         }
         Ok(PgClient(Some(Box::new(client))))
     }

@@ -291,6 +291,39 @@ async fn start(
     Ok((hub, lease))
 }
 
+/// The first connection to PostgreSQL, retried while the database does not answer (a
+/// database restarting, not yet up): every 250 ms at first, doubling up to 5 s, one line on
+/// stderr for each new kind of failure; meanwhile the router answers as a standby. A URL the
+/// client cannot use, or a refusal that would repeat (a password), fails at once.
+async fn connect_patiently(url: &str) -> Result<db::PgClient, Error> {
+    let mut wait = Duration::from_millis(250);
+    let mut said = String::new();
+    loop {
+        let u = url.to_owned();
+        match tokio::task::spawn_blocking(move || db::PgClient::try_connect(&u, "")).await? {
+            Ok(client) => {
+                if !said.is_empty() {
+                    eprintln!("omnidesk-server: standby: the database answers now");
+                }
+                return Ok(client);
+            }
+            Err(e) if e.transient => {
+                let say = format!(
+                    "standby: the database does not answer, retrying (up to every 5 s): {}",
+                    e.message
+                );
+                if say != said {
+                    eprintln!("omnidesk-server: {say}");
+                    said = say;
+                }
+                tokio::time::sleep(wait).await;
+                wait = (wait * 2).min(Duration::from_secs(5));
+            }
+            Err(e) => return Err(e.message.into()),
+        }
+    }
+}
+
 /// A standby until the lease is ours: migrates the schema, polls the lease, and once it is
 /// won starts the thread that renews it. Returns what the log's writes are fenced with.
 async fn win_lease(
@@ -298,12 +331,8 @@ async fn win_lease(
     options: &Options,
     role: &Arc<role::RoleState>,
 ) -> Result<log::Fence, Error> {
-    let u = url.to_owned();
-    blocking(move || {
-        let mut client = db::PgClient::connect(&u, "")?;
-        db::migrate(client.get())
-    })
-    .await?;
+    let mut client = connect_patiently(url).await?;
+    blocking(move || db::migrate(client.get())).await?;
     let mut lease = db::Lease::new(url, db::LeaseId::new(options.lease));
     let mut said = String::new();
     let epoch = loop {
