@@ -8,8 +8,12 @@
 //! lock at most `busy_timeout`). [`Audit::record`] queues a row; [`Audit::page`] first waits
 //! for every row queued before it, so what a request recorded is in the next read. Passwords
 //! and tokens are never recorded.
+//!
+//! On PostgreSQL every write transaction is fenced by the lease as the event log's are
+//! ([`crate::db::Fence::held`] first): a leader paused past its lease and resumed after a
+//! standby took over writes no row, and its [`OnFenced`] stops it leading.
 
-use crate::db::{pg_error, PgClient};
+use crate::db::{pg_error, Fence, OnFenced, PgClient};
 use omnidesk_wire::http::{AuditAction, AuditEntry, AuditPage};
 use rusqlite::{params, Connection};
 use std::path::Path;
@@ -61,7 +65,16 @@ enum Store {
     Postgres {
         url: String,
         client: Option<PgClient>,
+        /// The writer's: the lease its transactions check (`None` for the reader).
+        fence: Option<Fence>,
     },
+}
+
+/// Why rows were not written.
+enum WriteError {
+    /// The lease is no longer this process's: nothing was written.
+    Fenced(String),
+    Failed(String),
 }
 
 fn open(path: &Path) -> rusqlite::Result<Connection> {
@@ -82,7 +95,7 @@ type Row = (i64, i64, String, String, String, String, Option<String>);
 
 impl Store {
     fn pg(&mut self) -> Result<&mut postgres::Client, String> {
-        let Store::Postgres { url, client } = self else {
+        let Store::Postgres { url, client, .. } = self else {
             unreachable!("only called on PostgreSQL")
         };
         if client.as_ref().is_none_or(|c| c.is_closed()) {
@@ -97,7 +110,7 @@ impl Store {
         }
     }
 
-    fn insert(&mut self, rows: &[Record]) -> Result<(), String> {
+    fn insert(&mut self, rows: &[Record]) -> Result<(), WriteError> {
         let result = match self {
             Store::Sqlite(conn) => (|| -> rusqlite::Result<()> {
                 let tx = conn.transaction()?;
@@ -119,32 +132,57 @@ impl Store {
                 }
                 tx.commit()
             })()
-            .map_err(|e| format!("sqlite: {e}")),
-            Store::Postgres { .. } => (|| {
-                let client = self.pg()?;
-                let mut tx = client.transaction().map_err(pg_error)?;
-                for r in rows {
-                    tx.execute(
-                        "INSERT INTO audit (at, principal, address, action, outcome, detail) \
+            .map_err(|e| WriteError::Failed(format!("sqlite: {e}"))),
+            Store::Postgres { fence, .. } => {
+                let fence = fence.clone().expect("the writer has the fence");
+                (|| {
+                    let failed = WriteError::Failed;
+                    let client = self.pg().map_err(failed)?;
+                    let mut tx = client.transaction().map_err(|e| failed(pg_error(e)))?;
+                    if !fence
+                        .held(&mut tx, crate::db::LEASE_CHECK)
+                        .map_err(|e| failed(pg_error(e)))?
+                    {
+                        let _ = tx.rollback();
+                        return Err(WriteError::Fenced(fence.refused("these audit rows")));
+                    }
+                    for r in rows {
+                        tx.execute(
+                            "INSERT INTO audit (at, principal, address, action, outcome, detail) \
                          VALUES ($1, $2, $3, $4, $5, $6)",
-                        &[
-                            &(r.at as i64),
-                            &r.principal,
-                            &r.address,
-                            &name(r.action),
-                            &r.outcome,
-                            &r.detail,
-                        ],
-                    )
-                    .map_err(pg_error)?;
-                }
-                tx.commit().map_err(pg_error)
-            })(),
+                            &[
+                                &(r.at as i64),
+                                &r.principal,
+                                &r.address,
+                                &name(r.action),
+                                &r.outcome,
+                                &r.detail,
+                            ],
+                        )
+                        .map_err(|e| failed(pg_error(e)))?;
+                    }
+                    tx.commit().map_err(|e| failed(pg_error(e)))
+                })()
+            }
         };
-        if result.is_err() {
-            self.forget();
+        match result {
+            Err(WriteError::Failed(e)) => {
+                self.forget();
+                // A failure while the lease is gone is a fenced leader's (see `crate::db`).
+                match self {
+                    Store::Postgres {
+                        url,
+                        fence: Some(fence),
+                        ..
+                    } if fence.lost(url) => Err(WriteError::Fenced(format!(
+                        "{} ({e})",
+                        fence.refused("these audit rows")
+                    ))),
+                    _ => Err(WriteError::Failed(e)),
+                }
+            }
+            other => other,
         }
-        result
     }
 
     fn rows(&mut self, before: i64, limit: i64) -> Result<Vec<Row>, String> {
@@ -206,30 +244,33 @@ impl Audit {
         let write = open(path).map_err(err)?;
         write.execute_batch(SCHEMA).map_err(err)?;
         let read = open(path).map_err(err)?;
-        Audit::start(Store::Sqlite(write), Store::Sqlite(read))
+        Audit::start(Store::Sqlite(write), Store::Sqlite(read), None)
     }
 
-    /// Opens the trail in PostgreSQL (the table is [`crate::db::MIGRATIONS`]'). Blocking: call
-    /// it off the async runtime.
-    pub fn open_postgres(url: &str) -> Result<Audit, String> {
+    /// Opens the trail in PostgreSQL (the table is [`crate::db::MIGRATIONS`]'), writing under
+    /// `fence`; a write refused because the lease is gone calls `on_fenced`. Blocking: call it
+    /// off the async runtime.
+    pub fn open_postgres(url: &str, fence: Fence, on_fenced: OnFenced) -> Result<Audit, String> {
         let mut client = PgClient::connect(url, "")?;
         crate::db::migrate(client.get())?;
         let write = Store::Postgres {
             url: url.to_owned(),
             client: Some(client),
+            fence: Some(fence),
         };
         let read = Store::Postgres {
             url: url.to_owned(),
             client: None,
+            fence: None,
         };
-        Audit::start(write, read)
+        Audit::start(write, read, Some(on_fenced))
     }
 
-    fn start(write: Store, read: Store) -> Result<Audit, String> {
+    fn start(write: Store, read: Store, on_fenced: Option<OnFenced>) -> Result<Audit, String> {
         let (tx, rx) = mpsc::channel::<Msg>();
         std::thread::Builder::new()
             .name("omnidesk-audit".into())
-            .spawn(move || writer(write, rx))
+            .spawn(move || writer(write, rx, on_fenced))
             .map_err(|e| format!("could not start the audit thread: {e}"))?;
         Ok(Audit {
             tx: Mutex::new(tx),
@@ -289,7 +330,7 @@ impl Audit {
 }
 
 /// Writes queued rows, all that are waiting in one transaction.
-fn writer(mut store: Store, rx: mpsc::Receiver<Msg>) {
+fn writer(mut store: Store, rx: mpsc::Receiver<Msg>, on_fenced: Option<OnFenced>) {
     while let Ok(first) = rx.recv() {
         let mut msgs = vec![first];
         while let Ok(m) = rx.try_recv() {
@@ -304,9 +345,18 @@ fn writer(mut store: Store, rx: mpsc::Receiver<Msg>) {
             }
         }
         if !rows.is_empty() {
-            if let Err(e) = store.insert(&rows) {
+            match store.insert(&rows) {
+                Ok(()) => {}
+                Err(WriteError::Fenced(why)) => {
+                    eprintln!("omnidesk-server: the audit trail: {why}");
+                    if let Some(on_fenced) = &on_fenced {
+                        on_fenced(&why);
+                    }
+                }
                 // The trail must not stop the server; say so loudly where operators look.
-                eprintln!("omnidesk-server: writing the audit trail failed: {e}");
+                Err(WriteError::Failed(e)) => {
+                    eprintln!("omnidesk-server: writing the audit trail failed: {e}")
+                }
             }
         }
         for f in flushes {

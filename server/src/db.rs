@@ -141,21 +141,57 @@ pub fn pg_error(e: postgres::Error) -> String {
 /// thread of its own.
 pub struct PgClient(Option<Box<Client>>);
 
+/// Why [`PgClient::try_connect`] failed.
+#[derive(Debug)]
+pub struct ConnectError {
+    /// Names the database (without its password) and says why.
+    pub message: String,
+    /// The database did not answer — refused, timed out, starting up or shutting down (SQLSTATE
+    /// classes 08 and 57) — so trying again later may work. Not for a URL the client cannot
+    /// use or a server that refuses this user: those fail the same way every time.
+    pub transient: bool,
+}
+
+/// Whether a failure is the database not answering (see [`ConnectError::transient`]).
+fn transient(e: &postgres::Error) -> bool {
+    match e.as_db_error() {
+        Some(db) => {
+            let code = db.code().code();
+            code.starts_with("08") || code.starts_with("57")
+        }
+        None => true,
+    }
+}
+
 impl PgClient {
     /// Connects; a session's settings (`SET …`) can follow in `init`. A failure names the
     /// database (without its password) and says why.
     pub fn connect(url: &str, init: &str) -> Result<PgClient, String> {
-        PgClient::open(url, init).map_err(|e| format!("{}: {e}", redact(url)))
+        PgClient::try_connect(url, init).map_err(|e| e.message)
     }
 
-    fn open(url: &str, init: &str) -> Result<PgClient, String> {
-        let mut config: postgres::Config = url.parse().map_err(pg_error)?;
+    /// [`PgClient::connect`], saying whether a failure is worth retrying.
+    pub fn try_connect(url: &str, init: &str) -> Result<PgClient, ConnectError> {
+        PgClient::open(url, init).map_err(|(e, transient)| ConnectError {
+            message: format!("{}: {e}", redact(url)),
+            transient,
+        })
+    }
+
+    fn open(url: &str, init: &str) -> Result<PgClient, (String, bool)> {
+        let lasting = |e: postgres::Error| (pg_error(e), false);
+        let failed = |e: postgres::Error| {
+            let t = transient(&e);
+            (pg_error(e), t)
+        };
+        let mut config: postgres::Config = url.parse().map_err(lasting)?;
         if config.get_ssl_mode() == postgres::config::SslMode::Require {
-            return Err(
+            return Err((
                 "sslmode=require: this server connects to PostgreSQL without TLS \
                  (use a private network or a tunnel, and sslmode=disable or prefer)"
                     .into(),
-            );
+                false,
+            ));
         }
         if config.get_connect_timeout().is_none() {
             config.connect_timeout(Duration::from_secs(5));
@@ -164,9 +200,9 @@ impl PgClient {
         if config.get_application_name().is_none() {
             config.application_name("omnidesk-server");
         }
-        let mut client = config.connect(NoTls).map_err(pg_error)?;
+        let mut client = config.connect(NoTls).map_err(failed)?;
         if !init.is_empty() {
-            client.batch_execute(init).map_err(pg_error)?;
+            client.batch_execute(init).map_err(failed)?;
         }
         Ok(PgClient(Some(Box::new(client))))
     }
@@ -287,6 +323,54 @@ pub fn migrate(client: &mut Client) -> Result<(), String> {
 /// meet the new leader's rows of the same seqs).
 pub const LEASE_CHECK: &str = "SELECT 1 FROM lease WHERE id = 1 AND holder = $1 AND epoch = $2 \
                                AND expires_at > clock_timestamp() FOR SHARE";
+
+/// The lease a process writes under: the holder and epoch every fenced write transaction
+/// checks ([`LEASE_CHECK`]) — the event log's, the audit trail's and the quick replies'.
+#[derive(Clone, Debug)]
+pub struct Fence {
+    pub holder: String,
+    pub epoch: i64,
+}
+
+impl Fence {
+    /// The first statement of a fenced write transaction: locks the lease row `FOR SHARE`
+    /// where it is still this process's (holder, epoch, unexpired). `false`: fenced — roll
+    /// back and write nothing. `check` is [`LEASE_CHECK`], as text or prepared.
+    pub fn held<T: ?Sized + postgres::ToStatement>(
+        &self,
+        tx: &mut postgres::Transaction<'_>,
+        check: &T,
+    ) -> Result<bool, postgres::Error> {
+        Ok(tx.query_opt(check, &[&self.holder, &self.epoch])?.is_some())
+    }
+
+    /// After a write failed for another reason: whether the lease is gone (so the failure was
+    /// a fenced process's — its connection ended by the idle timeout while it was paused, a
+    /// conflict with the new leader's rows). Asked on a connection of its own, the failed one
+    /// may be gone; `false` when the database cannot say.
+    pub fn lost(&self, url: &str) -> bool {
+        // Autocommit, so the row lock ends with the statement.
+        PgClient::connect(url, "SET statement_timeout = '5s'")
+            .and_then(|mut c| {
+                c.get()
+                    .query_opt(LEASE_CHECK, &[&self.holder, &self.epoch])
+                    .map_err(pg_error)
+            })
+            .is_ok_and(|row| row.is_none())
+    }
+
+    /// What a write refused by [`Fence::held`] says.
+    pub fn refused(&self, what: &str) -> String {
+        format!(
+            "fenced: this process's lease (epoch {}) expired or another process took it over; nothing of {what} was written",
+            self.epoch
+        )
+    }
+}
+
+/// What a store outside the event log does when one of its writes is fenced (the audit
+/// trail, the quick replies): the server stops leading (see `crate::serve`); tests watch.
+pub type OnFenced = std::sync::Arc<dyn Fn(&str) + Send + Sync>;
 
 /// Who this process is on the lease, and for how long a lease runs.
 #[derive(Clone, Debug)]

@@ -242,17 +242,23 @@ async fn start(
         db::Db::Postgres(url) => {
             let fence = win_lease(url, options, &dispatch.role).await?;
             lease = Some((url.clone(), fence.clone()));
-            let (u, idle) = (url.clone(), options.lease);
+            // A fenced write of the trail or the quick replies: stop serving now (503); the
+            // lease thread's next renewal finds the lease lost and exits with EXIT_FENCED.
+            let role = dispatch.role.clone();
+            let on_fenced: db::OnFenced = Arc::new(move |why: &str| {
+                eprintln!("omnidesk-server: {why}; no longer serving");
+                role.step_down();
+            });
+            let (u, idle, f) = (url.clone(), options.lease, fence.clone());
             let log =
-                blocking(move || log::PgLog::open(&u, fence, idle).map_err(|e| e.to_string()))
-                    .await?;
-            let u = url.clone();
+                blocking(move || log::PgLog::open(&u, f, idle).map_err(|e| e.to_string())).await?;
+            let (u, f, o) = (url.clone(), fence.clone(), on_fenced.clone());
             let quick_replies = blocking(move || {
-                quick_replies::QuickReplyStore::open_postgres(&u).map_err(|e| e.to_string())
+                quick_replies::QuickReplyStore::open_postgres(&u, f, o).map_err(|e| e.to_string())
             })
             .await?;
             let u = url.clone();
-            let audit = blocking(move || audit::Audit::open_postgres(&u)).await?;
+            let audit = blocking(move || audit::Audit::open_postgres(&u, fence, on_fenced)).await?;
             (Box::new(log), quick_replies, audit)
         }
     };
@@ -285,6 +291,39 @@ async fn start(
     Ok((hub, lease))
 }
 
+/// The first connection to PostgreSQL, retried while the database does not answer (a
+/// database restarting, not yet up): every 250 ms at first, doubling up to 5 s, one line on
+/// stderr for each new kind of failure; meanwhile the router answers as a standby. A URL the
+/// client cannot use, or a refusal that would repeat (a password), fails at once.
+async fn connect_patiently(url: &str) -> Result<db::PgClient, Error> {
+    let mut wait = Duration::from_millis(250);
+    let mut said = String::new();
+    loop {
+        let u = url.to_owned();
+        match tokio::task::spawn_blocking(move || db::PgClient::try_connect(&u, "")).await? {
+            Ok(client) => {
+                if !said.is_empty() {
+                    eprintln!("omnidesk-server: standby: the database answers now");
+                }
+                return Ok(client);
+            }
+            Err(e) if e.transient => {
+                let say = format!(
+                    "standby: the database does not answer, retrying (up to every 5 s): {}",
+                    e.message
+                );
+                if say != said {
+                    eprintln!("omnidesk-server: {say}");
+                    said = say;
+                }
+                tokio::time::sleep(wait).await;
+                wait = (wait * 2).min(Duration::from_secs(5));
+            }
+            Err(e) => return Err(e.message.into()),
+        }
+    }
+}
+
 /// A standby until the lease is ours: migrates the schema, polls the lease, and once it is
 /// won starts the thread that renews it. Returns what the log's writes are fenced with.
 async fn win_lease(
@@ -292,12 +331,8 @@ async fn win_lease(
     options: &Options,
     role: &Arc<role::RoleState>,
 ) -> Result<log::Fence, Error> {
-    let u = url.to_owned();
-    blocking(move || {
-        let mut client = db::PgClient::connect(&u, "")?;
-        db::migrate(client.get())
-    })
-    .await?;
+    let mut client = connect_patiently(url).await?;
+    blocking(move || db::migrate(client.get())).await?;
     let mut lease = db::Lease::new(url, db::LeaseId::new(options.lease));
     let mut said = String::new();
     let epoch = loop {

@@ -10,8 +10,13 @@
 //! add migrations after the first. The limits (200 per agent, title ≤ 120 characters, text
 //! ≤ 4000, tags) are omnidesk-wire's ([`omnidesk_wire::http::quick_reply`]), the same the app
 //! checks against.
+//!
+//! On PostgreSQL every change (create, update, delete) is a transaction fenced by the lease
+//! as the event log's writes are ([`crate::db::Fence::held`] first): a leader paused past its
+//! lease and resumed after a standby took over changes nothing, answers 503
+//! ([`StoreError::Fenced`]) and its [`OnFenced`] stops it leading.
 
-use crate::db::{pg_error, PgClient};
+use crate::db::{pg_error, Fence, OnFenced, PgClient, LEASE_CHECK};
 use omnidesk_core::AgentId;
 use omnidesk_wire::http::{quick_reply, QuickReply, QuickReplyDraft};
 use omnidesk_wire::ErrorBody;
@@ -75,6 +80,8 @@ pub enum StoreError {
     Full,
     /// The database failed.
     Db(String),
+    /// PostgreSQL: this process's lease is gone (another process leads); nothing was changed.
+    Fenced(String),
 }
 
 impl fmt::Display for StoreError {
@@ -85,7 +92,7 @@ impl fmt::Display for StoreError {
                 "you already have {} personal quick replies; delete one first",
                 quick_reply::PERSONAL_MAX
             ),
-            StoreError::Db(e) => f.write_str(e),
+            StoreError::Db(e) | StoreError::Fenced(e) => f.write_str(e),
         }
     }
 }
@@ -106,6 +113,11 @@ impl StoreError {
             StoreError::Db(_) => ErrorBody::new(
                 omnidesk_wire::ErrorKind::Unavailable,
                 "the quick replies could not be read or saved",
+            ),
+            StoreError::Fenced(_) => ErrorBody::new(
+                omnidesk_wire::ErrorKind::Unavailable,
+                "this server is no longer the leader (another process holds the lease); \
+                 nothing was changed; send requests to the leader",
             ),
         }
     }
@@ -143,6 +155,9 @@ struct SqliteReplies {
 struct PgReplies {
     url: String,
     conn: Mutex<Option<PgClient>>,
+    /// The lease every change checks, and what a refused one calls.
+    fence: Fence,
+    on_fenced: OnFenced,
 }
 
 fn now_ms() -> i64 {
@@ -169,15 +184,22 @@ impl QuickReplyStore {
         })
     }
 
-    /// Opens the table in PostgreSQL (migrating the schema forward). Blocking: call it off the
-    /// async runtime.
-    pub fn open_postgres(url: &str) -> Result<QuickReplyStore, StoreError> {
+    /// Opens the table in PostgreSQL (migrating the schema forward), changing it under `fence`;
+    /// a change refused because the lease is gone calls `on_fenced`. Blocking: call it off
+    /// the async runtime.
+    pub fn open_postgres(
+        url: &str,
+        fence: Fence,
+        on_fenced: OnFenced,
+    ) -> Result<QuickReplyStore, StoreError> {
         let mut client = PgClient::connect(url, "").map_err(StoreError::Db)?;
         crate::db::migrate(client.get()).map_err(StoreError::Db)?;
         Ok(QuickReplyStore {
             backend: Backend::Postgres(PgReplies {
                 url: url.to_owned(),
                 conn: Mutex::new(Some(client)),
+                fence,
+                on_fenced,
             }),
         })
     }
@@ -248,11 +270,41 @@ impl PgReplies {
         if conn.as_ref().is_none_or(|c| c.is_closed()) {
             *conn = Some(PgClient::connect(&self.url, "").map_err(StoreError::Db)?);
         }
-        let result = f(conn.as_mut().expect("just set").get());
-        if matches!(result, Err(StoreError::Db(_))) {
-            *conn = None;
+        let result = match f(conn.as_mut().expect("just set").get()) {
+            Err(StoreError::Db(e)) => {
+                *conn = None;
+                // A failure while the lease is gone is a fenced leader's (see `crate::db`).
+                if self.fence.lost(&self.url) {
+                    Err(StoreError::Fenced(format!(
+                        "{} ({e})",
+                        self.fence.refused("this quick-reply change")
+                    )))
+                } else {
+                    Err(StoreError::Db(e))
+                }
+            }
+            other => other,
+        };
+        if let Err(StoreError::Fenced(why)) = &result {
+            (self.on_fenced)(why);
         }
         result
+    }
+
+    /// A transaction for a change: begun by locking the lease row ([`Fence::held`]), so a
+    /// fenced process changes nothing.
+    fn fenced<'c>(
+        &self,
+        c: &'c mut postgres::Client,
+    ) -> Result<postgres::Transaction<'c>, StoreError> {
+        let mut tx = c.transaction().map_err(pg)?;
+        if !self.fence.held(&mut tx, LEASE_CHECK).map_err(pg)? {
+            let _ = tx.rollback();
+            return Err(StoreError::Fenced(
+                self.fence.refused("this quick-reply change"),
+            ));
+        }
+        Ok(tx)
     }
 
     fn list(
@@ -284,7 +336,7 @@ impl PgReplies {
         agent: &AgentId,
         draft: QuickReplyDraft,
     ) -> Result<QuickReply, StoreError> {
-        let mut tx = c.transaction().map_err(pg)?;
+        let mut tx = self.fenced(c)?;
         // One agent's creations one at a time, so two at once cannot pass the limit.
         tx.execute(
             "SELECT pg_advisory_xact_lock(hashtext($1))",
@@ -327,12 +379,14 @@ impl PgReplies {
         draft: QuickReplyDraft,
     ) -> Result<Option<QuickReply>, StoreError> {
         let reply = draft.with_id(id.to_owned());
-        let changed = c
+        let mut tx = self.fenced(c)?;
+        let changed = tx
             .execute(
                 "UPDATE quick_replies SET title = $3, text = $4, tags = $5 WHERE agent = $1 AND id = $2",
                 &[&agent.as_str(), &id, &reply.title, &reply.text, &tags_json(&reply)],
             )
             .map_err(pg)?;
+        tx.commit().map_err(pg)?;
         Ok((changed > 0).then_some(reply))
     }
 
@@ -342,12 +396,14 @@ impl PgReplies {
         agent: &AgentId,
         id: &str,
     ) -> Result<bool, StoreError> {
-        let changed = c
+        let mut tx = self.fenced(c)?;
+        let changed = tx
             .execute(
                 "DELETE FROM quick_replies WHERE agent = $1 AND id = $2",
                 &[&agent.as_str(), &id],
             )
             .map_err(pg)?;
+        tx.commit().map_err(pg)?;
         Ok(changed > 0)
     }
 }

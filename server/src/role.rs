@@ -32,6 +32,8 @@ pub struct RoleState {
     valid_until_ms: AtomicU64,
     /// The log's head as a standby last saw it (its health body's `last_seq`).
     standby_seq: AtomicU64,
+    /// A store's write found the lease gone ([`RoleState::step_down`]): never serve again.
+    fenced: AtomicBool,
 }
 
 impl RoleState {
@@ -43,6 +45,7 @@ impl RoleState {
             base: Instant::now(),
             valid_until_ms: AtomicU64::new(u64::MAX),
             standby_seq: AtomicU64::new(0),
+            fenced: AtomicBool::new(false),
         }
     }
 
@@ -71,9 +74,18 @@ impl RoleState {
         self.base + Duration::from_millis(self.valid_until_ms.load(Ordering::Acquire))
     }
 
+    /// A write of the audit trail or the quick replies was fenced (another process leads):
+    /// from now on every request gets the standby's 503, and the lease thread's next renewal
+    /// finds the lease lost and stops the process with [`EXIT_FENCED`].
+    pub fn step_down(&self) {
+        self.fenced.store(true, Ordering::Release);
+    }
+
     /// Whether this process may serve now.
     pub fn serving(&self) -> bool {
-        self.leader.load(Ordering::Acquire) && (!self.leased || Instant::now() < self.valid_until())
+        !self.fenced.load(Ordering::Acquire)
+            && self.leader.load(Ordering::Acquire)
+            && (!self.leased || Instant::now() < self.valid_until())
     }
 }
 
@@ -99,7 +111,7 @@ pub async fn dispatch(State(d): State<Dispatch>, request: Request<Body>) -> Resp
             };
         }
     }
-    let leader = d.role.leader.load(Ordering::Acquire);
+    let leader = d.role.leader.load(Ordering::Acquire) && !d.role.fenced.load(Ordering::Acquire);
     let reason = if leader && d.app.get().is_none() {
         "this server has just taken the lease and is replaying the log; try again in a moment"
     } else {
@@ -175,6 +187,10 @@ mod tests {
         let lapsed = RoleState::leased();
         lapsed.lead_until(Instant::now());
         assert!(!lapsed.serving(), "a lease run out by this clock: 503");
+        // A fenced store write steps the leader down for good, renewals notwithstanding.
+        role.step_down();
+        role.lead_until(Instant::now() + Duration::from_secs(120));
+        assert!(!role.serving(), "a fenced write: 503");
     }
 
     /// Before the app is installed, and on a standby, every request gets the standby body.

@@ -7,7 +7,9 @@
 //!   seqs have no gap, a WebSocket client resumes from its last seq on the new leader with no
 //!   gap and no duplicate (the measured failover time is printed, never asserted);
 //! - a paused leader (`SIGSTOP`, the standby takes over, `SIGCONT`) writes no event and
-//!   acknowledges no action, and exits with the fenced code, 75.
+//!   acknowledges no action, and exits with the fenced code, 75;
+//! - a server started before its database answers 503 `"role":"standby"` and retries; once a
+//!   cluster listens on the port it becomes the leader and serves an action.
 //!
 //! Waits are "eventually" with loose bounds (liveness, not timing targets).
 
@@ -598,4 +600,49 @@ async fn paused_leader_resumed_after_takeover_writes_nothing_acknowledges_nothin
     let (status, body) = health(&http, &nbase).await;
     assert_eq!((status, &body["role"]), (200, &json!("leader")), "{body}");
     new.kill();
+}
+
+/// A server started while its database is down (a database restart, or not yet up) waits as
+/// a standby instead of exiting: it answers 503 `"role":"standby"`, retries connecting, and
+/// once a PostgreSQL listens on the port it migrates, takes the lease and serves.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_started_before_its_database_waits_as_a_standby_then_leads() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("config.json"), common::CONFIG).unwrap();
+    std::fs::write(dir.path().join("index.html"), "app").unwrap();
+    // A port nothing listens on yet (a race with another process taking it only fails the
+    // cluster's start below, loudly).
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let db = format!("postgres://postgres@127.0.0.1:{port}/postgres");
+    let (server, base) = common::spawn_binary_on(
+        dir.path(),
+        std::ffi::OsStr::new(&db),
+        0,
+        &["--lease-ms", LEASE_MS],
+    );
+    let http = http();
+    let (status, body) = health(&http, &base).await;
+    assert_eq!((status, &body["role"]), (503, &json!("standby")), "{body}");
+
+    // Starting a cluster takes a few of the server's attempts; a server that gave up at the
+    // first would never become the leader below.
+    let (_, cluster) = tokio::task::spawn_blocking(move || common::pg::start_cluster_on(port))
+        .await
+        .unwrap();
+    wait_leader(&base).await;
+    let (status, body) = health(&http, &base).await;
+    assert_eq!((status, &body["role"]), (200, &json!("leader")), "{body}");
+    let token = login(&http, &base, "ana").await;
+    let action = json!({"client_id": "t", "action_id": "a1", "input": {"input": "sign_in"}});
+    let (status, answer) = post(&http, &format!("{base}/api/actions"), Some(&token), &action)
+        .await
+        .unwrap();
+    assert_eq!(status, 200, "{answer}");
+    assert!(!answer_events(&answer).is_empty(), "{answer}");
+    drop(server);
+    common::pg::stop_cluster(&cluster);
 }

@@ -13,6 +13,7 @@ mod common;
 
 use omnidesk_core::protocol::Customer;
 use omnidesk_core::{AgentId, Input, ItemId, QueueId, Stamped};
+use omnidesk_server::audit::{Audit, Record};
 use omnidesk_server::auth::{new_token, Principal};
 use omnidesk_server::config::ServerConfig;
 use omnidesk_server::db::{self, Lease, LeaseId, PgClient, Renewal};
@@ -23,6 +24,7 @@ use omnidesk_server::log::{
 use omnidesk_server::quick_replies::{QuickReplyStore, StoreError};
 use omnidesk_wire::http::{quick_reply, AuditAction, QuickReplyDraft};
 use serde_json::json;
+use std::sync::{mpsc, Arc};
 use std::time::Duration;
 
 fn event(v: serde_json::Value, queues: Option<&[&str]>) -> LoggedEvent {
@@ -332,12 +334,24 @@ fn a_leader_whose_epoch_is_gone_writes_nothing() {
     assert_eq!(third.try_acquire().unwrap().unwrap(), 3);
 }
 
+/// What a fenced store write reports, for the tests: sent on a channel.
+fn on_fenced() -> (db::OnFenced, mpsc::Receiver<String>) {
+    let (tx, rx) = mpsc::channel();
+    (Arc::new(move |why: &str| drop(tx.send(why.to_owned()))), rx)
+}
+
 /// Personal quick replies and the audit trail are in the database too.
 async fn quick_replies_and_the_audit_trail_are_kept(url: String) {
     let u = url.clone();
-    let store = tokio::task::spawn_blocking(move || QuickReplyStore::open_postgres(&u).unwrap())
+    let (_lease, fence) = tokio::task::spawn_blocking(move || lease(&u))
         .await
         .unwrap();
+    let (u, f) = (url.clone(), fence.clone());
+    let store = tokio::task::spawn_blocking(move || {
+        QuickReplyStore::open_postgres(&u, f, on_fenced().0).unwrap()
+    })
+    .await
+    .unwrap();
     let store = std::sync::Arc::new(store);
     let s = store.clone();
     tokio::task::spawn_blocking(move || {
@@ -370,7 +384,7 @@ async fn quick_replies_and_the_audit_trail_are_kept(url: String) {
 
     let u = url.clone();
     let audit = tokio::task::spawn_blocking(move || {
-        omnidesk_server::audit::Audit::open_postgres(&u).unwrap()
+        omnidesk_server::audit::Audit::open_postgres(&u, fence, on_fenced().0).unwrap()
     })
     .await
     .unwrap();
@@ -400,6 +414,109 @@ async fn quick_replies_and_the_audit_trail_are_kept(url: String) {
         .await
         .unwrap();
     assert_eq!(rest.entries.iter().map(|e| e.at).collect::<Vec<_>>(), [0]);
+}
+
+fn audit_row(at: u64) -> Record {
+    Record {
+        at,
+        principal: "ana".into(),
+        address: "127.0.0.1".into(),
+        action: AuditAction::SignIn,
+        outcome: "ok".into(),
+        detail: None,
+    }
+}
+
+/// Issue 16's fencing covers the audit trail and the quick replies too: once a newer epoch
+/// holds the lease, the old holder's audit rows and quick-reply changes (each a transaction
+/// that locks the lease row first) write nothing, report fenced and call its `on_fenced`.
+async fn a_fenced_leader_writes_no_audit_row_and_changes_no_quick_reply(url: String) {
+    let u = url.clone();
+    let (_old_lease, old_fence) = tokio::task::spawn_blocking(move || lease(&u))
+        .await
+        .unwrap();
+    let (on_audit, audit_fenced) = on_fenced();
+    let (on_replies, replies_fenced) = on_fenced();
+    let (u, f) = (url.clone(), old_fence.clone());
+    let (store, audit) = tokio::task::spawn_blocking(move || {
+        (
+            QuickReplyStore::open_postgres(&u, f.clone(), on_replies).unwrap(),
+            Audit::open_postgres(&u, f, on_audit).unwrap(),
+        )
+    })
+    .await
+    .unwrap();
+    let store = Arc::new(store);
+    let ana = AgentId::from("ana");
+    let draft = |t: &str| QuickReplyDraft {
+        title: t.into(),
+        text: format!("{t} text"),
+        tags: vec![],
+    };
+    // While the lease is held, both write.
+    let (s, a) = (store.clone(), ana.clone());
+    let kept = tokio::task::spawn_blocking(move || s.create(&a, draft("kept")).unwrap())
+        .await
+        .unwrap();
+    audit.record(audit_row(1));
+    audit.flush().await;
+
+    // The old holder is paused past its lease; a standby takes it with the next epoch.
+    let u = url.clone();
+    tokio::task::spawn_blocking(move || {
+        sql(
+            &u,
+            "UPDATE lease SET expires_at = clock_timestamp() - interval '1 second'",
+        );
+        let mut standby = Lease::new(&u, LeaseId::new(Duration::from_secs(30)));
+        assert_eq!(standby.try_acquire().unwrap().unwrap(), 2);
+    })
+    .await
+    .unwrap();
+
+    let (s, a, id) = (store.clone(), ana.clone(), kept.id.clone());
+    tokio::task::spawn_blocking(move || {
+        for refused in [
+            s.create(&a, draft("new")).map(|_| ()),
+            s.update(&a, &id, draft("changed")).map(|_| ()),
+            s.delete(&a, &id).map(|_| ()),
+        ] {
+            let e = refused.unwrap_err();
+            assert!(matches!(e, StoreError::Fenced(_)), "{e}");
+            assert_eq!(e.body().error, omnidesk_wire::ErrorKind::Unavailable, "503");
+        }
+    })
+    .await
+    .unwrap();
+    assert_eq!(
+        replies_fenced.try_iter().count(),
+        3,
+        "each refusal reported"
+    );
+    audit.record(audit_row(2));
+    audit.flush().await;
+    let why = audit_fenced
+        .try_recv()
+        .expect("the audit write reported fenced");
+    assert!(why.contains("epoch 1"), "{why}");
+
+    let u = url.clone();
+    let (replies, audits) = tokio::task::spawn_blocking(move || {
+        let replies: Vec<(String, String)> = sql(&u, "SELECT id, title FROM quick_replies")
+            .iter()
+            .map(|r| (r.get(0), r.get(1)))
+            .collect();
+        let audits: Vec<i64> = sql(&u, "SELECT at FROM audit")
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+        (replies, audits)
+    })
+    .await
+    .unwrap();
+    assert_eq!(replies, [(kept.id, "kept".to_owned())], "no change written");
+    assert_eq!(audits, [1], "no audit row written");
+    drop(store); // on the runtime: the connection closes on a thread of its own
 }
 
 /// A hub on PostgreSQL: what it acknowledged is what a new leader (the next epoch) rebuilds,
@@ -525,6 +642,9 @@ fn the_postgres_backend_keeps_its_contract() {
     runtime.block_on(quick_replies_and_the_audit_trail_are_kept(
         common::pg::database(),
     ));
+    runtime.block_on(
+        a_fenced_leader_writes_no_audit_row_and_changes_no_quick_reply(common::pg::database()),
+    );
     runtime.block_on(a_new_leader_rebuilds_what_the_old_one_acknowledged(
         common::pg::database(),
     ));

@@ -27,7 +27,7 @@ async fn blocking<T: Send + 'static>(
     match tokio::task::spawn_blocking(f).await {
         Ok(Ok(v)) => Ok(v),
         Ok(Err(e)) => {
-            if let StoreError::Db(msg) = &e {
+            if let StoreError::Db(msg) | StoreError::Fenced(msg) = &e {
                 eprintln!("omnidesk-server: quick replies: {msg}");
             }
             Err(ApiError::from(e.body()))

@@ -19,12 +19,7 @@ fn err(e: postgres::Error) -> LogError {
     LogError::new(pg_error(e))
 }
 
-/// The lease this log writes under: the holder and epoch every write transaction checks.
-#[derive(Clone, Debug)]
-pub struct Fence {
-    pub holder: String,
-    pub epoch: i64,
-}
+pub use crate::db::Fence;
 
 /// The event log in PostgreSQL, on the hub's own connection (see the module doc).
 pub struct PgLog {
@@ -124,24 +119,11 @@ impl PgLog {
         if e.is_fenced() {
             return e;
         }
-        let fence = self.fence.clone();
-        // On a connection of its own: the hub's may be the one that failed. Autocommit, so
-        // the row lock ends with the statement.
-        let held = PgClient::connect(&self.url, "SET statement_timeout = '5s'")
-            .map_err(LogError::new)
-            .and_then(|mut c| {
-                c.get()
-                    .query_opt(LEASE_CHECK, &[&fence.holder, &fence.epoch])
-                    .map_err(err)
-            });
-        match held {
-            Ok(None) => LogError::fenced(format!(
-                "fenced: this process's lease (epoch {}) expired or another process took it over; nothing of this batch was written ({e})",
-                fence.epoch
-            )),
-            // Still ours, or the database cannot say: an ordinary failure.
-            _ => e,
+        if self.fence.lost(&self.url) {
+            return LogError::fenced(format!("{} ({e})", self.fence.refused("this batch")));
         }
+        // Still ours, or the database cannot say: an ordinary failure.
+        e
     }
 
     /// Runs `write` in a transaction that first locks the lease row where it is still this
@@ -159,15 +141,9 @@ impl PgLog {
             self.client()?;
             let sql = &self.sql;
             let mut tx = self.client.get().transaction().map_err(err)?;
-            let held = tx
-                .query_opt(&sql.lease_check, &[&fence.holder, &fence.epoch])
-                .map_err(err)?;
-            if held.is_none() {
+            if !fence.held(&mut tx, &sql.lease_check).map_err(err)? {
                 let _ = tx.rollback();
-                return Err(LogError::fenced(format!(
-                    "fenced: this process's lease (epoch {}) expired or another process took it over; nothing of this batch was written",
-                    fence.epoch
-                )));
+                return Err(LogError::fenced(fence.refused("this batch")));
             }
             write(&mut tx, sql, &fence)?;
             tx.commit().map_err(err)

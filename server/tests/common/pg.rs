@@ -92,6 +92,47 @@ fn cluster() -> &'static Cluster {
     })
 }
 
+/// A cluster of its own on `port` (not the shared one): `scripts/pg-cluster start --port`,
+/// watching this process. Its URL and folder (for [`stop_cluster`]).
+pub fn start_cluster_on(port: u16) -> (String, String) {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../scripts/pg-cluster");
+    let out = Command::new("bash")
+        .arg(&script)
+        .args(["start", "--port", &port.to_string()])
+        .args(["--watch", &std::process::id().to_string()])
+        .env("PG_BIN", pg_bin())
+        .output()
+        .unwrap_or_else(|e| panic!("running {}: {e}", script.display()));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{} start --port {port} failed: {}{}",
+        script.display(),
+        stdout,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let export = |name: &str| {
+        stdout
+            .lines()
+            .find_map(|l| l.strip_prefix(&format!("export {name}=")))
+            .unwrap_or_else(|| panic!("no {name} from pg-cluster: {stdout}"))
+            .to_owned()
+    };
+    (
+        export("OMNIDESK_TEST_PG_URL"),
+        export("OMNIDESK_TEST_PG_DIR"),
+    )
+}
+
+/// Stops a cluster of [`start_cluster_on`] and removes its folder.
+pub fn stop_cluster(dir: &str) {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../scripts/pg-cluster");
+    let _ = Command::new("bash")
+        .arg(&script)
+        .args(["stop", dir])
+        .status();
+}
+
 /// The URL of `database` in the test cluster.
 fn url_of(database: &str) -> String {
     let base = &cluster().url;
