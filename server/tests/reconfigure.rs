@@ -5,6 +5,7 @@
 
 mod common;
 
+use common::durability::snapshot;
 use serde_json::{json, Value};
 use std::time::Duration;
 
@@ -19,17 +20,6 @@ async fn sign_in(http: &reqwest::Client, base: &str, agent: &str) -> (u16, Value
         resp.status().as_u16(),
         resp.json().await.unwrap_or(Value::Null),
     )
-}
-
-async fn snapshot(http: &reqwest::Client, base: &str, token: &str) -> Value {
-    http.get(format!("{base}/api/snapshot"))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
 }
 
 fn config_with(edit: impl FnOnce(&mut Value)) -> String {

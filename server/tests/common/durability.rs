@@ -85,6 +85,18 @@ pub async fn all_events(http: &reqwest::Client, base: &str, token: &str) -> Vec<
     panic!("the log never ended");
 }
 
+/// `GET /api/snapshot` as `token`'s agent reads it (their read scope, issue 18 §4).
+pub async fn snapshot(http: &reqwest::Client, base: &str, token: &str) -> Value {
+    http.get(format!("{base}/api/snapshot"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
 /// The whole log as the agents of `tokens` read it together: each reads their read scope
 /// (issue 18 §4) — in the tests' centre ana and bert general's, cara vip's — and the union,
 /// in seq order, is every event.
@@ -221,15 +233,7 @@ pub async fn kill_9_mid_load(backend: Backend) {
         }
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
-    let before: Value = http
-        .get(format!("{base}/api/snapshot"))
-        .bearer_auth(&tokens[0])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let before = snapshot(&http, &base, &tokens[0]).await;
     for _ in 0..2000 {
         if count.load(Ordering::SeqCst) >= 250 {
             break;
@@ -287,15 +291,7 @@ pub async fn kill_9_mid_load(backend: Backend) {
             "ana",
         )
     };
-    let after: Value = http
-        .get(format!("{base}/api/snapshot"))
-        .bearer_auth(&tokens[0])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let after = snapshot(&http, &base, &tokens[0]).await;
     let head = after["last_seq"].as_u64().unwrap();
     assert_eq!(head, log.len() as u64);
     assert_eq!(
